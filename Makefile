@@ -1,0 +1,46 @@
+# 基层治理督查考评看板 — 常用命令。README 顶部的两条命令：make run、make test。
+SHELL   := /bin/bash
+PYTHON  ?= python3.11
+VENV    := .venv
+PY      := $(VENV)/bin/python
+DB      ?= data/demo.duckdb
+SEED    ?= 20261120
+PORT    ?= 8501
+
+.PHONY: run test setup demo-db browser-deps bench docs clean
+
+## make run：建环境、装依赖、缺少时生成示例数据库，然后在 http://localhost:$(PORT) 启动看板
+run: setup
+	$(PY) -m sample_data.generate --scale demo --seed $(SEED) --out $(DB) --if-missing
+	DASHBOARD_DB=$(DB) $(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT)
+
+## make test：建环境、装依赖（含 Chromium 与中文字体），运行全部测试（含浏览器测试）
+test: setup browser-deps
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11：找不到 $(PYTHON)。请先安装 Python 3.11。"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+## 重新生成示例数据库（覆盖已有文件）
+demo-db: setup
+	$(PY) -m sample_data.generate --scale demo --seed $(SEED) --out $(DB)
+
+browser-deps:
+	bash scripts/ensure_browser_deps.sh
+
+## 大规模基准测试（1000 万工单、3 万网格；首次需生成大样本）
+bench: setup browser-deps
+	$(PY) -m bench.run
+
+## 由 dashboard/schema.py 重新生成 docs/data_model.md 与 docs/schema.sql
+docs: setup
+	$(PY) -m dashboard.schema --write-docs
+
+clean:
+	rm -rf $(VENV) data test-artifacts static/vendor

@@ -1,0 +1,578 @@
+"""构建数据库 — the one way a dashboard database file is written.
+
+Both the sample-city generator and the import of a city's own files go through
+``DatabaseBuilder``:
+
+1. rows are *staged* in a temporary DuckDB file next to the target
+   (``append_frame`` for typed data frames, ``add_text_table`` for text read from
+   CSV/Excel, which is type-checked with line numbers);
+2. ``finish`` validates everything (required columns, types, enumerations, code
+   formats, unique keys, unknown area codes, parent/child consistency, ticket time
+   order, geometry, calendar coverage) and raises ``DataValidationError`` with Chinese
+   messages naming the file, the line and what to do;
+3. derived columns are computed (due times from the working-day calendar and the
+   configured time limits, handling time in working days, areas in km²);
+4. the final tables are written with their Chinese comments, tickets in time order,
+   and the file is renamed over the target in one ``os.replace``.
+
+Readers never see a half-written database: until step 4 the target is untouched, and
+on any error the temporary file is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Iterable
+
+import duckdb
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard import schema
+from dashboard.config import Settings, settings as current_settings
+from dashboard.schema import CODE_LENGTH, TABLE_BY_NAME, Table
+from dashboard.workdays import CalendarCoverageError, WorkdayCalendar
+
+MAX_EXAMPLES = 5
+TRUE_WORDS = ("1", "true", "t", "yes", "y", "是", "有", "√")
+FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "无", "×")
+TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d",
+                     "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日", "%Y%m%d%H%M%S"]
+DATE_FORMATS = ["%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
+
+
+class DataValidationError(ValueError):
+    """The data cannot be built; ``problems`` are Chinese sentences, one per issue."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        head = f"数据有 {len(problems)} 处问题，数据库未做任何改动：\n"
+        super().__init__(head + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    rows: dict[str, int]
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _examples(rows: list[tuple], fmt) -> str:
+    shown = "；".join(fmt(*r) for r in rows[:MAX_EXAMPLES])
+    return shown
+
+
+class DatabaseBuilder:
+    """Stage, validate, derive and atomically write a dashboard database."""
+
+    def __init__(self, out_path: Path | str, *, dataset: str, label: str,
+                 settings: Settings | None = None, as_of: datetime | None = None,
+                 extra_meta: dict[str, str] | None = None, threads: int | None = None):
+        if dataset not in ("sample", "user"):
+            raise ValueError("dataset must be 'sample' or 'user'")
+        self.out_path = Path(out_path).resolve()
+        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp_path = self.out_path.with_name(f".{self.out_path.name}.{os.getpid()}.tmp")
+        self._remove_tmp()
+        self.settings = settings or current_settings()
+        self.dataset, self.label, self.as_of = dataset, label, as_of
+        self.extra_meta = dict(extra_meta or {})
+        self.sources: dict[str, str] = {}
+        self.con = duckdb.connect(str(self.tmp_path))
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self.con.execute("SET preserve_insertion_order = true")
+        self._staged: set[str] = set()
+        self.warnings: list[str] = []
+        self._started = time.perf_counter()
+
+    # -- context manager: any exception removes the temporary file -------------------
+    def __enter__(self) -> "DatabaseBuilder":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    def abort(self) -> None:
+        try:
+            self.con.close()
+        except Exception:  # pragma: no cover - closing twice
+            pass
+        self._remove_tmp()
+
+    def _remove_tmp(self) -> None:
+        for p in (self.tmp_path, Path(str(self.tmp_path) + ".wal")):
+            if p.exists():
+                p.unlink()
+
+    # -- staging --------------------------------------------------------------------------
+    def _stage_table(self, table: Table) -> str:
+        name = f"stage_{table.name}"
+        if table.name not in self._staged:
+            cols = ", ".join(f"{_q(c.name)} {c.sql_type}" for c in table.columns)
+            self.con.execute(f"CREATE TABLE {name} (_row BIGINT, {cols})")
+            self._staged.add(table.name)
+        return name
+
+    def append_frame(self, table_name: str, frame: pd.DataFrame, source: str = "生成程序") -> None:
+        """Append typed rows (the generator's path). Geometry may be shapely or WKT."""
+        table = TABLE_BY_NAME[table_name]
+        frame = self._prepare_geometry(table, frame, source)
+        unknown = [c for c in frame.columns if c not in table.column_names]
+        if unknown:
+            raise ValueError(f"{table_name}: unknown columns {unknown}")
+        stage = self._stage_table(table)
+        self.sources.setdefault(table_name, source)
+        self.con.register("_incoming", frame)
+        try:
+            cols = ", ".join(_q(c) for c in frame.columns)
+            self.con.execute(f"INSERT INTO {stage} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
+    def add_text_table(self, table_name: str, frame: pd.DataFrame, source: str, first_line: int = 2) -> None:
+        """Add rows read as text (CSV/Excel): check every value's type, with line numbers."""
+        table = TABLE_BY_NAME[table_name]
+        frame = frame.copy()
+        frame.columns = [str(c).strip() for c in frame.columns]
+        if "geometry" in frame.columns or "geom" in frame.columns:
+            frame = self._prepare_geometry(table, frame, source)
+        problems = []
+        missing = [c.name for c in table.columns if c.required and not c.derived and c.name not in frame.columns]
+        if missing:
+            described = "、".join(f"{m}（{table.column(m).zh}）" for m in missing)
+            problems.append(f"{source} 缺少必填列：{described}。列名及含义见 docs/data_model.md")
+        unknown = [c for c in frame.columns if c not in table.column_names]
+        if unknown:
+            self.warnings.append(f"{source} 中的列 {'、'.join(unknown)} 不在数据模型中，已忽略")
+        if problems:
+            raise DataValidationError(problems)
+        keep = [c for c in frame.columns if c in table.column_names]
+        text = frame[keep].copy()
+        for c in keep:
+            if c != "geom":
+                text[c] = text[c].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+        text.insert(0, "_row", np.arange(first_line, first_line + len(text), dtype=np.int64))
+        self.con.register("_incoming_text", text)
+        try:
+            raw = f"raw_{table.name}"
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM _incoming_text")
+        finally:
+            self.con.unregister("_incoming_text")
+        self.sources[table_name] = source
+        problems = []
+        exprs = []
+        for c in table.columns:
+            if c.name not in keep:
+                continue
+            if c.name == "geom":
+                exprs.append((c.name, "geom"))
+                continue
+            cleaned = f"NULLIF(trim(CAST({_q(c.name)} AS VARCHAR)), '')"
+            conv = self._text_cast(cleaned, c.type)
+            exprs.append((c.name, conv))
+            bad = self.con.execute(
+                f"SELECT _row, {cleaned} FROM {raw} WHERE {cleaned} IS NOT NULL AND ({conv}) IS NULL ORDER BY _row LIMIT {MAX_EXAMPLES + 1}"
+            ).fetchall()
+            if bad:
+                want = {"INTEGER": "整数", "DOUBLE": "数字", "BOOLEAN": "是/否（或 1/0）", "DATE": "日期 YYYY-MM-DD",
+                        "TIMESTAMP": "时间 YYYY-MM-DD HH:MM:SS"}.get(c.type, c.type)
+                problems.append(f"{source} 列 {c.name}（{c.zh}）应为{want}，以下值无法识别："
+                                + _examples(bad, lambda r, v: f"第 {r} 行“{v}”"))
+        if problems:
+            raise DataValidationError(problems)
+        stage = self._stage_table(table)
+        cols = ", ".join(_q(n) for n, _ in exprs)
+        sel = ", ".join(e for _, e in exprs)
+        self.con.execute(f"INSERT INTO {stage} (_row, {cols}) SELECT _row, {sel} FROM {raw}")
+        self.con.execute(f"DROP TABLE {raw}")
+
+    @staticmethod
+    def _text_cast(expr: str, typ: str) -> str:
+        if typ == "BOOLEAN":
+            t = ", ".join(_lit(w) for w in TRUE_WORDS)
+            f = ", ".join(_lit(w) for w in FALSE_WORDS)
+            return f"CASE WHEN lower({expr}) IN ({t}) THEN true WHEN lower({expr}) IN ({f}) THEN false END"
+        if typ == "TIMESTAMP":
+            fmts = "[" + ", ".join(_lit(f) for f in TIMESTAMP_FORMATS) + "]"
+            return f"coalesce(TRY_CAST({expr} AS TIMESTAMP), try_strptime({expr}, {fmts}))"
+        if typ == "DATE":
+            fmts = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
+            return f"coalesce(TRY_CAST({expr} AS DATE), CAST(try_strptime({expr}, {fmts}) AS DATE))"
+        if typ == "INTEGER":
+            return f"coalesce(TRY_CAST({expr} AS INTEGER), CASE WHEN TRY_CAST({expr} AS DOUBLE) = round(TRY_CAST({expr} AS DOUBLE)) THEN TRY_CAST(TRY_CAST({expr} AS DOUBLE) AS INTEGER) END)"
+        if typ == "VARCHAR":
+            return expr
+        return f"TRY_CAST({expr} AS {typ})"
+
+    def _prepare_geometry(self, table: Table, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+        """Turn a ``geometry`` column (shapely, WKT or GeoJSON text) into WKB ``geom``."""
+        if "geom" not in table.column_names:
+            return frame
+        col = "geometry" if "geometry" in frame.columns else ("geom" if "geom" in frame.columns else None)
+        if col is None:
+            return frame
+        frame = frame.copy()
+        values = frame.pop(col)
+        wkb, problems = [], []
+        for i, v in enumerate(values):
+            try:
+                if isinstance(v, (bytes, bytearray)):
+                    g = shapely.from_wkb(bytes(v))
+                elif isinstance(v, str):
+                    text = v.strip()
+                    g = shapely.from_geojson(text) if text.startswith("{") else shapely.from_wkt(text)
+                else:
+                    g = v
+                if g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
+                    raise ValueError("not a polygon")
+                if not g.is_valid:
+                    g = shapely.make_valid(g)
+                    if g.geom_type not in ("Polygon", "MultiPolygon"):
+                        g = shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
+                wkb.append(shapely.to_wkb(g))
+            except Exception:
+                problems.append(i)
+                wkb.append(None)
+        if problems:
+            lines = "、".join(str(i + 2) for i in problems[:MAX_EXAMPLES])
+            raise DataValidationError([f"{source} 的边界（geometry）无法识别为面（Polygon/MultiPolygon，WGS-84 的 WKT 或 GeoJSON）：第 {lines} 行"])
+        frame["geom"] = wkb
+        return frame
+
+    # -- validation -----------------------------------------------------------------------
+    def _where(self, table: Table, row: int | None) -> str:
+        src = self.sources.get(table.name, table.import_file)
+        return f"{src} 第 {row} 行" if row is not None else src
+
+    def _check(self, table: Table, sql: str, message, problems: list[str]) -> None:
+        rows = self.con.execute(sql + f" LIMIT {MAX_EXAMPLES + 1}").fetchall()
+        if rows:
+            more = "等" if len(rows) > MAX_EXAMPLES else ""
+            problems.append(message(rows) + more)
+
+    def _validate(self) -> list[str]:
+        problems: list[str] = []
+        required_tables = ("city", "districts", "streets", "communities", "grids", "tickets")
+        for name in required_tables:
+            if name not in self._staged:
+                t = TABLE_BY_NAME[name]
+                problems.append(f"缺少 {t.zh} 数据（文件 {t.import_file}.csv）")
+        if problems:
+            return problems
+        for t in schema.IMPORTED_TABLES:
+            if t.name not in self._staged:
+                self._stage_table(t)  # optional tables may be empty
+            self._validate_table(t, problems)
+        self._validate_relations(problems)
+        return problems
+
+    def _validate_table(self, t: Table, problems: list[str]) -> None:
+        st = f"stage_{t.name}"
+        w = lambda r: self._where(t, r)  # noqa: E731
+        for c in t.columns:
+            col = _q(c.name)
+            if c.required and not c.derived:
+                self._check(t, f"SELECT _row FROM {st} WHERE {col} IS NULL ORDER BY _row",
+                            lambda rows, c=c: f"{c.zh}（{c.name}）不能为空：" + "、".join(w(r[0]) for r in rows[:MAX_EXAMPLES]), problems)
+            if c.enum:
+                allowed = ", ".join(_lit(v) for v in c.enum)
+                self._check(t, f"SELECT _row, {col} FROM {st} WHERE {col} IS NOT NULL AND {col} NOT IN ({allowed}) ORDER BY _row",
+                            lambda rows, c=c: f"{c.zh}（{c.name}）只能是 {' / '.join(c.enum)}，发现："
+                            + _examples(rows, lambda r, v: f"{w(r)}“{v}”"), problems)
+            if c.pattern:
+                self._check(t, f"SELECT _row, {col} FROM {st} WHERE {col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(c.pattern)}) ORDER BY _row",
+                            lambda rows, c=c: f"{c.zh}（{c.name}）格式不对（{c.note}），发现："
+                            + _examples(rows, lambda r, v: f"{w(r)}“{v}”"), problems)
+        keys = ", ".join(_q(k) for k in t.primary_key)
+        self._check(t, f"SELECT {keys}, count(*) FROM {st} GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL",
+                    lambda rows: f"{t.zh} 中 {'+'.join(t.primary_key)} 重复：" + "；".join("/".join(map(str, r[:-1])) + f"（{r[-1]} 次）" for r in rows[:MAX_EXAMPLES]),
+                    problems)
+
+    def _fk(self, child: str, cols: str, parent: str, pcols: str, what: str, problems: list[str], extra: str = "") -> None:
+        t = TABLE_BY_NAME[child]
+        conds = " AND ".join(f"c.{a} = p.{b}" for a, b in zip(cols.split(","), pcols.split(",")))
+        nonnull = " AND ".join(f"c.{a} IS NOT NULL" for a in cols.split(","))
+        sel = ", ".join(f"c.{a}" for a in cols.split(","))
+        sql = (f"SELECT c._row, {sel} FROM stage_{child} c WHERE {nonnull} {extra} AND NOT EXISTS "
+               f"(SELECT 1 FROM stage_{parent} p WHERE {conds}) ORDER BY c._row")
+        self._check(t, sql, lambda rows: f"{what}：" + _examples(
+            rows, lambda r, *v: f"{self._where(t, r)}“{'/'.join(map(str, v))}”"), problems)
+
+    def _prefix(self, table: str, child: str, parent: str, problems: list[str]) -> None:
+        t = TABLE_BY_NAME[table]
+        sql = (f"SELECT _row, {child}, {parent} FROM stage_{table} WHERE {child} IS NOT NULL AND {parent} IS NOT NULL "
+               f"AND NOT starts_with({child}, {parent}) ORDER BY _row")
+        self._check(t, sql, lambda rows: f"{t.zh} 的 {child} 应以所属上级代码 {parent} 开头（行政区划代码逐级嵌套）："
+                    + _examples(rows, lambda r, a, b: f"{self._where(t, r)} {a} 不以 {b} 开头"), problems)
+
+    def _validate_relations(self, problems: list[str]) -> None:
+        n_city = self.con.execute("SELECT count(*) FROM stage_city").fetchall()[0][0]
+        if n_city != 1:
+            problems.append(f"city 应恰好一行（本看板覆盖一个城市），实际 {n_city} 行")
+        else:
+            t = TABLE_BY_NAME["districts"]
+            self._check(t, "SELECT d._row, d.district_code FROM stage_districts d, stage_city c "
+                           "WHERE NOT starts_with(d.district_code, left(c.city_code, 4)) ORDER BY d._row",
+                        lambda rows: "区县代码应以城市代码前 4 位开头：" + _examples(rows, lambda r, v: f"{self._where(t, r)}“{v}”"), problems)
+        self._fk("streets", "district_code", "districts", "district_code", "街道/乡镇所属区县代码不存在", problems)
+        self._prefix("streets", "street_code", "district_code", problems)
+        self._fk("communities", "street_code", "streets", "street_code", "社区/村所属街道代码不存在", problems)
+        for tab in ("communities", "grids", "tickets"):
+            self._prefix(tab, "street_code", "district_code", problems)
+        self._prefix("communities", "community_code", "street_code", problems)
+        self._fk("grids", "community_code", "communities", "community_code", "网格所属社区/村代码不存在", problems)
+        self._prefix("grids", "grid_code", "community_code", problems)
+        self._prefix("grids", "community_code", "street_code", problems)
+        self._fk("grid_workers", "community_code", "communities", "community_code", "网格员所属社区/村代码不存在", problems)
+        self._fk("grid_assignments", "worker_id", "grid_workers", "worker_id", "网格员配置中的网格员编号不存在", problems)
+        self._fk("grid_assignments", "grid_code", "grids", "grid_code", "网格员配置中的网格编码不存在", problems)
+        self._fk("tickets", "community_code", "communities", "community_code",
+                 "工单的村/社区代码不存在（请核对行政区划代码，或先导入该社区）", problems)
+        self._prefix("tickets", "community_code", "street_code", problems)
+        self._fk("tickets", "grid_code", "grids", "grid_code", "工单的网格编码不存在", problems)
+        self._prefix("tickets", "grid_code", "community_code", problems)
+        self._fk("social_orgs", "district_code", "districts", "district_code", "社会组织的区县代码不存在", problems)
+        self._fk("social_orgs", "street_code", "streets", "street_code", "社会组织的街道代码不存在", problems)
+        self._fk("social_orgs", "community_code", "communities", "community_code", "社会组织的社区/村代码不存在", problems)
+        self._prefix("social_orgs", "street_code", "district_code", problems)
+        self._prefix("social_orgs", "community_code", "street_code", problems)
+        self._fk("assessment_indicators", "round_id", "assessment_rounds", "round_id", "考核指标的轮次编号不存在", problems)
+        self._fk("assessment_scores", "round_id,indicator_code", "assessment_indicators", "round_id,indicator_code",
+                 "考核得分的轮次/指标编号不存在", problems)
+        self._fk("assessment_scores", "community_code", "communities", "community_code", "考核得分的社区/村代码不存在", problems)
+
+        tk = TABLE_BY_NAME["tickets"]
+        w = lambda r: self._where(tk, r)  # noqa: E731
+        for col, zh in (("signed_at", "签收时间"), ("first_contact_at", "首次联系时间"), ("closed_at", "办结时间")):
+            self._check(tk, f"SELECT _row, ticket_id FROM stage_tickets WHERE {col} < created_at ORDER BY _row",
+                        lambda rows, zh=zh: f"工单{zh}早于受理时间：" + _examples(rows, lambda r, v: f"{w(r)}（{v}）"), problems)
+        self._check(tk, "SELECT _row, ticket_id, status FROM stage_tickets WHERE (status = '已办结') <> (closed_at IS NOT NULL) ORDER BY _row",
+                    lambda rows: "工单状态与办结时间不一致（已办结必须有办结时间，未办结不能有办结时间）："
+                    + _examples(rows, lambda r, v, s: f"{w(r)}（{v}，{s}）"), problems)
+        self._check(tk, "SELECT _row, ticket_id FROM stage_tickets WHERE coalesce(visited, false) AND closed_at IS NULL ORDER BY _row",
+                    lambda rows: "未办结的工单不应有有效回访：" + _examples(rows, lambda r, v: f"{w(r)}（{v}）"), problems)
+        for col in ("extension_count", "extension_workdays", "return_count"):
+            self._check(tk, f"SELECT _row, {col} FROM stage_tickets WHERE {col} < 0 ORDER BY _row",
+                        lambda rows, col=col: f"{col} 不能为负数：" + _examples(rows, lambda r, v: f"{w(r)}“{v}”"), problems)
+        sc = TABLE_BY_NAME["assessment_scores"]
+        self._check(sc, "SELECT s._row, s.score, i.max_score FROM stage_assessment_scores s JOIN stage_assessment_indicators i "
+                        "USING (round_id, indicator_code) WHERE s.score < 0 OR s.score > i.max_score ORDER BY s._row",
+                    lambda rows: "考核得分超出 0 至该指标分值的范围：" + _examples(rows, lambda r, v, m: f"{self._where(sc, r)} 得分 {v}（满分 {m}）"), problems)
+        ro = TABLE_BY_NAME["assessment_rounds"]
+        self._check(ro, "SELECT _row, round_id FROM stage_assessment_rounds WHERE period_end < period_start ORDER BY _row",
+                    lambda rows: "考核期结束早于开始：" + _examples(rows, lambda r, v: f"{self._where(ro, r)}（{v}）"), problems)
+        og = TABLE_BY_NAME["social_orgs"]
+        self._check(og, "SELECT _row, org_id FROM stage_social_orgs WHERE deregistered_on < registered_on ORDER BY _row",
+                    lambda rows: "社会组织注销日期早于登记日期：" + _examples(rows, lambda r, v: f"{self._where(og, r)}（{v}）"), problems)
+        self._check(og, "SELECT _row, org_id FROM stage_social_orgs WHERE (rating IS NULL) <> (rated_on IS NULL) ORDER BY _row",
+                    lambda rows: "社会组织评估等级与评估日期须同时填写或同时为空：" + _examples(rows, lambda r, v: f"{self._where(og, r)}（{v}）"), problems)
+
+    # -- derivation ------------------------------------------------------------------------
+    def _calendar(self) -> WorkdayCalendar:
+        lo, hi, max_ext = self.con.execute(
+            "SELECT min(created_at)::DATE, greatest(max(created_at), max(closed_at), max(first_contact_at))::DATE, "
+            "coalesce(max(extension_workdays), 0) FROM stage_tickets").fetchall()[0]
+        if lo is None:
+            raise DataValidationError(["工单表没有数据：至少需要一条工单"])
+        as_of = self._as_of(hi)
+        hi = max(hi, as_of.date())
+        longest = max(t.resolve if t.resolve_unit == "working_days" else math.ceil(t.resolve / 24) + 1
+                      for t in self.settings.time_limits.values())
+        span_days = 2 * (longest + int(max_ext)) + 40  # working days → generous calendar days
+        return WorkdayCalendar.build(lo - timedelta(days=7), hi + timedelta(days=span_days), self.settings.calendar_override)
+
+    def _as_of(self, latest: date | None = None) -> datetime:
+        if self.as_of is not None:
+            return self.as_of
+        ts = self.con.execute("SELECT greatest(max(created_at), max(closed_at), max(first_contact_at), max(signed_at)) FROM stage_tickets").fetchall()[0][0]
+        return ts
+
+    def _derive_tickets(self, cal: WorkdayCalendar) -> None:
+        self.con.register("_cal", cal.to_frame())
+        self.con.execute("CREATE TEMP TABLE cal AS SELECT day::DATE AS day, is_workday, workday_seq, holiday_name, source FROM _cal")
+        self.con.unregister("_cal")
+        self.con.execute("CREATE TEMP TABLE workday_by_seq AS SELECT workday_seq, day FROM cal WHERE is_workday")
+        limits = pd.DataFrame([
+            {"urgency": u, "reply": t.reply, "reply_unit": t.reply_unit, "resolve": t.resolve, "resolve_unit": t.resolve_unit}
+            for u, t in self.settings.time_limits.items()])
+        self.con.register("_limits", limits)
+        self.con.execute("CREATE TEMP TABLE limits AS SELECT * FROM _limits")
+        self.con.unregister("_limits")
+        # Deadlines: N working days → end (23:59:59) of the N-th working day after the
+        # creation date; N hours → creation time + N hours. Extensions add working days.
+        self.con.execute("""
+            CREATE TEMP TABLE ticket_derived AS
+            WITH base AS (
+                SELECT t.ticket_id, t.created_at, coalesce(t.extension_workdays, 0) AS ext,
+                       l.reply, l.reply_unit, l.resolve, l.resolve_unit,
+                       c.workday_seq AS created_seq, cc.workday_seq AS closed_seq
+                FROM stage_tickets t
+                JOIN limits l USING (urgency)
+                JOIN cal c ON c.day = t.created_at::DATE
+                LEFT JOIN cal cc ON cc.day = t.closed_at::DATE
+            ), due AS (
+                SELECT b.ticket_id, b.ext, b.closed_seq - b.created_seq AS handling_workdays,
+                    CASE WHEN b.reply_unit = 'hours' THEN b.created_at + to_hours(b.reply)
+                         ELSE wr.day + INTERVAL 86399 SECOND END AS reply_due,
+                    CASE WHEN b.resolve_unit = 'hours' THEN b.created_at + to_hours(b.resolve)
+                         ELSE wo.day + INTERVAL 86399 SECOND END AS original_due
+                FROM base b
+                LEFT JOIN workday_by_seq wr ON wr.workday_seq = b.created_seq + b.reply
+                LEFT JOIN workday_by_seq wo ON wo.workday_seq = b.created_seq + b.resolve
+            )
+            SELECT d.ticket_id, d.reply_due, d.original_due, d.handling_workdays,
+                   CASE WHEN d.ext = 0 THEN d.original_due ELSE we.day + INTERVAL 86399 SECOND END AS due
+            FROM due d
+            LEFT JOIN cal od ON od.day = d.original_due::DATE
+            LEFT JOIN workday_by_seq we ON we.workday_seq = od.workday_seq + d.ext
+        """)
+        missing = self.con.execute("SELECT count(*) FROM ticket_derived WHERE reply_due IS NULL OR original_due IS NULL OR due IS NULL").fetchall()[0][0]
+        if missing:
+            raise DataValidationError([f"{missing} 条工单的办理时限超出工作日历范围，无法计算（请检查受理时间和延期天数）"])
+
+    def _check_calendar_coverage(self, cal: WorkdayCalendar) -> None:
+        used = self.con.execute("""
+            SELECT DISTINCT year(d) FROM (
+                SELECT created_at::DATE AS d FROM stage_tickets UNION ALL
+                SELECT closed_at::DATE FROM stage_tickets WHERE closed_at IS NOT NULL UNION ALL
+                SELECT due::DATE FROM ticket_derived UNION ALL SELECT reply_due::DATE FROM ticket_derived)
+        """).fetchall()
+        used_years = {r[0] for r in used} | {self._as_of().year}
+        fallback = set(cal.uncovered_years()) & used_years
+        if fallback:
+            if not self.settings.allow_weekend_fallback:
+                raise CalendarCoverageError(fallback, self.settings.calendar_override)
+            self.warnings.append(f"{'、'.join(map(str, sorted(fallback)))} 年没有法定节假日数据，已按“仅周末休息”计算工作日，时限和工龄可能不准确")
+        self._fallback_years = sorted(fallback)
+
+    def _write_final(self, cal: WorkdayCalendar) -> dict[str, int]:
+        con = self.con
+        for t in schema.TABLES:
+            con.execute(schema.create_table_sql(t))
+        rows: dict[str, int] = {}
+        for t in schema.IMPORTED_TABLES:
+            cols = [c.name for c in t.columns]
+            order = ", ".join(t.order_by) if t.order_by else "1"
+            if t.name == "tickets":
+                sel = []
+                for c in cols:
+                    if c in ("reply_due_at", "original_due_at", "due_at", "handling_workdays"):
+                        src = {"reply_due_at": "reply_due", "original_due_at": "original_due", "due_at": "due",
+                               "handling_workdays": "handling_workdays"}[c]
+                        sel.append(f"coalesce(s.{c}, d.{src}) AS {c}" if c != "handling_workdays" else f"d.{src} AS {c}")
+                    elif c in ("extension_count", "extension_workdays", "return_count"):
+                        sel.append(f"coalesce(s.{c}, 0) AS {c}")
+                    elif c in ("is_repeat", "is_proactive", "visited"):
+                        sel.append(f"coalesce(s.{c}, false) AS {c}")
+                    else:
+                        sel.append(f"s.{c}")
+                con.execute(f"INSERT INTO tickets SELECT {', '.join(sel)} FROM stage_tickets s "
+                            f"JOIN ticket_derived d USING (ticket_id) ORDER BY s.created_at, s.ticket_id")
+            elif t.name == "grid_workers":
+                con.execute(f"INSERT INTO grid_workers SELECT worker_id, name, employment, community_code, coalesce(active, true) "
+                            f"FROM stage_grid_workers ORDER BY {order}")
+            else:
+                con.execute(f"INSERT INTO {t.name} SELECT {', '.join(cols)} FROM stage_{t.name} ORDER BY {order}")
+            rows[t.name] = con.execute(f"SELECT count(*) FROM {t.name}").fetchall()[0][0]
+        self._fill_area_km2()
+        con.register("_calendar", cal.to_frame())
+        con.execute("INSERT INTO workday_calendar SELECT day::DATE, is_workday, workday_seq, holiday_name, "
+                    "source FROM _calendar ORDER BY day")
+        con.unregister("_calendar")
+        rows["workday_calendar"] = len(cal.is_workday)
+        return rows
+
+    def _fill_area_km2(self) -> None:
+        """Areas from geometry (local equal-area approximation, < 0.5 % error at city scale)."""
+        for level, table in schema.AREA_TABLES.items():
+            key = f"{level}_code"
+            df = self.con.execute(f"SELECT {key}, geom FROM {table} WHERE area_km2 IS NULL AND geom IS NOT NULL").df()
+            if df.empty:
+                continue
+            geoms = shapely.from_wkb(df["geom"].map(bytes).tolist())
+            df["area_km2"] = [polygon_area_km2(g) for g in geoms]
+            self.con.register("_areas", df[[key, "area_km2"]])
+            self.con.execute(f"UPDATE {table} SET area_km2 = a.area_km2 FROM _areas a WHERE {table}.{key} = a.{key}")
+            self.con.unregister("_areas")
+
+    def _write_meta(self, cal: WorkdayCalendar, rows: dict[str, int]) -> dict[str, str]:
+        city_code, city_name = self.con.execute("SELECT city_code, name FROM city").fetchall()[0]
+        as_of = self._as_of()
+        first = self.con.execute("SELECT min(created_at) FROM tickets").fetchall()[0][0]
+        meta = {
+            "schema_version": str(schema.SCHEMA_VERSION),
+            "dataset": self.dataset,
+            "label": self.label,
+            "city_code": city_code,
+            "city_name": city_name,
+            "as_of": pd.Timestamp(as_of).isoformat(sep=" "),
+            "data_start": pd.Timestamp(first).isoformat(sep=" "),
+            "built_at": datetime.now().isoformat(sep=" ", timespec="seconds"),
+            "time_limits": json.dumps({u: t.__dict__ for u, t in self.settings.time_limits.items()}, ensure_ascii=False),
+            "calendar_first_day": cal.first_day.isoformat(),
+            "calendar_last_day": cal.last_day.isoformat(),
+            "calendar_fallback_years": ",".join(map(str, getattr(self, "_fallback_years", []))),
+            "sources": json.dumps(self.sources, ensure_ascii=False),
+            "row_counts": json.dumps(rows, ensure_ascii=False),
+            **self.extra_meta,
+        }
+        self.con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        return meta
+
+    # -- finish ---------------------------------------------------------------------------------
+    def finish(self) -> BuildReport:
+        """Validate, derive, write and atomically swap in the new database file."""
+        try:
+            problems = self._validate()
+            if problems:
+                raise DataValidationError(problems)
+            cal = self._calendar()
+            self._derive_tickets(cal)
+            self._check_calendar_coverage(cal)
+            rows = self._write_final(cal)
+            meta = self._write_meta(cal, rows)
+            self.con.execute(schema.AREAS_VIEW)
+            for t in schema.TABLES:
+                for stmt in schema.comment_sql(t):
+                    self.con.execute(stmt)
+            self.con.execute(f"COMMENT ON VIEW areas IS {_lit(schema.AREAS_VIEW_COMMENT)}")
+            for t in self._staged:
+                self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
+            self.con.execute("CHECKPOINT")
+            self.con.close()
+            os.replace(self.tmp_path, self.out_path)  # atomic on one file system
+        except BaseException:
+            self.abort()
+            raise
+        return BuildReport(self.out_path, rows, time.perf_counter() - self._started, self.warnings, meta)
+
+
+def polygon_area_km2(geom) -> float:
+    """Area of a WGS-84 polygon in km² (local Lambert cylindrical equal-area projection)."""
+    lat0 = math.radians(shapely.centroid(geom).y)
+    r = 6371.0088
+    def proj(coords):
+        lon, lat = np.radians(coords[:, 0]), np.radians(coords[:, 1])
+        return np.column_stack([r * lon * math.cos(lat0), r * np.sin(lat) / math.cos(lat0)])
+    projected = shapely.transform(geom, proj)
+    return float(projected.area)

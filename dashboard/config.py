@@ -1,0 +1,189 @@
+"""配置 — settings read from ``config/settings.toml`` (configuration is data, DESIGN §3.4).
+
+Environment variables:
+    DASHBOARD_CONFIG  path of another settings file
+    DASHBOARD_DB      database file (overrides ``[database] path``)
+
+Every value is checked when loaded; a bad file raises ``ConfigError`` whose message
+says, in Chinese, which key is wrong and what it should be.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dashboard.schema import TICKET_URGENCIES
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config" / "settings.toml"
+UNITS = ("working_days", "hours")
+BASEMAPS = ("none", "local", "tianditu", "amap")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    reply: int
+    reply_unit: str
+    resolve: int
+    resolve_unit: str
+
+    def describe(self) -> str:
+        def one(v: int, u: str) -> str:
+            return f"{v} 个工作日" if u == "working_days" else f"{v} 小时"
+        return f"首次响应 {one(self.reply, self.reply_unit)}，办结 {one(self.resolve, self.resolve_unit)}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path
+    database: Path
+    calendar_override: Path
+    allow_weekend_fallback: bool
+    time_limits: dict[str, TimeLimit]
+    due_soon_workdays: int
+    aging_buckets: tuple[int, ...]
+    basic_satisfied_factor: float
+    composite_weights: dict[str, float]  # response / resolution / satisfaction
+    households_per_grid: tuple[int, int]
+    org_per_10k_target: float
+    community_orgs_urban_target: int
+    community_orgs_rural_target: int
+    rating_valid_years: int
+    high_rating: str
+    grade_cutoffs: dict[str, float]  # grade -> minimum total, highest first
+    resident_group: str
+    resident_min_share: float
+    red_black_size: int
+    basemap: str
+    local_tile_url: str
+    local_tile_attribution: str
+    tianditu_key: str
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def composite_formula(self) -> str:
+        w = self.composite_weights
+        return (f"综合得分 = 100 ×（{w['response']:g}×响应率 + {w['resolution']:g}×解决率 + "
+                f"{w['satisfaction']:g}×满意率）")
+
+    @property
+    def satisfaction_formula(self) -> str:
+        return f"满意率 =（满意 + {self.basic_satisfied_factor:g}×基本满意）÷ 有效回访数"
+
+    def grade_for(self, total: float) -> str:
+        for grade, cut in self.grade_cutoffs.items():
+            if total >= cut:
+                return grade
+        return "不合格"
+
+
+def _get(d: dict, dotted: str, kind, where: Path):
+    node = d
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ConfigError(f"配置文件 {where} 缺少 {dotted}")
+        node = node[part]
+    if kind is float and isinstance(node, int) and not isinstance(node, bool):
+        node = float(node)
+    if not isinstance(node, kind) or (kind is int and isinstance(node, bool)):
+        names = {int: "整数", float: "数字", str: "文本", bool: "true/false", list: "列表", dict: "表"}
+        raise ConfigError(f"配置文件 {where} 中 {dotted} 应为{names.get(kind, kind)}，而不是 {node!r}")
+    return node
+
+
+def _resolve(path_text: str) -> Path:
+    p = Path(path_text)
+    return p if p.is_absolute() else ROOT / p
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = Path(path or os.environ.get("DASHBOARD_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件 {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"配置文件 {path} 格式错误：{e}") from None
+
+    limits: dict[str, TimeLimit] = {}
+    table = _get(raw, "tickets.time_limits", dict, path)
+    for urgency in TICKET_URGENCIES:
+        if urgency not in table:
+            raise ConfigError(f"配置文件 {path} 缺少 [tickets.time_limits.\"{urgency}\"]（每个紧急程度都需要时限）")
+        key = f"tickets.time_limits.{urgency}"
+        tl = TimeLimit(*(_get(raw, f"{key}.{k}", kind, path) for k, kind in
+                         (("reply", int), ("reply_unit", str), ("resolve", int), ("resolve_unit", str))))
+        for unit in (tl.reply_unit, tl.resolve_unit):
+            if unit not in UNITS:
+                raise ConfigError(f"配置文件 {path} 中 {key} 的单位应为 working_days 或 hours，而不是 {unit!r}")
+        if tl.reply <= 0 or tl.resolve <= 0:
+            raise ConfigError(f"配置文件 {path} 中 {key} 的时限必须为正数")
+        limits[urgency] = tl
+
+    weights = {k: _get(raw, f"tickets.composite.{k}", float, path) for k in ("response", "resolution", "satisfaction")}
+    if any(w < 0 for w in weights.values()) or abs(sum(weights.values()) - 1) > 1e-6:
+        raise ConfigError(f"配置文件 {path} 中三率权重 [tickets.composite] 应为非负数且合计为 1，目前合计 {sum(weights.values()):g}")
+    k = _get(raw, "tickets.satisfaction.basic_satisfied_factor", float, path)
+    if not 0 <= k <= 1:
+        raise ConfigError(f"配置文件 {path} 中基本满意折算系数应在 0 到 1 之间，而不是 {k}")
+    buckets = tuple(_get(raw, "tickets.aging_buckets", list, path))
+    if not buckets or any(not isinstance(b, int) for b in buckets) or list(buckets) != sorted(set(buckets)):
+        raise ConfigError(f"配置文件 {path} 中 tickets.aging_buckets 应为递增的整数列表，如 [3, 7, 15, 30]")
+
+    cut_raw = _get(raw, "assessment.grade_cutoffs", dict, path)
+    cutoffs = {g: float(v) for g, v in sorted(cut_raw.items(), key=lambda kv: -kv[1])}
+    if not cutoffs or any(not 0 <= v <= 100 for v in cutoffs.values()):
+        raise ConfigError(f"配置文件 {path} 中 assessment.grade_cutoffs 应为 0–100 之间的分档线")
+    share = _get(raw, "assessment.resident_evaluation_min_share", float, path)
+
+    basemap = _get(raw, "map.basemap", str, path)
+    if basemap not in BASEMAPS:
+        raise ConfigError(f"配置文件 {path} 中 map.basemap 应为 {' / '.join(BASEMAPS)} 之一，而不是 {basemap!r}")
+    thresholds = {str(key): float(v) for key, v in raw.get("thresholds", {}).items()}
+
+    db = os.environ.get("DASHBOARD_DB") or _get(raw, "database.path", str, path)
+    return Settings(
+        path=path,
+        database=_resolve(db),
+        calendar_override=_resolve(_get(raw, "calendar.override_file", str, path)),
+        allow_weekend_fallback=_get(raw, "calendar.allow_weekend_fallback", bool, path),
+        time_limits=limits,
+        due_soon_workdays=_get(raw, "tickets.due_soon_workdays", int, path),
+        aging_buckets=buckets,
+        basic_satisfied_factor=k,
+        composite_weights=weights,
+        households_per_grid=(_get(raw, "grids.households_per_grid_min", int, path),
+                             _get(raw, "grids.households_per_grid_max", int, path)),
+        org_per_10k_target=_get(raw, "orgs.per_10k_target", float, path),
+        community_orgs_urban_target=_get(raw, "orgs.community_orgs_urban_target", int, path),
+        community_orgs_rural_target=_get(raw, "orgs.community_orgs_rural_target", int, path),
+        rating_valid_years=_get(raw, "orgs.rating_valid_years", int, path),
+        high_rating=_get(raw, "orgs.high_rating", str, path),
+        grade_cutoffs=cutoffs,
+        resident_group=_get(raw, "assessment.resident_evaluation_group", str, path),
+        resident_min_share=share,
+        red_black_size=_get(raw, "assessment.red_black_size", int, path),
+        basemap=basemap,
+        local_tile_url=_get(raw, "map.local_tile_url", str, path),
+        local_tile_attribution=_get(raw, "map.local_tile_attribution", str, path),
+        tianditu_key=_get(raw, "map.tianditu_key", str, path),
+        thresholds=thresholds,
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(path_key: str, db_env: str) -> Settings:
+    return load_settings(Path(path_key) if path_key else None)
+
+
+def settings() -> Settings:
+    """The current settings (re-read when DASHBOARD_CONFIG / DASHBOARD_DB change)."""
+    return _cached(os.environ.get("DASHBOARD_CONFIG", ""), os.environ.get("DASHBOARD_DB", ""))

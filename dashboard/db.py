@@ -1,0 +1,141 @@
+"""数据库访问 — run the questions in ``queries/*.sql`` against the dashboard database.
+
+* The database file is opened **read-only**, once per file version, and cached with
+  ``st.cache_resource``; each query runs on its own ``cursor()`` (a DuckDB connection
+  is not usable from two threads at once; cursors are).
+* Parameters are **bound**, never formatted into SQL text. Each ``.sql`` file names its
+  parameters as ``$name``; the runner passes exactly those and refuses a call that
+  lacks one.
+* Small results are cached with ``st.cache_data`` keyed by the file version, the query
+  and its parameters. Raw ticket rows are never cached. ``DASHBOARD_RESULT_CACHE=0``
+  turns the result cache off (the benchmark measures both ways).
+* A file built anew (``os.replace`` by the builder) has a new inode and mtime: the
+  next run opens it, and readers of the old file are never disturbed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard.config import ROOT, settings
+from dashboard.schema import SCHEMA_VERSION
+
+QUERIES_DIR = ROOT / "queries"
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+BUILD_COMMAND = "make demo-db"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database file is missing, unreadable or of another version (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class SqlQuery:
+    name: str
+    text: str
+    params: frozenset[str]
+    header: str  # the leading comment: what the query answers and what its parameters mean
+
+
+@lru_cache(maxsize=None)
+def load_query(name: str) -> SqlQuery:
+    path = QUERIES_DIR / f"{name}.sql"
+    text = path.read_text(encoding="utf-8")
+    code = _STRING.sub("''", _COMMENT.sub("", text))
+    header = "\n".join(line[2:].strip() for line in text.splitlines() if line.startswith("--"))
+    return SqlQuery(name, text, frozenset(_PARAM.findall(code)), header)
+
+
+def all_queries() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+def file_signature(path: Path) -> tuple[str, int, int, int]:
+    st_ = path.stat()
+    return (str(path), st_.st_ino, st_.st_mtime_ns, st_.st_size)
+
+
+class Database:
+    """A read-only dashboard database file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise DatabaseUnavailable(
+                f"找不到数据库文件 {self.path}。请在项目目录运行 `{BUILD_COMMAND}` 生成示例数据库，"
+                f"或用 `python -m dashboard.load --source 数据文件夹 --out {self.path}` 导入本市数据，然后刷新页面。")
+        self.signature = file_signature(self.path)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=True)
+            rows = self.con.execute("SELECT key, value FROM meta").fetchall()
+        except duckdb.Error as e:
+            raise DatabaseUnavailable(
+                f"数据库文件 {self.path} 无法读取（{type(e).__name__}）。它可能已损坏或不是本看板的数据库。"
+                f"请运行 `{BUILD_COMMAND}` 重新生成示例数据库，或重新导入本市数据。") from None
+        self.meta: dict[str, str] = dict(rows)
+        version = self.meta.get("schema_version")
+        if version != str(SCHEMA_VERSION):
+            raise DatabaseUnavailable(
+                f"数据库文件 {self.path} 的数据模型版本为 {version}，本程序需要版本 {SCHEMA_VERSION}。"
+                f"请运行 `{BUILD_COMMAND}` 重新生成，或用新版本重新导入。")
+        self._lock = threading.Lock()
+
+    @property
+    def is_sample(self) -> bool:
+        return self.meta.get("dataset") == "sample"
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run ``queries/<name>.sql`` with exactly its named parameters bound."""
+        q = load_query(name)
+        missing = q.params - params.keys()
+        if missing:
+            raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
+        bound = {k: params[k] for k in q.params}
+        cur = self.con.cursor()
+        try:
+            return cur.execute(q.text, bound).df()
+        finally:
+            cur.close()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open(path: str, signature: tuple) -> Database:
+    return Database(Path(path))
+
+
+def database(path: Path | None = None) -> Database:
+    """The current database (re-opened when the file has been rebuilt)."""
+    path = Path(path or settings().database)
+    if not path.exists():
+        Database(path)  # raises DatabaseUnavailable with the Chinese explanation
+    return _open(str(path), file_signature(path))
+
+
+def result_cache_enabled() -> bool:
+    return os.environ.get("DASHBOARD_RESULT_CACHE", "1") != "0"
+
+
+@st.cache_data(max_entries=4000, show_spinner=False)
+def _cached(signature: tuple, name: str, params: tuple) -> pd.DataFrame:
+    return database(Path(signature[0])).query(name, **dict(params))
+
+
+def query(name: str, **params: Any) -> pd.DataFrame:
+    """Run a query on the current database; small results are cached."""
+    db = database()
+    if not result_cache_enabled():
+        return db.query(name, **params)
+    return _cached(db.signature, name, tuple(sorted(params.items())))
