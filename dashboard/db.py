@@ -42,25 +42,59 @@ class DatabaseUnavailable(RuntimeError):
     """The database file is missing, unreadable or of another version (message in Chinese)."""
 
 
+MACROS_FILE = "macros"
+_MACRO = re.compile(r"CREATE\s+OR\s+REPLACE\s+TEMP\s+MACRO\s+([A-Za-z_][A-Za-z0-9_]*)", re.I)
+
+
 @dataclass(frozen=True)
 class SqlQuery:
     name: str
     text: str
     params: frozenset[str]
     header: str  # the leading comment: what the query answers and what its parameters mean
+    setup: str  # definitions of the shared macros (queries/macros.sql) this query uses
+
+
+def _strip(text: str) -> str:
+    return _STRING.sub("''", _COMMENT.sub("", text))
+
+
+@lru_cache(maxsize=1)
+def macros() -> dict[str, str]:
+    """Shared SQL macros from queries/macros.sql: name -> CREATE statement."""
+    code = _COMMENT.sub("", (QUERIES_DIR / f"{MACROS_FILE}.sql").read_text(encoding="utf-8"))
+    out = {}
+    for stmt in (s.strip() for s in code.split(";")):
+        m = _MACRO.match(stmt)
+        if m:
+            out[m.group(1)] = stmt
+    return out
+
+
+def _macros_used(code: str, seen: set[str] | None = None) -> list[str]:
+    seen = set() if seen is None else seen
+    found = []
+    for name, stmt in macros().items():
+        if name not in seen and re.search(rf"\b{name}\s*\(", code):
+            seen.add(name)
+            body = stmt[stmt.index("AS"):]  # macros may use other macros
+            found += _macros_used(body, seen) + [name]
+    return found
 
 
 @lru_cache(maxsize=None)
 def load_query(name: str) -> SqlQuery:
     path = QUERIES_DIR / f"{name}.sql"
     text = path.read_text(encoding="utf-8")
-    code = _STRING.sub("''", _COMMENT.sub("", text))
+    code = _strip(text)
     header = "\n".join(line[2:].strip() for line in text.splitlines() if line.startswith("--"))
-    return SqlQuery(name, text, frozenset(_PARAM.findall(code)), header)
+    setup = ";\n".join(macros()[m] for m in _macros_used(code))
+    return SqlQuery(name, text, frozenset(_PARAM.findall(code)), header, setup)
 
 
 def all_queries() -> list[str]:
-    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+    """Every question in queries/ (macros.sql is shared definitions, not a question)."""
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if p.stem != MACROS_FILE)
 
 
 def file_signature(path: Path) -> tuple[str, int, int, int]:
@@ -106,6 +140,8 @@ class Database:
         bound = {k: params[k] for k in q.params}
         cur = self.con.cursor()
         try:
+            if q.setup:
+                cur.execute(q.setup)
             return cur.execute(q.text, bound).df()
         finally:
             cur.close()

@@ -13,13 +13,8 @@
 -- 返回：每个区域一行（没有工单的下级区域也返回，计数为 0，比率为空）。
 -- 口径：受理类指标按受理时间落在期间内；办结类和三率按办结时间落在期间内（三率只计有效回访）；
 --       积压类按期末时点仍未办结。三个子查询各自按时间过滤，以便利用按受理时间排序的存储跳过数据块。
-WITH units AS (
-    SELECT code AS area_code, name AS area_name, level, population
-    FROM areas
-    WHERE CASE WHEN $group_len = length($scope) THEN code = $scope ELSE parent_code = $scope END
-),
-created AS (
-    SELECT CASE WHEN $group_len = 15 THEN grid_code ELSE left(community_code, $group_len) END AS area_code,
+WITH created AS (
+    SELECT area_key(community_code, grid_code, $group_len) AS area_code,
            count(*)                                   AS created,
            count(*) FILTER (WHERE is_repeat)          AS repeat_count,
            count(*) FILTER (WHERE return_count > 0)   AS returned_count,
@@ -30,7 +25,7 @@ created AS (
     GROUP BY 1
 ),
 closed AS (
-    SELECT CASE WHEN $group_len = 15 THEN grid_code ELSE left(community_code, $group_len) END AS area_code,
+    SELECT area_key(community_code, grid_code, $group_len) AS area_code,
            count(*)                                                     AS closed,
            count(*) FILTER (WHERE closed_at <= due_at)                  AS closed_on_time,
            count(*) FILTER (WHERE visited)                              AS visited,
@@ -45,7 +40,7 @@ closed AS (
     GROUP BY 1
 ),
 open_at_end AS (
-    SELECT CASE WHEN $group_len = 15 THEN grid_code ELSE left(community_code, $group_len) END AS area_code,
+    SELECT area_key(community_code, grid_code, $group_len) AS area_code,
            count(*)                                                    AS backlog,
            count(*) FILTER (WHERE due_at < $end_ts)                    AS overdue,
            count(*) FILTER (WHERE due_at >= $end_ts AND due_at <= $due_soon_ts) AS due_soon
@@ -83,7 +78,7 @@ SELECT
     c.returned_count / nullif(c.created, 0)                           AS return_rate,
     c.extended_count / nullif(c.created, 0)                           AS extension_rate,
     c.proactive_count / nullif(c.created, 0)                          AS proactive_rate
-FROM units u
+FROM report_units($scope, $group_len) u
 LEFT JOIN created c USING (area_code)
 LEFT JOIN closed d USING (area_code)
 LEFT JOIN open_at_end o USING (area_code)

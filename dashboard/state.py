@@ -1,0 +1,88 @@
+"""页面状态 — the filters of the current run, kept in the URL.
+
+The URL is the single source of truth: every run parses it (``init``), writes back a
+normalised version (so a copied link reopens exactly this view), and widgets change
+the view only by writing new filters (``set_filters``). ``go_to`` and ``drill`` are the
+one place where the area scope changes — the sidebar, the breadcrumb, ranking rows,
+chart bars and map polygons all call them, and tests can call them directly.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import filters as flt
+from dashboard.data import common
+
+_KEY = "_filters"
+_WARNINGS = "_filter_warnings"
+
+
+def init() -> flt.Filters:
+    """Parse the URL into filters for this run and normalise the URL."""
+    f, warnings = flt.parse_filters(st.query_params.to_dict(), common.areas(), common.as_of(), common.data_start())
+    st.session_state[_KEY] = f
+    st.session_state[_WARNINGS] = warnings
+    _write_url(f)
+    return f
+
+
+def current() -> flt.Filters:
+    """The filters of this run (``init`` must have run, as the entry script does)."""
+    ensure_entry_ran()
+    return st.session_state[_KEY]
+
+
+def ensure_entry_ran() -> None:
+    """Make a deep link work on the first visit after a server start.
+
+    Streamlit starts in its legacy multipage mode when a ``pages/`` folder exists and
+    then runs a deep-linked page file (``/tickets``) without the entry script, until
+    some session has called ``st.navigation`` (streamlit/streamlit#9624). If that
+    happened, switch the legacy mode off and rerun: the rerun goes through
+    ``streamlit_app.py`` and keeps the URL path and query.
+    """
+    if _KEY in st.session_state:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def warnings() -> list[str]:
+    return st.session_state.get(_WARNINGS, [])
+
+
+def _write_url(f: flt.Filters) -> None:
+    now = st.query_params.to_dict()
+    params = {k: v for k, v in now.items() if k not in flt.FILTER_PARAMS}
+    params.update(f.to_query_params())
+    if params != now:
+        st.query_params.from_dict(params)
+
+
+def set_filters(f: flt.Filters) -> None:
+    st.session_state[_KEY] = f
+    _write_url(f)
+
+
+def go_to(code: str) -> None:
+    """Show the area ``code`` ('' = whole city): filters and breadcrumb follow."""
+    set_filters(flt.scope_to(current(), code, common.areas()))
+
+
+def drill(code: str) -> None:
+    """Drill from the current scope into a child area (grids keep their community)."""
+    set_filters(flt.drill_into(current(), code, common.areas()))
+
+
+def set_page_param(key: str, value: str | None) -> None:
+    """A page's own URL parameter (e.g. the chosen metric on the map)."""
+    if key in flt.FILTER_PARAMS:
+        raise ValueError(f"{key} is a filter parameter")
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = value

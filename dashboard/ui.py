@@ -1,0 +1,182 @@
+"""界面组件 — the shared frame and building blocks of every page: navigation, the
+sidebar filters, the page header with breadcrumb, the 示例数据 label and KPI cards.
+
+Pages read like a description of the UI by calling these; widgets change the view only
+through ``dashboard.state``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from dashboard import db, state
+from dashboard import filters as flt
+from dashboard.data import common
+from dashboard.data.overview import Kpi
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    icon: str
+
+
+PAGES = (
+    PageSpec("overview", "总览", ":material/dashboard:"),
+    PageSpec("map", "网格地图", ":material/map:"),
+    PageSpec("tickets", "诉求工单", ":material/support_agent:"),
+    PageSpec("orgs", "社会组织", ":material/groups:"),
+    PageSpec("assessment", "居村考核", ":material/fact_check:"),
+)
+
+
+def navigation() -> st.navigation:
+    pages = [st.Page(f"pages/{p.key}.py", title=p.title, icon=p.icon, url_path=p.key, default=(p.key == "overview"))
+             for p in PAGES]
+    return st.navigation(pages, position="hidden"), pages
+
+
+# -- sidebar ------------------------------------------------------------------------------------------
+def _on_area(level: str) -> None:
+    value = st.session_state[f"w_{level}"]
+    f = state.current()
+    if value:
+        state.go_to(value)
+    else:  # "全部" at this level: go to the level above
+        above = {"district": "", "street": f.district or "", "community": f.street or ""}[level]
+        state.go_to(above)
+
+
+def _on_period() -> None:
+    preset = st.session_state["w_period"]
+    f = state.current()
+    if preset == "custom":
+        state.set_filters(flt.with_period(f, "custom", f.period.start, f.period.end))
+    else:
+        state.set_filters(flt.with_period(f, preset))
+
+
+def _on_dates() -> None:
+    value = st.session_state["w_dates"]
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(d, date) for d in value):
+        state.set_filters(flt.with_period(state.current(), "custom", value[0], value[1]))
+
+
+def _on_compare() -> None:
+    value = st.session_state["w_compare"] or flt.DEFAULT_COMPARE
+    state.set_filters(flt.with_compare(state.current(), value))
+
+
+def sidebar(pages: list, f: flt.Filters) -> None:
+    areas = common.areas()
+    database = db.database()
+    with st.sidebar:
+        st.markdown("### 基层治理督查考评看板")
+        if database.is_sample:
+            st.badge("示例数据", icon=":material/science:", color="orange")
+            st.caption(f"{database.meta.get('label', '示例数据')}：城市、人口和工单均由程序生成，不代表真实情况。")
+        st.caption(f"{areas.city.name} · 数据截至 {common.as_of():%Y-%m-%d %H:%M}")
+        for page, spec in zip(pages, PAGES):
+            st.page_link(page, label=spec.title, icon=spec.icon, query_params=f.to_query_params())
+        st.divider()
+        st.markdown("**区域**")
+        name = lambda c: "全部" if not c else areas.name(c)  # noqa: E731
+        st.session_state["w_district"] = f.district or ""
+        st.selectbox("区县", [""] + [a.code for a in areas.children("")], key="w_district", format_func=name,
+                     on_change=_on_area, args=("district",))
+        streets = [a.code for a in areas.children(f.district)] if f.district else []
+        st.session_state["w_street"] = f.street or ""
+        st.selectbox("街道/乡镇", [""] + streets, key="w_street", format_func=name, disabled=not f.district,
+                     on_change=_on_area, args=("street",))
+        communities = [a.code for a in areas.children(f.street)] if f.street else []
+        st.session_state["w_community"] = f.community or ""
+        st.selectbox("社区/村", [""] + communities, key="w_community", format_func=name, disabled=not f.street,
+                     on_change=_on_area, args=("community",))
+        st.markdown("**期间**")
+        st.session_state["w_period"] = f.preset
+        st.selectbox("统计期间", list(flt.PRESETS), key="w_period", format_func=flt.PRESETS.get,
+                     on_change=_on_period, label_visibility="collapsed")
+        if f.preset == "custom":
+            st.session_state["w_dates"] = (f.period.start, f.period.end)
+            st.date_input("起止日期", key="w_dates", min_value=common.data_start(), max_value=f.as_of.date(),
+                          on_change=_on_dates, format="YYYY-MM-DD")
+        st.caption(f.period.label)
+        st.session_state["w_compare"] = f.compare
+        st.segmented_control("对比", list(flt.COMPARISONS), key="w_compare", format_func=flt.COMPARISONS.get,
+                             on_change=_on_compare, required=True)
+        if f.comparison:
+            st.caption(f"对比期：{f.comparison.label}")
+
+
+# -- page header ----------------------------------------------------------------------------------------
+def breadcrumb(f: flt.Filters) -> None:
+    """全市 › 区 › 街道 › 社区: every level above the current one is a link up."""
+    chain = common.areas().ancestors(f.scope)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="breadcrumb"):
+        for i, area in enumerate(chain):
+            if i:
+                st.markdown("›")
+            if i < len(chain) - 1:
+                st.button(area.name if area.code else "全市", key=f"crumb_{area.code or 'city'}", type="tertiary",
+                          on_click=state.go_to, args=(area.code,), help=f"返回{area.name}")
+            else:
+                st.markdown(f"**{area.name if area.code else '全市'}**")
+
+
+def page_header(title: str) -> flt.Filters:
+    """Title, breadcrumb, period line, sample-data label and filter warnings; returns the filters."""
+    f = state.current()
+    database = db.database()
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    with left:
+        st.title(title, anchor=False)
+    with right:
+        if database.is_sample:
+            st.badge("示例数据 · 虚构城市", icon=":material/science:", color="orange", width="stretch")
+    breadcrumb(f)
+    st.caption(f"统计期间：{f.describe_period()} · 数据截至 {f.as_of:%Y-%m-%d %H:%M}")
+    for w in state.warnings():
+        st.warning(w, icon=":material/link_off:")
+    fallback = database.meta.get("calendar_fallback_years")
+    if fallback:
+        st.warning(f"{fallback} 年没有法定节假日数据，工作日按“仅周末休息”计算，时限与账龄可能不准确。"
+                   "请在 config/calendar_override.csv 补充该年的放假与调休安排后重新构建数据库。")
+    return f
+
+
+# -- KPI cards ----------------------------------------------------------------------------------------------
+def kpi_card(k: Kpi) -> None:
+    """One KPI: value, change against the comparison (coloured by whether it is good for
+    this metric), the denominators behind it, and its definition on hover."""
+    m = k.metric
+    delta = k.delta
+    good = m.change_is_good(delta)
+    color = "gray" if good is None else ("green" if good else "red")
+    arrow = "off" if not delta else ("up" if delta > 0 else "down")
+    short_unit = len(m.unit) <= 2 and m.unit != "%"
+    label = m.zh if short_unit or m.unit == "%" else f"{m.zh}（{m.unit}）"
+    value = m.format(k.value, with_unit=short_unit)
+    with st.container(border=True, key=f"kpi_{m.key}"):
+        st.metric(label, value, delta=m.format_delta(delta) if delta is not None else None,
+                  delta_color=color, delta_arrow=arrow, delta_description=k.compare_label or None, help=m.help())
+        st.caption(k.note or "\u00a0")
+
+
+def kpi_cards(kpis: list[Kpi], per_row: int = 5) -> None:
+    for start in range(0, len(kpis), per_row):
+        cols = st.columns(per_row)
+        for col, k in zip(cols, kpis[start:start + per_row]):
+            with col:
+                kpi_card(k)
+
+
+def run_marker() -> None:
+    """An invisible marker whose number grows with every completed run of this session.
+    Browser tests wait for it to change after an interaction (the page has settled)."""
+    n = st.session_state.get("_run_count", 0) + 1
+    st.session_state["_run_count"] = n
+    st.sidebar.html(f'<span id="run-marker" data-run="{n}"></span>')

@@ -1,0 +1,8 @@
+"""网格地图 — 页面建设中。"""
+
+import streamlit as st
+
+from dashboard import ui
+
+f = ui.page_header("网格地图")
+st.info("本页面正在建设中。", icon=":material/construction:")

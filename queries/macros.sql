@@ -1,0 +1,17 @@
+-- 共享的 SQL 片段（宏）。查询文件直接调用这里的宏；运行器只为用到它们的查询定义它们，
+-- 因此同一条规则（如考核等级）在整个项目里只写一次。每个宏以分号结束。
+
+-- 考核等级：总分 ≥ 分档线即为该等级（分档线从高到低），低于最低一档为“不合格”。
+--   total  总分；names  等级名称列表（如 ['优秀','合格','基本合格']）；mins  对应的分档线列表
+CREATE OR REPLACE TEMP MACRO grade_of(total, names, mins) AS
+    coalesce(names[list_position(list_transform(mins, lambda m: total >= m), true)], '不合格');
+
+-- 区域分组键：按长度 n 截取区域代码（0 = 全市，6 区县，9 街道/乡镇，12 社区/村）；n = 15 时用网格编码。
+CREATE OR REPLACE TEMP MACRO area_key(community_code, grid_code, n) AS
+    CASE WHEN n = 15 THEN grid_code ELSE left(community_code, n) END;
+
+-- 报告单元：当前范围本身（n = length(scope)）或它的下一级区域。
+CREATE OR REPLACE TEMP MACRO report_units(scope, n) AS TABLE
+    SELECT code AS area_code, name AS area_name, level, kind AS area_kind, population, households
+    FROM areas
+    WHERE CASE WHEN n = length(scope) THEN code = scope ELSE parent_code = scope END;

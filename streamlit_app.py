@@ -1,0 +1,31 @@
+"""基层治理督查考评看板 — entry point: the router and the frame of every page.
+
+Checks that the database and configuration are usable (a clear Chinese message and
+the command to fix it, never a traceback), reads the filters from the URL, draws the
+shared sidebar and hands over to the chosen page.
+"""
+
+import streamlit as st
+
+from dashboard import db, state, ui
+from dashboard.config import ConfigError, settings
+
+st.set_page_config(page_title="基层治理督查考评看板", page_icon=":material/account_balance:", layout="wide")
+
+try:
+    settings()
+    db.database()
+except (db.DatabaseUnavailable, ConfigError) as problem:
+    st.title("基层治理督查考评看板", anchor=False)
+    st.error(str(problem), icon=":material/database_off:")
+    st.markdown("生成示例数据库（约 30 秒）：")
+    st.code(db.BUILD_COMMAND, language="bash")
+    st.markdown("或导入本市数据（文件格式见 `docs/data_model.md`）：")
+    st.code("python -m dashboard.load --source 数据文件夹 --out data/city.duckdb", language="bash")
+    st.stop()
+
+page, pages = ui.navigation()
+filters = state.init()
+ui.sidebar(pages, filters)
+page.run()
+ui.run_marker()

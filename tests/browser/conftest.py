@@ -1,0 +1,130 @@
+"""Browser-test harness: the real app served by Streamlit on a free port against the
+fixture database, driven by Debian's Chromium through Playwright.
+
+A browser test never skips: without Chromium it fails with the command to install it
+(``make test`` installs it when it can).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    def __init__(self, db_path: Path, extra_env: dict[str, str] | None = None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}
+        self.log = open(ROOT / "test-artifacts" / f"streamlit-{self.port}.log", "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited early; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("streamlit did not become healthy within 60 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("找不到 Chromium（/usr/bin/chromium）。浏览器测试需要它：运行 `make test`（会自动安装），"
+                    "或 `sudo apt-get install -y chromium fonts-noto-cjk`。", pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def app_server(fixture_db):
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    server = AppServer(fixture_db)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def run_count(page) -> int:
+    value = page.evaluate("() => { const m = document.querySelector('#run-marker'); return m ? Number(m.dataset.run) : 0; }")
+    return int(value or 0)
+
+
+def settle(page, after: int = 0, timeout: float = 30_000) -> int:
+    """Wait until the app has finished a script run newer than ``after``; return its number."""
+    page.wait_for_function(
+        """(after) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const marker = document.querySelector('#run-marker');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && marker && Number(marker.dataset.run) > after;
+        }""", arg=after, timeout=timeout)
+    return run_count(page)
+
+
+def open_app(page, server: AppServer, path: str = "", query: str = "") -> int:
+    page.goto(f"{server.url}/{path}" + (f"?{query}" if query else ""))
+    return settle(page)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
