@@ -399,7 +399,8 @@ class DatabaseBuilder:
         longest = max(t.resolve if t.resolve_unit == "working_days" else math.ceil(t.resolve / 24) + 1
                       for t in self.settings.time_limits.values())
         span_days = 2 * (longest + int(max_ext)) + 40  # working days → generous calendar days
-        return WorkdayCalendar.build(lo - timedelta(days=7), hi + timedelta(days=span_days), self.settings.calendar_override)
+        # One year before the first ticket as well: 同比 and 环比 comparisons look back that far.
+        return WorkdayCalendar.build(lo - timedelta(days=372), hi + timedelta(days=span_days), self.settings.calendar_override)
 
     def _as_of(self, latest: date | None = None) -> datetime:
         if self.as_of is not None:

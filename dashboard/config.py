@@ -78,12 +78,6 @@ class Settings:
     def satisfaction_formula(self) -> str:
         return f"满意率 =（满意 + {self.basic_satisfied_factor:g}×基本满意）÷ 有效回访数"
 
-    def grade_for(self, total: float) -> str:
-        for grade, cut in self.grade_cutoffs.items():
-            if total >= cut:
-                return grade
-        return "不合格"
-
 
 def _get(d: dict, dotted: str, kind, where: Path):
     node = d

@@ -91,6 +91,10 @@ def comparison_period(preset: str, period: Period, mode: str) -> Period | None:
     if mode == "yoy":
         return Period(_shift_year(period.start, -1), _shift_year(period.end, -1))
     step = {"this_month": 1, "last_month": 1, "this_quarter": 3, "this_year": 12}.get(preset)
+    if step is None and period.start.day == 1 and period.end == _month_end(period.end):
+        # a custom period of whole months compares with the same number of months before it
+        step = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+        return Period(_shift_months(period.start, -step), _month_end(_shift_months(period.end, -step)))
     if step is not None:
         start = _shift_months(period.start, -step)
         unit_end = _month_end(_shift_months(start, step - 1))

@@ -159,10 +159,10 @@ REGISTRY: dict[str, Metric] = {m.key: m for m in (
            "有延期的工单数 ÷ 受理量", "%", "down", "pct", _T, threshold=0.10, numerator="extended_count", denominator="created"),
     Metric("proactive_rate", "主动发现率", "Proactive share", "期间受理的工单中，由网格员主动发现、未诉先办的比例。",
            "主动发现工单数 ÷ 受理量", "%", "up", "pct", _T, numerator="proactive_count", denominator="created"),
-    Metric("duration_median", "办理时长（中位数）", "Handling time (median)", "期间内办结工单从受理到办结经过的工作日数的中位数。",
+    Metric("duration_median", "办理时长", "Handling time (median)", "期间内办结工单从受理到办结经过的工作日数的中位数（一半工单快于它）。",
            "办结日与受理日之间的工作日数，取中位数（法定节假日不计，调休上班日计入）", "工作日", "down", "dec1", _T,
            denominator="closed"),
-    Metric("duration_p90", "办理时长（P90）", "Handling time (P90)", "九成工单能在这么多个工作日内办结。",
+    Metric("duration_p90", "办理时长 P90", "Handling time (P90)", "九成工单能在这么多个工作日内办结。",
            "办结日与受理日之间的工作日数，取第 90 百分位", "工作日", "down", "dec1", _T, threshold=7, denominator="closed"),
     # -- grids (queries/grid_metrics.sql) ----------------------------------------------------------
     Metric("grid_count", "网格数", "Grids", "范围内划分的网格数（综合网格与专属网格）。", "网格数", "个", "neutral", "int", "grid_metrics"),

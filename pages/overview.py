@@ -1,7 +1,41 @@
-"""总览 — how the chosen area is doing in the chosen period, at a glance."""
+"""总览 — how the chosen area is doing in the chosen period, at a glance:
+the key numbers, who is ahead and who is behind, the trend, and what needs attention."""
 
-from dashboard import ui
+import streamlit as st
+
+from dashboard import charts, components, ui
+from dashboard.config import settings
 from dashboard.data import overview
+from dashboard.metrics import metric
 
 f = ui.page_header("总览")
 ui.kpi_cards(overview.kpi_row(f))
+
+children = overview.children(f)
+score = metric("composite_score")
+st.subheader(f"各{f.child_level_zh}{score.zh}排名", anchor=False)
+st.caption(f"{settings().composite_formula}；{settings().satisfaction_formula}。按期间内办结并有效回访的工单计算。")
+left, right = st.columns([3, 2], gap="large")
+with left:
+    components.ranking_chart(children, score, f, key="overview_rank", highlight=settings().red_black_size)
+with right:
+    components.red_black_board(children, score, f, key="overview_rb")
+
+st.subheader("受理与办结趋势", anchor=False)
+trend = overview.trend(f)
+st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
+                width="stretch", config={"displayModeBar": False})
+
+st.subheader(f"预警：指标越过预警线的{f.child_level_zh}", anchor=False)
+warnings = overview.alerts(children)
+if warnings.empty:
+    st.success(f"所有{f.child_level_zh}的关键指标都在预警线以内。", icon=":material/check_circle:")
+else:
+    st.dataframe(warnings.drop(columns="area_code"), hide_index=True, width="stretch")
+    components.download_buttons(warnings.drop(columns="area_code"), "预警清单", f, key="overview_alerts_dl")
+
+st.subheader(f"各{f.child_level_zh}指标一览", anchor=False)
+st.caption("选中一行可进入该区域；点击列名排序。")
+components.metric_table(children, ["created", "per_1000", "backlog", "overdue", "on_time_rate", "composite_score",
+                                   "fulltime_coverage", "orgs_per_10k", "assessment_avg"],
+                        f, key="overview_table", title=f"各{f.child_level_zh}指标一览", sort_by="composite_score")

@@ -1,8 +1,85 @@
-"""诉求工单 — 页面建设中。"""
+"""诉求工单 — the backlog and its supervision: what came in and went out, what is
+overdue or about to be, who handles requests well, and where problems repeat."""
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import charts, components, state, ui
+from dashboard.data import overview, tickets
+from dashboard.metrics import metric
 
 f = ui.page_header("诉求工单")
-st.info("本页面正在建设中。", icon=":material/construction:")
+ui.kpi_cards(tickets.kpis(f))
+
+st.subheader("受理与办结趋势", anchor=False)
+st.plotly_chart(charts.trend_lines(overview.trend(f), "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
+                width="stretch", config={"displayModeBar": False})
+
+st.subheader("期末积压账龄（按一级分类，工作日）", anchor=False)
+aging = tickets.aging(f)
+if aging.empty:
+    st.success("期末没有积压工单。", icon=":material/check_circle:")
+else:
+    st.caption(f"截至 {f.bounds()[1]:%Y-%m-%d %H:%M} 仍未办结的 {int(aging['工单数'].sum()):,} 件工单，"
+               "按受理以来经过的工作日数分段（法定节假日不计，调休上班日计入）。")
+    st.plotly_chart(charts.aging_bars(aging, tickets.aging_labels()), width="stretch", config={"displayModeBar": False})
+
+supervision, total = tickets.supervision(f)
+overdue = int((supervision["督办类型"] == "已超期").sum()) if total <= len(supervision) else None
+st.subheader("督办清单：已超期和即将超期的工单", anchor=False)
+if total == 0:
+    st.success("期末没有超期或即将超期的工单。", icon=":material/check_circle:")
+else:
+    shown = "" if total <= len(supervision) else f"（显示超期最久的 {len(supervision)} 件，下载可得全部）"
+    st.caption(f"共 {total:,} 件{shown}；即将超期指在 {tickets.due_soon_deadline(f):%Y-%m-%d %H:%M} 前到期。"
+               "点击列名可排序。")
+    st.dataframe(supervision, hide_index=True, height=min(38 * (len(supervision) + 1) + 3, 520), column_config={
+        "受理时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "原办结时限": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "办结时限（含延期）": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+    })
+    components.download_buttons(lambda: tickets.supervision(f, limit=1_000_000)[0], "督办清单", f, key="supervision_dl")
+
+st.subheader(f"各{f.child_level_zh}三率与按期办结率", anchor=False)
+children = tickets.children(f)
+components.metric_table(children, ["composite_score", "response_rate", "resolution_rate", "satisfaction_rate",
+                                   "on_time_rate"], f, key="tickets_rates", title=f"各{f.child_level_zh}三率排名",
+                        sort_by="composite_score")
+
+per_1000 = metric("per_1000")
+st.subheader(f"各{f.child_level_zh}{per_1000.zh}", anchor=False)
+st.caption("每千名常住人口的诉求量，数值越高说明诉求越集中。")
+components.ranking_chart(children, per_1000, f, key="tickets_per_1000")
+
+st.subheader("诉求分类", anchor=False)
+categories = tickets.categories(f)
+if categories.empty:
+    st.info("期间内没有受理工单。", icon=":material/info:")
+else:
+    level1 = categories.groupby("category_l1", as_index=False)["tickets"].sum()
+    chosen = st.query_params.get("cat")
+    if chosen not in set(level1["category_l1"]):
+        chosen = level1.sort_values("tickets", ascending=False)["category_l1"].iloc[0]
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("**一级分类**（点击查看二级分类）")
+        st.plotly_chart(charts.category_bars(level1, "category_l1", "tickets", selected=chosen), key="cat_l1",
+                        on_select=lambda: components.select_from_chart("cat_l1", "cat"), selection_mode="points",
+                        width="stretch", config={"displayModeBar": False})
+    with right:
+        st.markdown(f"**{chosen}** 的二级分类")
+        level2 = categories[categories["category_l1"] == chosen]
+        st.plotly_chart(charts.category_bars(level2, "category_l2", "tickets"), width="stretch",
+                        config={"displayModeBar": False})
+
+st.subheader("重复诉求热点", anchor=False)
+left, right = st.columns(2, gap="large")
+for col, level, title in ((left, "community", "社区/村"), (right, "grid", "网格")):
+    with col:
+        hot = tickets.hotspots(f, level)
+        st.markdown(f"**重复诉求最多的{title}**")
+        if hot.empty:
+            st.caption("期间内没有重复诉求。")
+            continue
+        view = tickets.hotspot_view(hot, level)
+        st.dataframe(view, hide_index=True, column_config={"重复占比": st.column_config.NumberColumn(format="%.1f%%")})
+        components.download_buttons(view, f"重复诉求热点（{title}）", f, key=f"hot_{level}")

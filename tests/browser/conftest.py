@@ -123,8 +123,16 @@ def open_app(page, server: AppServer, path: str = "", query: str = "") -> int:
     return settle(page)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, max_height: int = 6000) -> Path:
+    """The whole page, not just the viewport: Streamlit scrolls inside its main container,
+    so the viewport is stretched to the content height for the picture and then restored."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                           " return m ? m.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": size["width"], "height": min(max(int(height) + 40, size["height"]), max_height)})
+    page.wait_for_timeout(800)  # let charts re-layout to the new size
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path

@@ -1,0 +1,312 @@
+"""图表 — plotly figures in one house style: Chinese fonts, large enough type for a
+projector, colours that say good/bad the same way everywhere.
+
+Figures are built from prepared frames (``dashboard/data``) and metrics from the
+registry; they never query the database. The same figures are exported to images for
+meeting slides.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard.metrics import Metric
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+GOOD = "#15803d"
+BAD = "#b91c1c"
+NEUTRAL = "#2563eb"
+MUTED = "#94a3b8"
+SERIES = ["#2563eb", "#f97316", "#10b981", "#a855f7", "#eab308", "#ef4444", "#14b8a6", "#64748b"]
+
+pio.templates["governance"] = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT, size=15, color="#1f2937"),
+    title=dict(font=dict(size=18)),
+    colorway=SERIES,
+    paper_bgcolor="white", plot_bgcolor="white",
+    xaxis=dict(gridcolor="#e5e7eb", zerolinecolor="#cbd5e1", tickfont=dict(size=14)),
+    yaxis=dict(gridcolor="#e5e7eb", zerolinecolor="#cbd5e1", tickfont=dict(size=14)),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
+    margin=dict(l=10, r=10, t=40, b=10),
+    hoverlabel=dict(font=dict(family=FONT, size=14)),
+))
+TEMPLATE = "governance"
+
+
+def _num(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def ranked(frame: pd.DataFrame, m: Metric) -> pd.DataFrame:
+    """Rows ordered best first by the metric's direction; rows without a value last."""
+    values = pd.to_numeric(frame[m.col], errors="coerce")
+    ascending = m.direction == "down"
+    order = values.sort_values(ascending=ascending, na_position="last", kind="stable").index
+    out = frame.loc[order].copy()
+    out["rank"] = pd.to_numeric(out[m.col], errors="coerce").rank(ascending=ascending, method="min")
+    return out
+
+
+def ranking_bar(frame: pd.DataFrame, m: Metric, label_col: str = "area_name", code_col: str = "area_code",
+                highlight: int = 0, height: int | None = None) -> go.Figure:
+    """Horizontal bars, best at the top; the top and bottom ``highlight`` bars in green/red;
+    bars past the alert threshold are marked; the code of each bar travels in customdata."""
+    data = ranked(frame, m)
+    values = [_num(v) for v in data[m.col]]
+    n = len(data)
+    colors = []
+    valued = sum(v is not None for v in values)
+    for i, v in enumerate(values):
+        if v is None:
+            colors.append(MUTED)
+        elif highlight and i < highlight and valued > 2 * highlight:
+            colors.append(GOOD)
+        elif highlight and valued - highlight <= i < valued and valued > 2 * highlight:
+            colors.append(BAD)
+        else:
+            colors.append(NEUTRAL if not m.is_alert(v) else "#f59e0b")
+    text = [m.format(v) if v is not None else "无数据" for v in values]
+    fig = go.Figure(go.Bar(
+        x=[v if v is not None else 0 for v in values], y=list(data[label_col]), orientation="h",
+        marker_color=colors, text=text, textposition="outside", cliponaxis=False,
+        customdata=list(data[code_col]),
+        hovertemplate="%{y}：%{text}<extra>点击查看下一级</extra>",
+    ))
+    threshold = m.alert_threshold()
+    if threshold is not None and m.fmt in ("pct", "score", "dec1", "dec2"):
+        fig.add_vline(x=threshold, line_dash="dash", line_color="#f59e0b",
+                      annotation_text=f"预警线 {m.format(threshold)}", annotation_position="top")
+    top = max([v for v in values if v is not None] + [threshold or 0, 1.0 if m.fmt == "pct" else 0])
+    xaxis = dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, (top or 1) * 1.22])
+    fig.update_layout(template=TEMPLATE, height=height or max(220, 34 * n + 60), xaxis=xaxis,
+                      yaxis=dict(autorange="reversed", automargin=True), showlegend=False, bargap=0.25)
+    return fig
+
+
+def trend_lines(frame: pd.DataFrame, x: str, series: dict[str, str], y_title: str = "") -> go.Figure:
+    """Lines over time: ``series`` maps column → legend name."""
+    fig = go.Figure()
+    for col, name in series.items():
+        fig.add_scatter(x=frame[x], y=frame[col], name=name, mode="lines+markers",
+                        hovertemplate=f"{name} %{{x|%Y-%m-%d}}：%{{y:,.0f}}<extra></extra>")
+    most = max([float(frame[c].max()) for c in series if len(frame)] + [0])
+    fig.update_layout(template=TEMPLATE, height=340, yaxis_title=y_title, hovermode="x unified")
+    fig.update_yaxes(tickformat=",d", rangemode="tozero", dtick=1 if most <= 6 else None)
+    return fig
+
+
+def stacked_bars(frame: pd.DataFrame, x: str, stack: str, value: str, order: list[str] | None = None,
+                 colors: list[str] | None = None, horizontal: bool = False, height: int = 340) -> go.Figure:
+    fig = go.Figure()
+    groups = order or list(dict.fromkeys(frame[stack]))
+    for i, g in enumerate(groups):
+        part = frame[frame[stack] == g]
+        kwargs = dict(x=part[value], y=part[x], orientation="h") if horizontal else dict(x=part[x], y=part[value])
+        fig.add_bar(name=str(g), marker_color=(colors or SERIES)[i % len((colors or SERIES))], **kwargs,
+                    hovertemplate=f"{g}：%{{{'x' if horizontal else 'y'}:,.0f}}<extra>%{{{'y' if horizontal else 'x'}}}</extra>")
+    fig.update_layout(template=TEMPLATE, barmode="stack", height=height)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
+
+
+AGING_COLORS = ["#86efac", "#fde047", "#fb923c", "#ef4444", "#7f1d1d"]
+
+
+def aging_bars(frame: pd.DataFrame, labels: list[str]) -> go.Figure:
+    """Backlog by 一级分类 (rows) stacked by working-day age, young (green) to old (dark red)."""
+    fig = stacked_bars(frame, "一级分类", "账龄", "工单数", order=labels, colors=AGING_COLORS, horizontal=True,
+                       height=max(260, 42 * frame["一级分类"].nunique() + 90))
+    totals = frame.groupby("一级分类", observed=True)["工单数"].sum().sort_values(ascending=False)
+    most = totals.max() if len(totals) else 0
+    fig.update_layout(legend_title_text="已办理", legend_traceorder="normal")
+    fig.update_yaxes(categoryorder="array", categoryarray=[str(c) for c in totals.index])
+    fig.update_xaxes(tickformat=",d", dtick=1 if most <= 10 else None, title_text="工单数（件）")
+    return fig
+
+
+def category_bars(frame: pd.DataFrame, label_col: str, value_col: str, selected: str | None = None,
+                  height: int | None = None) -> go.Figure:
+    """Counts by category, largest on top; the selected category is highlighted."""
+    data = frame.sort_values(value_col, ascending=False)
+    colors = [NEUTRAL if selected is None or v == selected else "#93c5fd" for v in data[label_col]]
+    fig = go.Figure(go.Bar(x=data[value_col], y=data[label_col], orientation="h", marker_color=colors,
+                           text=[f"{v:,}" for v in data[value_col]], textposition="outside", cliponaxis=False,
+                           customdata=list(data[label_col]), hovertemplate="%{y}：%{x:,} 件<extra></extra>"))
+    top = float(data[value_col].max()) if len(data) else 1.0
+    fig.update_layout(template=TEMPLATE, height=height or max(220, 34 * len(data) + 60), showlegend=False,
+                      xaxis=dict(showticklabels=False, showgrid=False, range=[0, top * 1.2]),
+                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.25)
+    return fig
+
+
+# -- social organizations and committee assessment (pages/orgs.py, pages/assessment.py) --------------------
+AMBER = "#f59e0b"
+
+
+def count_bars(frame: pd.DataFrame, label_col: str, value_col: str, colors: list[str] | None = None,
+               unit: str = "个", sort: bool = False, height: int | None = None) -> go.Figure:
+    """Counts by category as horizontal bars with the count (and share of the total) written on
+    each bar; categories keep the given order unless ``sort``; ``colors`` one per row."""
+    data = frame.sort_values(value_col, ascending=False, kind="stable") if sort else frame
+    values = [float(v) for v in data[value_col]]
+    total = sum(values) or 1.0
+    text = [f"{int(v):,} {unit}（{v / total:.0%}）" for v in values]
+    fig = go.Figure(go.Bar(x=values, y=[str(v) for v in data[label_col]], orientation="h",
+                           marker_color=colors or NEUTRAL, text=text, textposition="outside", cliponaxis=False,
+                           hovertemplate=f"%{{y}}：%{{x:,}} {unit}<extra></extra>"))
+    top = max(values + [1.0])
+    fig.update_layout(template=TEMPLATE, height=height or max(200, 40 * len(data) + 50), showlegend=False,
+                      xaxis=dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, top * 1.45]),
+                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.3, margin=dict(t=10))
+    return fig
+
+
+def target_ranking_bar(frame: pd.DataFrame, m: Metric, target: float, label: str, highlight: int = 0,
+                       height: int | None = None) -> go.Figure:
+    """``ranking_bar`` whose dashed line is a target (e.g. 目标 7 个/万人), not an alert line:
+    bars below the target are amber, the line is labelled with the target."""
+    fig = ranking_bar(frame, m, highlight=highlight, height=height)
+    fig.layout.shapes = ()
+    fig.layout.annotations = ()
+    fig.add_vline(x=target, line_dash="dash", line_color=BAD, line_width=2,
+                  annotation_text=label, annotation_position="top", annotation_font=dict(size=15, color=BAD))
+    values = [v for v in pd.to_numeric(frame[m.col], errors="coerce").dropna()]
+    fig.update_xaxes(range=[0, max(values + [target]) * 1.25 or 1])
+    return fig
+
+
+def community_target_bars(frame: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Each community's community-organisation count against its own target (社区 and 村 differ):
+    green bars meet the target, red bars do not; a black tick marks the target. The community
+    code travels in customdata so a click can drill into it."""
+    data = frame.sort_values(["meets_target", "gap", "community_code"], ascending=[True, False, True])
+    labels = [f"{n}（{k}）" for n, k in zip(data["community_name"], data["kind"])]
+    colors = [GOOD if ok else BAD for ok in data["meets_target"]]
+    fig = go.Figure(go.Bar(
+        x=list(data["community_orgs"]), y=labels, orientation="h", marker_color=colors,
+        text=[f"{int(n)} / 目标 {int(t)}" for n, t in zip(data["community_orgs"], data["target"])],
+        textposition="outside", cliponaxis=False, customdata=list(data["community_code"]), name="现有",
+        hovertemplate="%{y}：现有 %{x} 个<extra></extra>"))
+    fig.add_scatter(x=list(data["target"]), y=labels, mode="markers", name="目标",
+                    marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#111827")),
+                    hovertemplate="%{y}：目标 %{x} 个<extra></extra>")
+    top = max(list(data["community_orgs"]) + list(data["target"]) + [1])
+    fig.update_layout(template=TEMPLATE, height=height or max(220, 40 * len(data) + 70), showlegend=False,
+                      xaxis=dict(range=[0, top * 1.35], title_text="社区社会组织数（个）", dtick=None if top > 12 else 1),
+                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.3)
+    return fig
+
+
+def flow_bars(frame: pd.DataFrame, period_start=None, period_end=None, bucket: str = "month") -> go.Figure:
+    """Registrations (up, blue) and deregistrations (down, grey-red) per month or year; the
+    chosen period is shaded so it can be found on the time axis."""
+    x = pd.to_datetime(frame["bucket"])
+    fmt = "%Y年%m月" if bucket == "month" else "%Y年"
+    fig = go.Figure()
+    fig.add_bar(x=x, y=frame["registered"], name="新登记/备案", marker_color=NEUTRAL,
+                text=[str(v) if v else "" for v in frame["registered"]], textposition="outside", cliponaxis=False,
+                hovertemplate=f"%{{x|{fmt}}} 新登记 %{{y}} 个<extra></extra>")
+    fig.add_bar(x=x, y=-frame["deregistered"], name="注销", marker_color="#f97316",
+                text=[str(v) if v else "" for v in frame["deregistered"]], textposition="outside", cliponaxis=False,
+                customdata=frame["deregistered"], hovertemplate=f"%{{x|{fmt}}} 注销 %{{customdata}} 个<extra></extra>")
+    if period_start is not None and period_end is not None:
+        fig.add_vrect(x0=pd.Timestamp(period_start) - pd.Timedelta(days=15), x1=pd.Timestamp(period_end) + pd.Timedelta(days=15),
+                      fillcolor="#fde68a", opacity=0.35, line_width=0, layer="below",
+                      annotation_text="本期", annotation_position="top left")
+    top = max([1] + [int(v) for v in frame["registered"]] + [int(v) for v in frame["deregistered"]])
+    fig.update_layout(template=TEMPLATE, barmode="relative", height=360, bargap=0.2,
+                      yaxis=dict(title_text="组织数（个）", range=[-top * 1.35, top * 1.35], tickformat=",d",
+                                 dtick=1 if top <= 5 else None),
+                      xaxis=dict(tickformat=fmt, dtick="M3" if bucket == "month" else "M12"))
+    return fig
+
+
+def grade_colors(grades: list[str]) -> dict[str, str]:
+    """One colour per grade, best first: the top grade green, the failing grade red, the lowest
+    passing grade amber, the ones between blue — the same on every assessment chart."""
+    out = {}
+    passing = [g for g in grades if g != "不合格"]
+    for i, g in enumerate(passing):
+        out[g] = GOOD if i == 0 else AMBER if i == len(passing) - 1 and len(passing) > 2 else NEUTRAL
+    out["不合格"] = BAD
+    return out
+
+
+def score_histogram(totals: pd.Series, grades: pd.Series, cutoffs: dict[str, float], bin_size: float = 5.0) -> go.Figure:
+    """How committee totals spread over 0–100, in bins of ``bin_size`` points, coloured by grade,
+    with a dashed line at every grade cut-off."""
+    colors = grade_colors(list(cutoffs) + ["不合格"])
+    lowest = min([float(totals.min()) if len(totals) else 60.0] + [min(cutoffs.values()) - bin_size])
+    start = max(0.0, bin_size * math.floor(lowest / bin_size))
+    fig = go.Figure()
+    for grade in list(cutoffs) + ["不合格"]:
+        part = totals[grades == grade]
+        if part.empty:
+            continue
+        fig.add_histogram(x=part, name=grade, marker_color=colors[grade],
+                          xbins=dict(start=start, end=100.0 + bin_size, size=bin_size),
+                          hovertemplate=f"{grade} %{{x}} 分：%{{y}} 个<extra></extra>")
+    for grade, cut in cutoffs.items():
+        fig.add_vline(x=cut, line_dash="dash", line_color=colors[grade], line_width=2,
+                      annotation_text=f"{grade} ≥{cut:g}", annotation_position="top right",
+                      annotation_font=dict(size=14, color=colors[grade]))
+    fig.update_layout(template=TEMPLATE, barmode="stack", height=360, bargap=0.05,
+                      xaxis=dict(title_text="考核总分（分）", range=[start, 100 + bin_size], dtick=bin_size * 2),
+                      yaxis=dict(title_text="社区/村数（个）", tickformat=",d"),
+                      legend=dict(y=1.12))
+    return fig
+
+
+def grade_count_bars(frame: pd.DataFrame, now_label: str, before_label: str | None) -> go.Figure:
+    """Committees per grade in this round (grade colours) and, if any, the previous round (grey)."""
+    colors = grade_colors(list(frame["grade"]))
+    labels = [f"{g}（≥{m:g}）" if pd.notna(m) else g for g, m in zip(frame["grade"], frame["min_score"])]
+    fig = go.Figure()
+    if before_label:
+        fig.add_bar(x=labels, y=frame["previous_committees"], name=before_label, marker_color="#cbd5e1",
+                    text=list(frame["previous_committees"]), textposition="outside", cliponaxis=False,
+                    hovertemplate=f"{before_label} %{{x}}：%{{y}} 个<extra></extra>")
+    fig.add_bar(x=labels, y=frame["committees"], name=now_label, marker_color=[colors[g] for g in frame["grade"]],
+                text=list(frame["committees"]), textposition="outside", cliponaxis=False,
+                hovertemplate=f"{now_label} %{{x}}：%{{y}} 个<extra></extra>")
+    top = max([1] + [int(v) for v in frame["committees"]] + [int(v) for v in frame["previous_committees"]])
+    fig.update_layout(template=TEMPLATE, barmode="group", height=360, bargap=0.25, bargroupgap=0.05,
+                      yaxis=dict(title_text="社区/村数（个）", range=[0, top * 1.25], tickformat=",d",
+                                 dtick=1 if top <= 6 else None),
+                      legend=dict(y=1.12), showlegend=True)
+    return fig
+
+
+def indicator_comparison(frame: pd.DataFrame, who: str, street: str, city: str) -> go.Figure:
+    """Per indicator, the score as a share of its full marks (得分率) for one committee, its
+    street's average and the city's average; the indicator's full marks (= weight) are in the label."""
+    labels = [f"{n}（{g}，{m:g} 分）" for n, g, m in zip(frame["name"], frame["group_name"], frame["max_score"])]
+    fig = go.Figure()
+    for col, rate_col, name, color in (("score", "score_rate", who, NEUTRAL), ("street_avg", "street_rate", street, "#f97316"),
+                                       ("city_avg", "city_rate", city, MUTED)):
+        raw = pd.to_numeric(frame[col], errors="coerce")
+        rate = pd.to_numeric(frame[rate_col], errors="coerce")
+        fig.add_bar(y=labels, x=rate, name=name, orientation="h", marker_color=color,
+                    text=[f"{v:.1f}" if pd.notna(v) else "—" for v in raw], textposition="outside", cliponaxis=False,
+                    customdata=[f"{v:.0%}" if pd.notna(v) else "—" for v in rate],
+                    hovertemplate=f"{name} · %{{y}}：%{{text}} 分（得分率 %{{customdata}}）<extra></extra>")
+    fig.update_layout(template=TEMPLATE, barmode="group", height=max(300, 95 * len(frame) + 80), bargap=0.25,
+                      xaxis=dict(title_text="得分率（得分 ÷ 分值）；柱旁数字为得分", tickformat=".0%", range=[0, 1.12]),
+                      yaxis=dict(autorange="reversed", automargin=True), legend=dict(y=1.04, traceorder="normal"))
+    return fig
+
+
+def rating_bars(frame: pd.DataFrame, unrated: str = "未评估") -> go.Figure:
+    """Organisations by effective rating (5A … 1A, 未评估): ratings at or above the 3A line green,
+    lower ratings blue, unrated grey."""
+    colors = [GOOD if h else MUTED if c == unrated else NEUTRAL for c, h in zip(frame["category"], frame["high"])]
+    return count_bars(frame, "category", "orgs", colors=colors)

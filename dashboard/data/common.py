@@ -1,0 +1,108 @@
+"""Shared loaders for page data: the area index, the working-day calendar, the
+standard query parameters derived from the filters, and assessment-round choice.
+
+Everything here is cached per database file version (``Database.signature``), so a
+rebuilt database is picked up on the next run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import db
+from dashboard.areas import AreaIndex
+from dashboard.config import settings
+from dashboard.filters import Filters, Period
+from dashboard.workdays import WorkdayCalendar
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _areas(signature: tuple) -> AreaIndex:
+    return AreaIndex(db.database().query("areas"))
+
+
+def areas() -> AreaIndex:
+    return _areas(db.database().signature)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _calendar(signature: tuple) -> WorkdayCalendar:
+    return WorkdayCalendar.from_frame(db.database().query("workday_calendar"))
+
+
+def workday_calendar() -> WorkdayCalendar:
+    return _calendar(db.database().signature)
+
+
+def as_of() -> datetime:
+    """The data's cut-off moment (数据截至)."""
+    return pd.Timestamp(db.database().meta["as_of"]).to_pydatetime()
+
+
+def data_start() -> date:
+    return pd.Timestamp(db.database().meta["data_start"]).date()
+
+
+def group_len(f: Filters, group: Literal["scope", "children"]) -> int:
+    return len(f.scope) if group == "scope" else f.child_len
+
+
+def scope_params(f: Filters, group: Literal["scope", "children"] = "scope") -> dict:
+    return {"scope": f.scope, "group_len": group_len(f, group)}
+
+
+def ticket_params(f: Filters, period: Period | None = None,
+                  group: Literal["scope", "children"] = "scope") -> dict:
+    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for a period."""
+    cfg = settings()
+    start_ts, end_ts = f.bounds(period)
+    last_day = (end_ts - timedelta(microseconds=1)).date()
+    cal = workday_calendar()
+    if last_day < cal.first_day:  # a comparison before the data (and its calendar) began: no tickets
+        due_soon_ts = end_ts
+    else:
+        due_soon_day = cal.nth_workday_after([last_day], cfg.due_soon_workdays)[0]
+        due_soon_ts = pd.Timestamp(due_soon_day).to_pydatetime() + timedelta(seconds=86399)
+    w = cfg.composite_weights
+    return {**scope_params(f, group), "start_ts": start_ts, "end_ts": end_ts, "due_soon_ts": due_soon_ts,
+            "k": cfg.basic_satisfied_factor, "w_response": w["response"], "w_resolution": w["resolution"],
+            "w_satisfaction": w["satisfaction"]}
+
+
+def period_last_day(f: Filters, period: Period | None = None) -> date:
+    _, end_ts = f.bounds(period)
+    return (end_ts - timedelta(microseconds=1)).date()
+
+
+def org_params(f: Filters, period: Period | None = None, group: Literal["scope", "children"] = "scope") -> dict:
+    cfg = settings()
+    return {**scope_params(f, group), "at_date": period_last_day(f, period),
+            "valid_years": cfg.rating_valid_years, "high_rating": cfg.high_rating}
+
+
+def grade_params() -> dict:
+    cuts = settings().grade_cutoffs
+    return {"grade_names": list(cuts.keys()), "grade_mins": [float(v) for v in cuts.values()]}
+
+
+def assessment_rounds() -> pd.DataFrame:
+    return db.query("assessment_rounds")
+
+
+def round_for(f: Filters) -> tuple[pd.Series | None, pd.Series | None]:
+    """The latest assessment round published (or ended) by the period's end, and the one before it."""
+    rounds = assessment_rounds()
+    if rounds.empty:
+        return None, None
+    last_day = pd.Timestamp(period_last_day(f))
+    known = rounds[pd.to_datetime(rounds["published_on"].fillna(rounds["period_end"])) <= last_day]
+    if known.empty:
+        return None, None
+    current = known.iloc[-1]
+    prev_id = current["previous_round_id"]
+    previous = rounds[rounds["round_id"] == prev_id].iloc[0] if isinstance(prev_id, str) else None
+    return current, previous

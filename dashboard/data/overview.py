@@ -1,0 +1,146 @@
+"""总览 data: the KPI row for the current scope and period, each value with its
+comparison (the previous period, or the previous assessment round)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.data import common
+from dashboard.filters import COMPARISONS, Filters
+from dashboard.metrics import Metric, metric
+
+OVERVIEW_KPIS = ("created", "backlog", "overdue", "on_time_rate", "composite_score",
+                 "grid_count", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    metric: Metric
+    value: float | None
+    previous: float | None = None
+    compare_label: str = ""  # e.g. "环比", "较上一轮"
+    note: str = ""  # the denominators behind the value, e.g. "按期 9 / 办结 11"
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None or _nan(self.value) or _nan(self.previous):
+            return None
+        return float(self.value) - float(self.previous)
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def _value(row: pd.Series | None, column: str):
+    if row is None:
+        return None
+    v = row[column]
+    return None if _nan(v) else v.item() if hasattr(v, "item") else v
+
+
+def _note(m: Metric, row: pd.Series | None) -> str:
+    if row is None or not (m.numerator or m.denominator):
+        return ""
+    labels = {"closed_on_time": "按期", "closed": "办结", "visited": "有效回访", "contacted": "已联系", "resolved": "已解决",
+              "satisfied": "满意", "created": "受理", "population": "人口", "repeat_count": "重复", "returned_count": "退单",
+              "extended_count": "延期", "proactive_count": "主动发现", "grids_with_fulltime": "有专职",
+              "grid_count": "网格", "orgs_active": "组织", "orgs_high_rating": "3A 以上", "assessed": "参评"}
+    parts = [f"{labels.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator) if c and not _nan(row[c])]
+    return " / ".join(parts)
+
+
+def _one(frame: pd.DataFrame) -> pd.Series | None:
+    return frame.iloc[0] if len(frame) else None
+
+
+def _sources(f: Filters, needed: set[str]) -> dict[str, tuple]:
+    """For each query the KPIs need: (row now, row in the comparison, comparison label)."""
+    label = COMPARISONS[f.compare] if f.comparison else ""
+    out: dict[str, tuple] = {}
+    if "ticket_metrics" in needed:
+        now = _one(db.query("ticket_metrics", **common.ticket_params(f)))
+        before = _one(db.query("ticket_metrics", **common.ticket_params(f, f.comparison))) if f.comparison else None
+        out["ticket_metrics"] = (now, before, label)
+    if "grid_metrics" in needed:  # the current staffing: no history to compare with
+        out["grid_metrics"] = (_one(db.query("grid_metrics", **common.scope_params(f))), None, "")
+    if "org_metrics" in needed:
+        now = _one(db.query("org_metrics", **common.org_params(f)))
+        before = _one(db.query("org_metrics", **common.org_params(f, f.comparison))) if f.comparison else None
+        out["org_metrics"] = (now, before, label)
+    if "assessment_summary" in needed:
+        rnd, prev = common.round_for(f)
+        grades = common.grade_params()
+        row = lambda r: _one(db.query("assessment_summary", **common.scope_params(f), round_id=r["round_id"],  # noqa: E731
+                                      **grades)) if r is not None else None
+        out["assessment_summary"] = (row(rnd), row(prev), "较上一轮" if prev is not None else "")
+    return out
+
+
+def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
+    metrics = [metric(k) for k in keys]
+    sources = _sources(f, {m.query for m in metrics})
+    out = []
+    for m in metrics:
+        now, before, label = sources[m.query]
+        out.append(Kpi(m, _value(now, m.col), _value(before, m.col), label, _note(m, now)))
+    return out
+
+
+def assessment_round_label(f: Filters) -> str:
+    rnd, _ = common.round_for(f)
+    return "" if rnd is None else str(rnd["name"])
+
+
+def children(f: Filters) -> pd.DataFrame:
+    """Every child area of the scope with its ticket, grid, organisation and assessment metrics."""
+    frame = db.query("ticket_metrics", **common.ticket_params(f, group="children"))
+    grids = db.query("grid_metrics", **common.scope_params(f, "children"))
+    orgs = db.query("org_metrics", **common.org_params(f, group="children"))
+    keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
+    frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
+    frame = frame.merge(keep(orgs, ["area_name", "level", "population"]), on="area_code", how="left")
+    rnd, _ = common.round_for(f)
+    if rnd is not None:
+        assess = db.query("assessment_summary", **common.scope_params(f, "children"), round_id=rnd["round_id"],
+                          **common.grade_params())
+        frame = frame.merge(keep(assess, ["area_name", "level"]), on="area_code", how="left")
+    return frame
+
+
+def trend_bucket(f: Filters) -> str:
+    days = f.period.days
+    return "day" if days <= 62 else "week" if days <= 200 else "month"
+
+
+def trend(f: Filters) -> pd.DataFrame:
+    start_ts, end_ts = f.bounds()
+    return db.query("ticket_trend", scope=f.scope, start_ts=start_ts, end_ts=end_ts, bucket=trend_bucket(f))
+
+
+ALERT_METRICS = ("on_time_rate", "composite_score", "response_rate", "resolution_rate", "satisfaction_rate",
+                 "overdue", "repeat_rate", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
+
+
+def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS) -> pd.DataFrame:
+    """Child areas whose values breach a registry threshold, worst areas first."""
+    rows = []
+    for key in keys:
+        m = metric(key)
+        if m.col not in children_frame.columns:
+            continue
+        for _, r in children_frame.iterrows():
+            v = _value(r, m.col)
+            if m.is_alert(v):
+                rows.append({"area_code": r["area_code"], "区域": r["area_name"], "指标": m.zh,
+                             "数值": m.format(v), "预警线": m.format(m.alert_threshold()),
+                             "说明": ("低于" if m.direction == "up" else "高于") + "预警线"})
+    frame = pd.DataFrame(rows, columns=["area_code", "区域", "指标", "数值", "预警线", "说明"])
+    if frame.empty:
+        return frame
+    counts = frame.groupby("area_code")["指标"].transform("count")
+    return frame.assign(_n=counts).sort_values(["_n", "区域"], ascending=[False, True]).drop(columns="_n")

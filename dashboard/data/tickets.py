@@ -1,0 +1,104 @@
+"""诉求工单 data: the ticket KPIs, backlog aging, the 督办清单 (supervision list),
+category breakdown and repeat-request hot spots for the current scope and period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.config import settings
+from dashboard.data import common
+from dashboard.data.overview import Kpi, kpi_row
+from dashboard.filters import Filters
+
+TICKET_KPIS = ("created", "closed", "backlog", "overdue", "due_soon",
+               "on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate", "composite_score",
+               "per_1000", "repeat_rate", "return_rate", "extension_rate", "duration_median")
+SUPERVISION_LIMIT = 500
+
+
+def kpis(f: Filters) -> list[Kpi]:
+    return kpi_row(f, TICKET_KPIS)
+
+
+def children(f: Filters) -> pd.DataFrame:
+    return db.query("ticket_metrics", **common.ticket_params(f, group="children"))
+
+
+def _age_seq(f: Filters) -> int:
+    cal = common.workday_calendar()
+    last_day = max(common.period_last_day(f), cal.first_day)  # before the calendar there are no tickets
+    return int(cal.seq([last_day])[0])
+
+
+def aging_labels() -> list[str]:
+    """≤3, 4–7, 8–15, 16–30, >30 from the configured bounds."""
+    bounds = settings().aging_buckets
+    labels = [f"≤{bounds[0]}"]
+    labels += [f"{lo + 1}–{hi}" for lo, hi in zip(bounds, bounds[1:])]
+    labels.append(f">{bounds[-1]}")
+    return [f"{x} 个工作日" for x in labels]
+
+
+def aging(f: Filters) -> pd.DataFrame:
+    """Open tickets at the period end by 一级分类 and working-day age bucket (all combinations)."""
+    _, end_ts = f.bounds()
+    raw = db.query("backlog_aging", scope=f.scope, end_ts=end_ts, age_seq=_age_seq(f),
+                   bounds=list(settings().aging_buckets))
+    labels = aging_labels()
+    raw["账龄"] = [labels[int(b)] for b in raw["bucket"]]
+    totals = raw.groupby("category_l1")["tickets"].sum().sort_values(ascending=False)
+    raw["category_l1"] = pd.Categorical(raw["category_l1"], categories=list(totals.index), ordered=True)
+    return raw.sort_values(["category_l1", "bucket"]).rename(columns={"category_l1": "一级分类", "tickets": "工单数"})
+
+
+SUPERVISION_COLUMNS = {
+    "督办类型": "督办类型", "ticket_id": "工单编号", "title": "标题", "category_l1": "一级分类", "category_l2": "二级分类",
+    "urgency": "紧急程度", "status": "当前状态", "created_at": "受理时间", "original_due_at": "原办结时限",
+    "due_at": "办结时限（含延期）", "overdue_workdays": "已超期（工作日）", "age_workdays": "已办理（工作日）",
+    "extension_count": "延期次数", "return_count": "退单次数", "重复诉求": "重复诉求", "district_name": "区县",
+    "street_name": "街道/乡镇", "community_name": "社区/村", "grid_name": "网格", "handling_unit": "主办单位",
+    "channel": "来源渠道",
+}
+
+
+def supervision(f: Filters, limit: int = SUPERVISION_LIMIT) -> tuple[pd.DataFrame, int]:
+    """Overdue and due-soon open tickets at the period end (most overdue first), and how many there are."""
+    params = common.ticket_params(f)
+    raw = db.query("supervision_list", scope=f.scope, end_ts=params["end_ts"], due_soon_ts=params["due_soon_ts"],
+                   age_seq=_age_seq(f), limit=limit)
+    total = int(raw["total_rows"].iloc[0]) if len(raw) else 0
+    raw["督办类型"] = raw["is_overdue"].map({True: "已超期", False: "即将超期"})
+    # The list describes the period end; a ticket closed since then says so instead of its status.
+    raw["status"] = [f"{s}" if pd.isna(c) else f"已于 {c:%m-%d} 办结" for s, c in zip(raw["status"], raw["closed_at"])]
+    raw["重复诉求"] = raw["is_repeat"].map({True: "是", False: "否"})
+    return raw[list(SUPERVISION_COLUMNS)].rename(columns=SUPERVISION_COLUMNS), total
+
+
+def categories(f: Filters) -> pd.DataFrame:
+    start_ts, end_ts = f.bounds()
+    return db.query("ticket_categories", scope=f.scope, start_ts=start_ts, end_ts=end_ts)
+
+
+def hotspots(f: Filters, level: str, limit: int = 10) -> pd.DataFrame:
+    start_ts, end_ts = f.bounds()
+    frame = db.query("repeat_hotspots", scope=f.scope, start_ts=start_ts, end_ts=end_ts,
+                     group_len=15 if level == "grid" else 12, limit=limit)
+    return frame
+
+
+def hotspot_view(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Chinese columns for a hot-spot table; grids also name their community."""
+    names = {"area_name": "网格" if level == "grid" else "社区/村", "community_name": "社区/村",
+             "street_name": "街道/乡镇", "repeats": "重复诉求", "created": "受理量", "repeat_share": "重复占比"}
+    cols = ["area_name"] + (["community_name"] if level == "grid" else []) + \
+        ["street_name", "repeats", "created", "repeat_share"]
+    view = frame[cols].rename(columns=names)
+    view["重复占比"] = view["重复占比"] * 100
+    return view
+
+
+def due_soon_deadline(f: Filters):
+    return common.ticket_params(f)["due_soon_ts"]

@@ -1,0 +1,28 @@
+-- 工单受理与办结趋势。
+-- 回答：期间内每天（或每周、每月）范围 $scope 受理多少工单、办结多少工单？没有工单的日子也返回 0。
+-- 参数：
+--   $scope     范围代码前缀（'' 全市）
+--   $start_ts  期间开始（含）
+--   $end_ts    期间结束（不含）
+--   $bucket    时间粒度：'day' 按日，'week' 按周（周一开始），'month' 按月
+WITH buckets AS (
+    SELECT unnest(generate_series(date_trunc($bucket, $start_ts::TIMESTAMP), $end_ts::TIMESTAMP - INTERVAL 1 SECOND,
+           CASE $bucket WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY ELSE INTERVAL 1 MONTH END)) AS bucket
+),
+created AS (
+    SELECT date_trunc($bucket, created_at) AS bucket, count(*) AS created
+    FROM tickets
+    WHERE created_at >= $start_ts AND created_at < $end_ts AND starts_with(community_code, $scope)
+    GROUP BY 1
+),
+closed AS (
+    SELECT date_trunc($bucket, closed_at) AS bucket, count(*) AS closed
+    FROM tickets
+    WHERE closed_at >= $start_ts AND closed_at < $end_ts AND starts_with(community_code, $scope)
+    GROUP BY 1
+)
+SELECT b.bucket, coalesce(c.created, 0) AS created, coalesce(d.closed, 0) AS closed
+FROM buckets b
+LEFT JOIN created c USING (bucket)
+LEFT JOIN closed d USING (bucket)
+ORDER BY b.bucket

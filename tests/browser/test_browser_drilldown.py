@@ -1,0 +1,77 @@
+"""A leader's path in a real browser: pick a district in the sidebar, click a street in the
+ranking, and see the breadcrumb and the numbers follow (values hand-computed from the fixture:
+city 15 received; 甲区 11 received, 88.9 % on time; 东街道 8 received, 83.3 % on time)."""
+
+import pytest
+
+from tests.browser.conftest import open_app, run_count, screenshot, settle
+
+pytestmark = pytest.mark.browser
+OCTOBER = "period=custom&start=2025-10-01&end=2025-10-31&compare=mom"
+
+
+def kpi_text(page, label: str) -> str:
+    return page.locator('[data-testid="stMain"] [data-testid="stMetric"]', has_text=label).first.inner_text()
+
+
+def breadcrumb(page) -> str:
+    return " ".join(page.locator(".st-key-breadcrumb").inner_text().split())
+
+
+def choose(page, label: str, option: str) -> None:
+    before = run_count(page)
+    page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page, before)
+
+
+def test_choose_district_then_click_a_street_in_the_ranking(page, app_server):
+    open_app(page, app_server, "overview", OCTOBER)
+    assert "15 件" in kpi_text(page, "受理量")
+    screenshot(page, "overview-city")
+
+    choose(page, "区县", "甲区")
+    assert "甲区" in breadcrumb(page)
+    assert "11 件" in kpi_text(page, "受理量") and "88.9%" in kpi_text(page, "按期办结率")
+    assert "district=990101" in page.url
+
+    # The ranking puts 东街道 (80.4) above 西街道 (66.7): click its bar.
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    before = run_count(page)
+    box = chart.locator(".bars .point path").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # where a user clicks
+    settle(page, before)
+    assert "全市 › 甲区 › 东街道" in breadcrumb(page)
+    assert "8 件" in kpi_text(page, "受理量") and "83.3%" in kpi_text(page, "按期办结率")
+    assert "street=990101001" in page.url
+    screenshot(page, "overview-street")
+
+    # the other pages follow the scope
+    before = run_count(page)
+    page.locator('[data-testid="stSidebar"] a', has_text="诉求工单").click()
+    settle(page, before)
+    assert "全市 › 甲区 › 东街道" in breadcrumb(page)
+    assert "8 件" in kpi_text(page, "受理量")
+    screenshot(page, "tickets-street")
+
+    # one click on the breadcrumb goes back up to the district
+    before = run_count(page)
+    page.locator(".st-key-breadcrumb").get_by_role("button", name="甲区").first.click()
+    settle(page, before)
+    assert "11 件" in kpi_text(page, "受理量") and "street=" not in page.url
+    screenshot(page, "tickets-district")
+
+
+def test_a_copied_link_reopens_the_same_view(page, app_server):
+    open_app(page, app_server, "tickets", OCTOBER + "&street=990101002")
+    assert "全市 › 甲区 › 西街道" in breadcrumb(page)
+    assert "3 件" in kpi_text(page, "受理量")
+
+
+def test_bad_link_warns_in_chinese_and_still_shows_the_city(page, app_server):
+    open_app(page, app_server, "overview", "district=000000&period=custom&start=2025-10-01&end=oops")
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "地址中的区县代码“000000”不存在，已忽略。" in text
+    assert "自定义期间的开始或结束日期缺失或格式不对" in text
+    assert "受理量" in text
