@@ -10,7 +10,9 @@ import streamlit as st
 from dashboard import db, state, ui
 from dashboard.config import ConfigError, settings
 
-st.set_page_config(page_title="基层治理督查考评看板", page_icon=":material/account_balance:", layout="wide")
+# An emoji favicon is drawn locally (a data: URL); a :material/…: favicon is fetched from
+# fonts.gstatic.com, which a government intranet cannot reach.
+st.set_page_config(page_title="基层治理督查考评看板", page_icon="🏛️", layout="wide")
 
 try:
     settings()
@@ -26,6 +28,7 @@ except (db.DatabaseUnavailable, ConfigError) as problem:
 
 page, pages = ui.navigation()
 filters = state.init()
-ui.sidebar(pages, filters)
+if page.url_path != "present":  # presentation mode shows no sidebar or chrome
+    ui.sidebar(pages, filters)
 page.run()
 ui.run_marker()

@@ -159,13 +159,14 @@ def count_bars(frame: pd.DataFrame, label_col: str, value_col: str, colors: list
     data = frame.sort_values(value_col, ascending=False, kind="stable") if sort else frame
     values = [float(v) for v in data[value_col]]
     total = sum(values) or 1.0
-    text = [f"{int(v):,} {unit}（{v / total:.0%}）" for v in values]
+    text = [f"{int(v):,}（{v / total:.0%}）" for v in values]
     fig = go.Figure(go.Bar(x=values, y=[str(v) for v in data[label_col]], orientation="h",
                            marker_color=colors or NEUTRAL, text=text, textposition="outside", cliponaxis=False,
+                           textfont=dict(size=15), constraintext="none",
                            hovertemplate=f"%{{y}}：%{{x:,}} {unit}<extra></extra>"))
     top = max(values + [1.0])
     fig.update_layout(template=TEMPLATE, height=height or max(200, 40 * len(data) + 50), showlegend=False,
-                      xaxis=dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, top * 1.45]),
+                      xaxis=dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, top * 1.6]),
                       yaxis=dict(autorange="reversed", automargin=True), bargap=0.3, margin=dict(t=10))
     return fig
 
@@ -193,15 +194,17 @@ def community_target_bars(frame: pd.DataFrame, height: int | None = None) -> go.
     colors = [GOOD if ok else BAD for ok in data["meets_target"]]
     fig = go.Figure(go.Bar(
         x=list(data["community_orgs"]), y=labels, orientation="h", marker_color=colors,
-        text=[f"{int(n)} / 目标 {int(t)}" for n, t in zip(data["community_orgs"], data["target"])],
-        textposition="outside", cliponaxis=False, customdata=list(data["community_code"]), name="现有",
+        text=[f"{int(n)}（达标）" if ok else f"{int(n)}（差 {int(g)}）"
+              for n, g, ok in zip(data["community_orgs"], data["gap"], data["meets_target"])],
+        textposition="outside", cliponaxis=False, textfont=dict(size=15), constraintext="none", customdata=list(data["community_code"]), name="现有",
         hovertemplate="%{y}：现有 %{x} 个<extra></extra>"))
-    fig.add_scatter(x=list(data["target"]), y=labels, mode="markers", name="目标",
+    fig.add_scatter(x=list(data["target"]), y=labels, mode="markers", name="目标（黑线）",
                     marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#111827")),
                     hovertemplate="%{y}：目标 %{x} 个<extra></extra>")
     top = max(list(data["community_orgs"]) + list(data["target"]) + [1])
     fig.update_layout(template=TEMPLATE, height=height or max(220, 40 * len(data) + 70), showlegend=False,
-                      xaxis=dict(range=[0, top * 1.35], title_text="社区社会组织数（个）", dtick=None if top > 12 else 1),
+                      xaxis=dict(range=[0, top * 1.35], title_text="社区社会组织数（个）；黑色竖线为目标",
+                                 dtick=None if top > 12 else 1),
                       yaxis=dict(autorange="reversed", automargin=True), bargap=0.3)
     return fig
 
@@ -222,12 +225,23 @@ def flow_bars(frame: pd.DataFrame, period_start=None, period_end=None, bucket: s
         fig.add_vrect(x0=pd.Timestamp(period_start) - pd.Timedelta(days=15), x1=pd.Timestamp(period_end) + pd.Timedelta(days=15),
                       fillcolor="#fde68a", opacity=0.35, line_width=0, layer="below",
                       annotation_text="本期", annotation_position="top left")
-    top = max([1] + [int(v) for v in frame["registered"]] + [int(v) for v in frame["deregistered"]])
+    up = max([1] + [int(v) for v in frame["registered"]])
+    down = max([1] + [int(v) for v in frame["deregistered"]])
+    step = _nice_step(max(up, down) / 3)
+    ticks = [-k * step for k in range(int(down // step) + 1, 0, -1)] + [k * step for k in range(0, int(up // step) + 2)]
     fig.update_layout(template=TEMPLATE, barmode="relative", height=360, bargap=0.2,
-                      yaxis=dict(title_text="组织数（个）", range=[-top * 1.35, top * 1.35], tickformat=",d",
-                                 dtick=1 if top <= 5 else None),
+                      yaxis=dict(title_text="组织数（个）", range=[-down * 1.35, up * 1.25], tickvals=ticks,
+                                 ticktext=[f"{abs(v):,g}" for v in ticks]),
                       xaxis=dict(tickformat=fmt, dtick="M3" if bucket == "month" else "M12"))
     return fig
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least 1 (for integer counts)."""
+    if raw <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    return next(s * power for s in (1, 2, 5, 10) if s * power >= raw)
 
 
 def grade_colors(grades: list[str]) -> dict[str, str]:
@@ -261,8 +275,9 @@ def score_histogram(totals: pd.Series, grades: pd.Series, cutoffs: dict[str, flo
                       annotation_font=dict(size=14, color=colors[grade]))
     fig.update_layout(template=TEMPLATE, barmode="stack", height=360, bargap=0.05,
                       xaxis=dict(title_text="考核总分（分）", range=[start, 100 + bin_size], dtick=bin_size * 2),
-                      yaxis=dict(title_text="社区/村数（个）", tickformat=",d"),
-                      legend=dict(y=1.12))
+                      yaxis=dict(title_text="社区/村数（个）", tickformat=",d", dtick=1 if len(totals) <= 8 else None,
+                                 range=[0, 1.3 * max([1] + list(((totals - start) // bin_size).value_counts()))]),
+                      legend=dict(y=1.12, traceorder="normal"))
     return fig
 
 
@@ -274,10 +289,11 @@ def grade_count_bars(frame: pd.DataFrame, now_label: str, before_label: str | No
     if before_label:
         fig.add_bar(x=labels, y=frame["previous_committees"], name=before_label, marker_color="#cbd5e1",
                     text=list(frame["previous_committees"]), textposition="outside", cliponaxis=False,
+                    textfont=dict(size=15), constraintext="none",
                     hovertemplate=f"{before_label} %{{x}}：%{{y}} 个<extra></extra>")
     fig.add_bar(x=labels, y=frame["committees"], name=now_label, marker_color=[colors[g] for g in frame["grade"]],
                 text=list(frame["committees"]), textposition="outside", cliponaxis=False,
-                hovertemplate=f"{now_label} %{{x}}：%{{y}} 个<extra></extra>")
+                textfont=dict(size=15), constraintext="none", hovertemplate=f"{now_label} %{{x}}：%{{y}} 个<extra></extra>")
     top = max([1] + [int(v) for v in frame["committees"]] + [int(v) for v in frame["previous_committees"]])
     fig.update_layout(template=TEMPLATE, barmode="group", height=360, bargap=0.25, bargroupgap=0.05,
                       yaxis=dict(title_text="社区/村数（个）", range=[0, top * 1.25], tickformat=",d",
@@ -297,7 +313,7 @@ def indicator_comparison(frame: pd.DataFrame, who: str, street: str, city: str) 
         rate = pd.to_numeric(frame[rate_col], errors="coerce")
         fig.add_bar(y=labels, x=rate, name=name, orientation="h", marker_color=color,
                     text=[f"{v:.1f}" if pd.notna(v) else "—" for v in raw], textposition="outside", cliponaxis=False,
-                    customdata=[f"{v:.0%}" if pd.notna(v) else "—" for v in rate],
+                    textfont=dict(size=14), constraintext="none", customdata=[f"{v:.0%}" if pd.notna(v) else "—" for v in rate],
                     hovertemplate=f"{name} · %{{y}}：%{{text}} 分（得分率 %{{customdata}}）<extra></extra>")
     fig.update_layout(template=TEMPLATE, barmode="group", height=max(300, 95 * len(frame) + 80), bargap=0.25,
                       xaxis=dict(title_text="得分率（得分 ÷ 分值）；柱旁数字为得分", tickformat=".0%", range=[0, 1.12]),
@@ -310,3 +326,24 @@ def rating_bars(frame: pd.DataFrame, unrated: str = "未评估") -> go.Figure:
     lower ratings blue, unrated grey."""
     colors = [GOOD if h else MUTED if c == unrated else NEUTRAL for c, h in zip(frame["category"], frame["high"])]
     return count_bars(frame, "category", "orgs", colors=colors)
+
+
+def target_split_bars(frame: pd.DataFrame, m: Metric, height: int | None = None) -> go.Figure:
+    """Per child area, its communities split into those meeting the community-organisation target
+    (green) and those below it (red), best rate on top, the rate written at the end of the bar.
+    Area codes travel in customdata so a click drills into the area."""
+    data = ranked(frame, m)
+    codes, names = list(data["area_code"]), list(data["area_name"])
+    fig = go.Figure()
+    fig.add_bar(y=names, x=data["communities_meeting_target"], name="达标", orientation="h", marker_color=GOOD,
+                customdata=codes, hovertemplate="%{y}：达标 %{x} 个<extra></extra>")
+    fig.add_bar(y=names, x=data["communities_below_target"], name="未达标", orientation="h", marker_color=BAD,
+                customdata=codes, hovertemplate="%{y}：未达标 %{x} 个<extra></extra>",
+                text=[f"达标率 {m.format(v)}" for v in data[m.col]], textposition="outside", cliponaxis=False,
+                textfont=dict(size=15), constraintext="none")
+    top = max([1] + [int(v) for v in data["communities"]])
+    fig.update_layout(template=TEMPLATE, barmode="stack", height=height or max(220, 40 * len(data) + 90), bargap=0.3,
+                      xaxis=dict(title_text="社区/村数（个）", range=[0, top * 1.3], tickformat=",d",
+                                 dtick=1 if top <= 10 else None),
+                      yaxis=dict(autorange="reversed", automargin=True), legend=dict(y=1.08, traceorder="normal"))
+    return fig

@@ -1,0 +1,461 @@
+"""网格地图 data: the values of the chosen metric for the children of the current scope
+(from the metric's own query, never recomputed), the child polygons of the view
+(simplified once per database version, level, parent and basemap, and cached), the
+grid card, grid-worker supervision and the coverage check (缝隙/重叠).
+
+Everything cached is keyed by the database file version (``Database.signature``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+import streamlit as st
+
+from dashboard import db, geo
+from dashboard.config import settings
+from dashboard.data import common
+from dashboard.filters import Filters
+from dashboard.metrics import Metric, metric
+from dashboard.schema import CODE_LENGTH, LEVEL_ZH
+
+# The metrics a leader can colour the map by (issue #4), in the order of the selector.
+MAP_METRICS = ("per_1000", "backlog", "overdue", "satisfaction_rate", "composite_score",
+               "fulltime_coverage", "orgs_per_10k", "assessment_avg")
+DEFAULT_METRIC = "composite_score"
+# Social organizations and committee assessment are recorded down to the community; a grid has no value.
+NOT_FOR_GRIDS = ("orgs_per_10k", "assessment_avg")
+COVERAGE_LAYER_LIMIT = 500  # largest coverage problems drawn on the map (the table lists all)
+# 缝隙 drawn as dark holes, 重叠 in magenta: neither colour is used by the colour classes.
+COVERAGE_STYLE = {"缝隙": {"fillColor": "#111827", "color": "#111827", "fillOpacity": 0.8, "weight": 2},
+                  "重叠": {"fillColor": "#c026d3", "color": "#86198f", "fillOpacity": 0.8, "weight": 2}}
+
+
+# -- metric choice ----------------------------------------------------------------------------------------
+def map_metrics(f: Filters) -> tuple[str, ...]:
+    return tuple(k for k in MAP_METRICS if not (f.child_level == "grid" and k in NOT_FOR_GRIDS))
+
+
+def choose_metric(f: Filters, requested: str | None) -> tuple[str, str | None]:
+    """The metric to colour by, and a Chinese warning if the URL asked for one that cannot be shown."""
+    keys = map_metrics(f)
+    if not requested:
+        return DEFAULT_METRIC, None
+    if requested in keys:
+        return requested, None
+    default_name = metric(DEFAULT_METRIC).zh
+    if requested in MAP_METRICS:
+        return DEFAULT_METRIC, (f"网格一级没有“{metric(requested).zh}”数据（社会组织和居村考核只统计到社区/村），"
+                                f"地图已改为按“{default_name}”着色。")
+    return DEFAULT_METRIC, f"地址中的地图指标“{requested}”无法识别，已改为“{default_name}”。"
+
+
+def map_title(f: Filters, m: Metric) -> str:
+    """e.g. “甲区 各街道/乡镇 三率综合得分”."""
+    scope_name = "全市" if not f.scope else common.areas().name(f.scope)
+    return f"{scope_name} 各{LEVEL_ZH[f.child_level]} {m.zh}"
+
+
+# -- values of the children -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChildValues:
+    metric: Metric
+    frame: pd.DataFrame  # area_code, area_name, value, rank, ranked, numerator, denominator
+    source_note: str  # e.g. which assessment round; "" if nothing to say
+
+    @property
+    def ranked_count(self) -> int:
+        return int(self.frame["value"].notna().sum())
+
+
+def _source_frame(f: Filters, m: Metric) -> tuple[pd.DataFrame | None, str]:
+    if m.query == "ticket_metrics":
+        return db.query("ticket_metrics", **common.ticket_params(f, group="children")), ""
+    if m.query == "grid_metrics":
+        return db.query("grid_metrics", **common.scope_params(f, "children")), "网格员配置为数据截至时的当前配置。"
+    if m.query == "org_metrics":
+        return db.query("org_metrics", **common.org_params(f, group="children")), ""
+    if m.query == "assessment_summary":
+        rnd, _ = common.round_for(f)
+        if rnd is None:
+            return None, "统计期间结束前还没有公布的考核轮次。"
+        frame = db.query("assessment_summary", **common.scope_params(f, "children"), round_id=rnd["round_id"],
+                         **common.grade_params())
+        return frame, f"考核轮次：{rnd['name']}"
+    raise ValueError(f"no source for {m.key}")
+
+
+def when(f: Filters, values: ChildValues) -> str:
+    """The time the coloured values describe, for the legend (a slide must say it)."""
+    q = values.metric.query
+    if q == "ticket_metrics":
+        return f.period.label
+    if q == "org_metrics":
+        return f"截至 {common.period_last_day(f):%Y-%m-%d}"
+    if q == "grid_metrics":
+        return f"截至 {f.as_of:%Y-%m-%d}"
+    return values.source_note.removeprefix("考核轮次：")
+
+
+def rank_values(values: pd.Series, direction: str) -> pd.Series:
+    """Rank among siblings, best first (1 = best); ties share the better rank; no value, no rank."""
+    ascending = direction == "down"
+    return values.rank(method="min", ascending=ascending, na_option="keep").astype("Int64")
+
+
+def child_values(f: Filters, key: str) -> ChildValues:
+    m = metric(key)
+    frame, note = _source_frame(f, m)
+    units = common.areas().children(f.scope)
+    base = pd.DataFrame({"area_code": [a.code for a in units], "area_name": [a.name for a in units]})
+    if frame is None:
+        out = base.assign(value=np.nan)
+    else:
+        keep = ["area_code", m.col] + [c for c in (m.numerator, m.denominator) if c and c in frame.columns]
+        out = base.merge(frame[list(dict.fromkeys(keep))], on="area_code", how="left").rename(columns={m.col: "value"})
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
+    out["rank"] = rank_values(out["value"], m.direction)
+    out = out.sort_values(["rank", "area_code"], na_position="last", ignore_index=True)
+    return ChildValues(m, out, note)
+
+
+def rank_text(rank, total: int) -> str:
+    return "无数据，不参与排名" if rank is None or pd.isna(rank) else f"第 {int(rank)} / {total} 名"
+
+
+# -- geometry of the view ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MapShapes:
+    """The child polygons of one view, simplified, (shifted,) rounded and serialised."""
+
+    scope: str
+    level: str  # level of the polygons
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    geojson: str  # FeatureCollection; properties: code, name
+    label_points: tuple[tuple[float, float], ...]  # (lat, lon) inside each polygon, as drawn
+    bounds: tuple[float, float, float, float]
+    tolerance: float
+    decimals: int
+    shared_borders_kept: bool
+    raw_vertices: int
+    vertices: int
+    build_seconds: float
+
+    @property
+    def payload_bytes(self) -> int:
+        return len(self.geojson.encode("utf-8"))
+
+
+def _level_of_len(n: int) -> str:
+    return {v: k for k, v in CODE_LENGTH.items()}[n]
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _shapes(signature: tuple, scope: str, level_len: int, gcj02: bool) -> MapShapes:
+    started = time.perf_counter()
+    frame = db.database().query("area_shapes", scope=scope, level_len=level_len)
+    frame = frame[frame["geom"].notna()]
+    raw = geo.from_wkb(frame["geom"])
+    view = geo.simplify_view(raw, gcj02=gcj02)
+    codes = tuple(frame["code"].astype(str))
+    names = tuple(frame["name"].astype(str))
+    text = geo.feature_collection(view.geoms, [{"code": c, "name": n} for c, n in zip(codes, names)])
+    points = shapely.point_on_surface(view.geoms) if len(view.geoms) else np.array([])
+    labels = tuple((round(float(p.y), 6), round(float(p.x), 6)) for p in points)
+    return MapShapes(scope, _level_of_len(level_len), codes, names, text, labels, view.bounds, view.tolerance,
+                     view.decimals, view.shared_borders_kept, int(shapely.get_num_coordinates(raw).sum()),
+                     int(shapely.get_num_coordinates(view.geoms).sum()), time.perf_counter() - started)
+
+
+def child_shapes(f: Filters, gcj02: bool = False) -> MapShapes:
+    return _shapes(db.database().signature, f.scope, f.child_len, gcj02)
+
+
+# -- grid card --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GridCard:
+    code: str
+    name: str
+    community: str
+    kind: str  # 综合网格 / 专属网格（学校）
+    households: int | None
+    population: int | None
+    area_km2: float | None
+    workers: pd.DataFrame  # 姓名, 类型, 职责, 状态
+    fulltime: int
+    parttime: int
+    leaders: tuple[str, ...]
+    backlog: int | None
+    overdue: int | None
+
+
+def grid_param(f: Filters, value: str | None) -> tuple[str | None, str | None]:
+    """The grid whose card to show (from the URL) and a warning if the code is unknown.
+    A grid of another community (left over after moving the scope) is dropped quietly."""
+    if not value:
+        return None, None
+    area = common.areas().get(value)
+    if area is None or area.level != "grid":
+        return None, f"地址中的网格代码“{value}”不存在，已忽略。"
+    if area.parent_code != f.scope:
+        return None, None
+    return value, None
+
+
+def grid_card(f: Filters, code: str) -> GridCard | None:
+    rows = db.query("grid_card", grid_code=code)
+    if rows.empty:
+        return None
+    first = rows.iloc[0]
+    staff = rows[rows["worker_id"].notna()]
+    workers = pd.DataFrame({
+        "姓名": staff["worker_name"],
+        "类型": staff["employment"],
+        "职责": staff["duty"],
+        "状态": np.where(staff["active"].fillna(True).astype(bool), "在岗", "已离岗"),
+    }).reset_index(drop=True)
+    active = staff[staff["active"].fillna(True).astype(bool)]
+    tickets = db.query("ticket_metrics", **common.ticket_params(f, group="children"))
+    mine = tickets[tickets["area_code"] == code]
+    kind = str(first["kind"])
+    if isinstance(first["dedicated_type"], str) and first["dedicated_type"]:
+        kind += f"（{first['dedicated_type']}）"
+    as_int = lambda v: None if v is None or pd.isna(v) else int(v)  # noqa: E731
+    return GridCard(
+        code=code, name=str(first["name"]), community=str(first["community_name"]), kind=kind,
+        households=as_int(first["households"]), population=as_int(first["population"]),
+        area_km2=None if pd.isna(first["area_km2"]) else float(first["area_km2"]),
+        workers=workers,
+        fulltime=int((active["employment"] == "专职").sum()), parttime=int((active["employment"] == "兼职").sum()),
+        leaders=tuple(active.loc[active["duty"] == "网格长", "worker_name"].astype(str)),
+        backlog=as_int(mine["backlog"].iloc[0]) if len(mine) else None,
+        overdue=as_int(mine["overdue"].iloc[0]) if len(mine) else None,
+    )
+
+
+# -- grid-worker supervision --------------------------------------------------------------------------------------
+def grid_staffing(f: Filters) -> pd.DataFrame:
+    """Every grid in scope with its staffing (queries/grid_supervision.sql)."""
+    return db.query("grid_supervision", scope=f.scope)
+
+
+def grids_without_fulltime(f: Filters) -> pd.DataFrame:
+    g = grid_staffing(f)
+    g = g[g["fulltime_workers"] == 0]
+    return pd.DataFrame({
+        "网格": g["name"], "网格编码": g["grid_code"], "所属社区/村": g["community_name"], "街道/乡镇": g["street_name"],
+        "类型": g["kind"], "户数": g["households"], "兼职网格员": g["parttime_workers"],
+        "在岗网格员": g["workers"].fillna("（无）"),
+    }).reset_index(drop=True)
+
+
+def multi_grid_workers(f: Filters) -> pd.DataFrame:
+    w = db.query("grid_workers_supervision", scope=f.scope)
+    return pd.DataFrame({
+        "网格员": w["name"], "编号": w["worker_id"], "类型": w["employment"],
+        "网格长": np.where(w["is_leader"].fillna(False).astype(bool), "是", ""),
+        "分管网格数": w["grid_count"], "涉及社区/村数": w["community_count"],
+        "分管网格": w["grid_names"], "所属社区/村": w["community_names"],
+    }).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class HouseholdNorm:
+    low: int
+    high: int
+    households: pd.Series  # households of each 综合网格 in scope
+    below: int
+    within: int
+    above: int
+    outside: pd.DataFrame  # the grids outside the norm, for the table
+
+    @property
+    def total(self) -> int:
+        return len(self.households)
+
+
+def household_norm(f: Filters) -> HouseholdNorm:
+    """Households per 综合网格 against the configured reasonable range (专属网格 are not residential)."""
+    low, high = settings().households_per_grid
+    g = grid_staffing(f)
+    g = g[g["kind"] == "综合网格"]
+    hh = pd.to_numeric(g["households"], errors="coerce")
+    below, above = hh < low, hh > high
+    out = g[below | above]
+    outside = pd.DataFrame({
+        "网格": out["name"], "网格编码": out["grid_code"], "所属社区/村": out["community_name"],
+        "户数": out["households"],
+        "情况": np.where(out["households"] < low, f"少于 {low} 户", f"多于 {high} 户"),
+    }).sort_values("户数", ascending=False, ignore_index=True)
+    return HouseholdNorm(low, high, hh.reset_index(drop=True), int(below.sum()),
+                         int((~below & ~above & hh.notna()).sum()), int(above.sum()), outside)
+
+
+def no_fulltime_codes(f: Filters) -> set[str]:
+    g = grid_staffing(f)
+    return set(g.loc[g["fulltime_workers"] == 0, "grid_code"].astype(str))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _grid_outline_layer(signature: tuple, scope: str, codes: tuple[str, ...], tolerance: float, decimals: int,
+                        gcj02: bool) -> str:
+    frame = db.database().query("area_shapes", scope=scope, level_len=CODE_LENGTH["grid"])
+    frame = frame[frame["code"].isin(codes) & frame["geom"].notna()]
+    shapes = geo.prepare_shapes(geo.from_wkb(frame["geom"]), tolerance, gcj02, decimals)
+    return geo.feature_collection(shapes, [{"name": n} for n in frame["name"]])
+
+
+def no_fulltime_layer(f: Filters, shapes: MapShapes, gcj02: bool = False) -> str | None:
+    """Outlines of the grids without a full-time worker, for street and community views
+    (above that a view would carry thousands of grids; the table lists them)."""
+    if f.level not in ("street", "community"):
+        return None
+    codes = tuple(sorted(no_fulltime_codes(f)))
+    if not codes:
+        return None
+    return _grid_outline_layer(db.database().signature, f.scope, codes, shapes.tolerance, shapes.decimals, gcj02)
+
+
+# -- coverage check -----------------------------------------------------------------------------------------------
+COVERAGE_AUTO_LIMIT = 5_000  # above this many grids in scope the check runs on request (≈ 1 s per 30,000 grids)
+_coverage_done: set[tuple] = set()  # (signature, scope) already checked in this process
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _coverage(signature: tuple, scope: str) -> pd.DataFrame:
+    database = db.database()
+    comm = database.query("area_shapes", scope=scope, level_len=CODE_LENGTH["community"])
+    grids = database.query("area_shapes", scope=scope, level_len=CODE_LENGTH["grid"])
+    comm = comm[comm["geom"].notna()]
+    grids = grids[grids["geom"].notna()]
+    issues = geo.coverage_check(
+        pd.DataFrame({"code": comm["code"].to_numpy(), "geom": geo.from_wkb(comm["geom"])}),
+        pd.DataFrame({"code": grids["code"].to_numpy(), "community_code": grids["parent_code"].to_numpy(),
+                      "geom": geo.from_wkb(grids["geom"])}))
+    return issues
+
+
+def coverage_runs_now(f: Filters) -> bool:
+    """Small scopes are checked at once; a whole large city only on request (or when
+    someone has already checked it since the database was built)."""
+    return (len(grid_staffing(f)) <= COVERAGE_AUTO_LIMIT
+            or (db.database().signature, f.scope) in _coverage_done)
+
+
+def coverage_issues(f: Filters) -> pd.DataFrame:
+    """Gaps and overlaps of grids inside every community in scope (with geometry)."""
+    key = (db.database().signature, f.scope)
+    issues = _coverage(*key)
+    _coverage_done.add(key)
+    return issues
+
+
+def coverage_table(issues: pd.DataFrame) -> pd.DataFrame:
+    areas = common.areas()
+    def street(code: str) -> str:
+        return areas.name(code[:9])
+    return pd.DataFrame({
+        "问题": issues["kind"],
+        "社区/村": [areas.name(c) for c in issues["community_code"]],
+        "街道/乡镇": [street(c) for c in issues["community_code"]],
+        "涉及网格": ["、".join(areas.name(g) for g in codes) or "（无相邻网格）" for codes in issues["grid_codes"]],
+        "面积（平方米）": issues["area_m2"].round(0).astype("int64"),
+        "经度": issues["lon"].round(6),
+        "纬度": issues["lat"].round(6),
+    })
+
+
+def coverage_layer(issues: pd.DataFrame, shapes: MapShapes, gcj02: bool = False) -> str | None:
+    if issues.empty:
+        return None
+    top = issues.nlargest(COVERAGE_LAYER_LIMIT, "area_m2")
+    geoms = geo.prepare_shapes(np.asarray(top["geom"].to_numpy(), dtype=object), shapes.tolerance / 4, gcj02,
+                               max(shapes.decimals, 6))
+    areas = common.areas()
+    props = [{"kind": k, "style": COVERAGE_STYLE[k],
+              "tip": f"<b>网格{k}</b><br>{areas.name(c)}<br>{_area_text(a)}"}
+             for k, c, a in zip(top["kind"], top["community_code"], top["area_m2"])]
+    return geo.feature_collection(geoms, props)
+
+
+def _area_text(area_m2: float) -> str:
+    return f"面积 {area_m2:,.0f} 平方米" if area_m2 < 1e6 else f"面积 {area_m2 / 1e6:,.2f} 平方公里"
+
+
+def coverage_summary(issues: pd.DataFrame) -> dict[str, tuple[int, float]]:
+    """kind -> (count, total m²)."""
+    out = {}
+    for kind in ("缝隙", "重叠"):
+        part = issues[issues["kind"] == kind]
+        out[kind] = (len(part), float(part["area_m2"].sum()))
+    return out
+
+
+def fmt_area(area_m2: float) -> str:
+    return _area_text(area_m2).removeprefix("面积 ")
+
+
+def is_finite(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+# -- the ranking beside the map ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RankingTable:
+    frame: pd.DataFrame  # Chinese column names, best first
+    codes: tuple[str, ...]  # area code of each row
+    column_config: dict
+    height: int | str
+
+
+def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
+    """The same values as the map, ranked, with the numbers behind each (denominators matter)."""
+    from dashboard.data.overview import _note
+
+    m = values.metric
+    frame = values.frame
+    total = values.ranked_count
+    value_col = f"{m.zh}（{m.unit}）" if m.unit and m.unit != "%" else m.zh
+    shown = pd.DataFrame({
+        "排名": [rank_text(r, total).removesuffix(" 名").removeprefix("第 ") if pd.notna(r) else "—"
+                 for r in frame["rank"]],
+        LEVEL_ZH[f.child_level]: frame["area_name"],
+        value_col: [m.format(v, with_unit=False) for v in frame["value"]],
+        "依据": [_note(m, row) for _, row in frame.iterrows()],
+    })
+    if not shown["依据"].astype(bool).any():
+        shown = shown.drop(columns="依据")
+    config = {"排名": st.column_config.TextColumn("排名", width="small"),
+              value_col: st.column_config.TextColumn(value_col, help=m.help())}
+    height = "auto" if len(shown) <= 15 else 560
+    return RankingTable(shown, tuple(frame["area_code"]), config, height)
+
+
+def households_figure(norm: HouseholdNorm):
+    """Histogram of households per 综合网格, the configured range shaded."""
+    import plotly.graph_objects as go
+
+    hh = norm.households.dropna().to_numpy(dtype=float)
+    top = max(float(hh.max()) if len(hh) else 0.0, norm.high * 1.2)
+    # Bin width: at most 40 bars, and if possible the norm's ends fall on bin edges.
+    widths = [w for w in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000) if top / w <= 40] or [10_000]
+    size = next((w for w in widths if norm.low % w == 0 and norm.high % w == 0), widths[0])
+    counts, edges = np.histogram(hh, bins=np.arange(0, top + 2 * size, size))
+    colours = ["#16a34a" if norm.low <= lo and hi <= norm.high else "#3182bd" for lo, hi in zip(edges[:-1], edges[1:])]
+    fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=size * 0.95, marker_color=colours,
+                           customdata=np.column_stack([edges[:-1], edges[1:]]),
+                           hovertemplate="%{customdata[0]:.0f}–%{customdata[1]:.0f} 户：%{y} 个网格<extra></extra>"))
+    fig.update_yaxes(dtick=max(1, int(math.ceil(counts.max() / 6))) if len(counts) else 1, rangemode="tozero")
+    fig.add_vrect(x0=norm.low, x1=norm.high, fillcolor="#16a34a", opacity=0.12, line_width=0,
+                  annotation_text=f"合理范围 {norm.low}–{norm.high} 户", annotation_position="top left",
+                  annotation_font_size=15)
+    fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      xaxis_title="每个综合网格的户数", yaxis_title="网格数", font={"size": 15})
+    fig.update_xaxes(range=[0, edges[-1]])
+    return fig

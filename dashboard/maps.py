@@ -1,0 +1,533 @@
+"""地图 — the folium map of the 网格地图 page, offline (DESIGN §4 Maps).
+
+* **Offline assets.** Leaflet comes from the installed ``XStatic-Leaflet`` package: at the
+  first map of a process ``ensure_static_assets`` copies it into ``static/vendor/leaflet``
+  (git-ignored), which Streamlit serves at ``/app/static/…``; every folium element used
+  here points its ``default_js``/``default_css`` there. Nothing is loaded from a CDN
+  (no jQuery, Bootstrap or Font Awesome: nothing here needs them).
+* **Basemap** from ``[map]`` in the settings: none (default), a local tile server,
+  天地图 (key) or 高德 (geometry shifted to GCJ-02 by the caller, see ``dashboard.geo``).
+* **Colour classes** follow the metric's direction: the "good" end is always blue, the
+  "bad" end red, whichever way the numbers run; the legend says so, with the unit.
+* **Clicks, not hovers, rerun the page.** ``show`` asks streamlit-folium for the last
+  clicked feature only, so panning, zooming and hovering stay in the browser.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import folium
+import numpy as np
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from dashboard.config import ROOT, Settings
+from dashboard.metrics import Metric
+
+# -- offline assets ----------------------------------------------------------------------------------------
+VENDOR_DIR = ROOT / "static" / "vendor" / "leaflet"
+# The component iframe lives at <base>/component/streamlit_folium.st_folium/index.html;
+# a relative URL keeps working behind a reverse proxy with a base path.
+ASSET_URL = "../../app/static/vendor/leaflet"
+LEAFLET_JS = f"{ASSET_URL}/leaflet.js"
+LEAFLET_CSS = f"{ASSET_URL}/leaflet.css"
+_ASSET_FILES = ("leaflet.js", "leaflet.js.map", "leaflet.css", "images/layers.png", "images/layers-2x.png",
+                "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")
+_assets_lock = threading.Lock()
+_assets_ready: set[Path] = set()
+
+
+class MapAssetsUnavailable(RuntimeError):
+    """Leaflet could not be made available to the browser (message in Chinese)."""
+
+
+def leaflet_source_dir() -> Path:
+    from xstatic.pkg import leaflet
+
+    return Path(leaflet.BASE_DIR)
+
+
+def ensure_static_assets(target: Path = VENDOR_DIR) -> Path:
+    """Copy Leaflet from the installed XStatic package into ``static/vendor/leaflet``.
+
+    Idempotent (files already identical are left alone) and safe to call from several
+    sessions at once (a lock, and each file is written to a temporary name and renamed).
+    """
+    target = Path(target)
+    if target in _assets_ready:
+        return target
+    with _assets_lock:
+        if target in _assets_ready:
+            return target
+        source = leaflet_source_dir()
+        try:
+            for rel in _ASSET_FILES:
+                src, dst = source / rel, target / rel
+                if dst.exists() and dst.stat().st_size == src.stat().st_size and \
+                        dst.read_bytes() == src.read_bytes():
+                    continue
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.")
+                os.close(fd)
+                shutil.copyfile(src, tmp)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, dst)
+        except OSError as e:
+            raise MapAssetsUnavailable(
+                f"无法把地图组件文件（Leaflet）准备到 {target}：{e}。请确认看板目录可写，"
+                "并已安装 requirements.txt 中的 XStatic-Leaflet。") from e
+        _assets_ready.add(target)
+    return target
+
+
+def _local_assets(m: folium.Map) -> folium.Map:
+    """Point the map's script and style links at the locally served Leaflet only."""
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    return m
+
+
+# -- colour classes and legend ------------------------------------------------------------------------------
+# ColorBrewer RdYlBu, from bad (red) to good (blue); readable on a projector and for the
+# common red–green colour blindness.
+BAD_TO_GOOD = ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6")
+SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")  # neutral metrics: light → dark
+NO_DATA = "#d1d5db"
+LEGEND_WIDTH = 210  # px kept free on the right of the fitted view for the legend
+_DECIMALS = {"int": 0, "pct": 3, "score": 1, "dec1": 1, "dec2": 2}  # as displayed (pct: 0.1 %)
+
+
+@dataclass(frozen=True)
+class ColourClass:
+    colour: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class breaks of one map: the colour of every value and the legend rows."""
+
+    breaks: tuple[float, ...]  # ascending; class i holds breaks[i-1] <= v < breaks[i]
+    colours: tuple[str, ...]  # one per class, low values first
+    decimals: int  # values are classed as displayed (rounded), so a value shown as a break sits above it
+    legend: tuple[ColourClass, ...]  # good classes first, then 无数据 if any
+    good_first_note: str
+
+    def colour_of(self, value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or not self.colours:
+            return NO_DATA
+        return self.colours[int(np.searchsorted(self.breaks, round(float(value), self.decimals), side="right"))]
+
+
+def _palette(n: int, direction: str) -> list[str]:
+    """``n`` colours for classes of ascending values."""
+    base = SEQUENTIAL if direction == "neutral" else BAD_TO_GOOD
+    if n == 1:
+        picks = [base[3]] if direction != "neutral" else [base[2]]
+    else:
+        picks = [base[round(i * (len(base) - 1) / (n - 1))] for i in range(n)]
+    return picks[::-1] if direction == "down" else picks
+
+
+def colour_classes(values: Sequence, m: Metric, k: int = 5) -> Classes:
+    """Up to ``k`` classes: one per value when there are few distinct values, otherwise
+    equal-count classes with breaks rounded to the metric's display precision."""
+    decimals = _DECIMALS.get(m.fmt, 2)
+    vals = np.round(np.array([float(v) for v in values
+                              if v is not None and not (isinstance(v, float) and math.isnan(v))]), decimals)
+    n_missing = len(values) - len(vals)
+    fmt = lambda v: m.format(v, with_unit=False)  # noqa: E731
+    if len(vals) == 0:
+        legend = (ColourClass(NO_DATA, "无数据", n_missing),) if n_missing else ()
+        return Classes((), (), decimals, legend, "")
+    distinct = np.unique(vals)
+    if len(distinct) <= k:
+        breaks = tuple(float(b) for b in distinct[1:])
+        labels = [fmt(v) for v in distinct]
+    else:
+        # Equal-count classes: the areas, sorted, in k groups of (nearly) the same size; each
+        # break is the first value of a group, so no class is empty.
+        firsts = [g[0] for g in np.array_split(np.sort(vals), k)[1:]]
+        breaks = tuple(sorted({float(v) for v in firsts} - {float(distinct[0])}))
+        edges = [None, *breaks, None]
+        labels = []
+        for lo, hi in zip(edges[:-1], edges[1:]):
+            if lo is None:
+                labels.append(f"< {fmt(hi)}")
+            elif hi is None:
+                labels.append(f"≥ {fmt(lo)}")
+            else:
+                labels.append(f"{fmt(lo)} – {fmt(hi)}")
+    colours = _palette(len(breaks) + 1, m.direction)
+    idx = np.searchsorted(np.array(breaks), vals, side="right") if breaks else np.zeros(len(vals), dtype=int)
+    counts = np.bincount(idx, minlength=len(colours))
+    rows = [ColourClass(c, lab, int(n)) for c, lab, n in zip(colours, labels, counts)]
+    if m.direction == "up" or m.direction == "neutral":
+        rows = rows[::-1]  # best (or largest) first
+    note = {"up": "越高越好", "down": "越低越好", "neutral": ""}[m.direction]
+    if n_missing:
+        rows.append(ColourClass(NO_DATA, "无数据", n_missing))
+    return Classes(breaks, tuple(colours), decimals, tuple(rows), note)
+
+
+def legend_html(title: str, classes: Classes, subtitle: str = "") -> str:
+    rows = "".join(
+        f'<div class="gm-row"><span class="gm-sw" style="background:{c.colour}"></span>'
+        f'<span class="gm-lab">{html.escape(c.label)}</span><span class="gm-n">{c.count}</span></div>'
+        for c in classes.legend)
+    note = ""
+    if classes.good_first_note:
+        note = f'<div class="gm-note">{html.escape(classes.good_first_note)}：蓝色较好，红色较差</div>'
+    sub = f'<div class="gm-sub">{html.escape(subtitle)}</div>' if subtitle else ""
+    return f'<div class="gm-title">{html.escape(title)}</div>{sub}{rows}{note}'
+
+
+# -- map elements --------------------------------------------------------------------------------------------
+_CSS = """
+<style>
+  .leaflet-container { background: #eef2f7; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+  .gm-tip { font-size: 16px; line-height: 1.5; padding: 8px 10px; }
+  .gm-tip b { font-size: 17px; }
+  /* position/white-space also set here: leaflet.css may still be loading when labels are placed */
+  .gm-label { position: absolute; white-space: nowrap; background: transparent; border: none; box-shadow: none; font-size: 14px; font-weight: 600;
+              color: #111827; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; padding: 0; }
+  .gm-label::before { display: none; }
+  .gm-legend { background: rgba(255,255,255,.94); padding: 10px 12px; border-radius: 6px; font-size: 15px;
+               line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,.3); color: #111827; }
+  .gm-title { font-weight: 700; }
+  .gm-sub { color: #4b5563; font-size: 13px; margin-bottom: 4px; }
+  .gm-row { display: flex; align-items: center; gap: 8px; }
+  .gm-sw { width: 22px; height: 16px; border: 1px solid #6b7280; display: inline-block; flex: none; }
+  .gm-lab { flex: 1; }
+  .gm-n { color: #6b7280; font-size: 13px; margin-left: 6px; }
+  .gm-note { color: #4b5563; font-size: 13px; margin-top: 4px; }
+  .gm-key { display: inline-block; width: 18px; height: 0; border-top: 3px dashed #b91c1c; vertical-align: middle; }
+</style>
+"""
+
+
+class GeoJsonLayer(folium.map.Layer):
+    """A GeoJSON layer whose data is written verbatim (pre-serialised, cached text) and
+    whose per-feature style and tooltip come from a small lookup by ``properties.code``:
+    the geometry of a view is serialised once, the values change with the metric."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_look = {{ this.look_json }};
+        var {{ this.get_name() }} = L.geoJson({{ this.geojson }}, {
+            {%- if this.pane %} pane: {{ this.pane|tojson }},{% endif %}
+            interactive: {{ 'true' if this.interactive else 'false' }},
+            style: function(feature) {
+                var s = {{ this.get_name() }}_look[feature.properties.code];
+                return Object.assign({}, {{ this.base_style_json }}, feature.properties.style || {}, s ? s.s : {});
+            },
+            onEachFeature: function(feature, layer) {
+                var s = {{ this.get_name() }}_look[feature.properties.code];
+                var tip = (s && s.t) || feature.properties.tip || {{ this.default_tooltip_json }};
+                if (tip) { layer.bindTooltip(tip, {sticky: true, className: 'gm-tip'}); }
+                {%- if this.highlight %}
+                layer.on({
+                    mouseover: function(e) { e.target.setStyle({weight: 4, color: '#111827'}); },
+                    mouseout: function(e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+                {%- endif %}
+            }
+        });
+        {%- if this.labels %}
+        var {{ this.get_name() }}_labels = L.layerGroup(
+            {{ this.labels_json }}.map(function(l) {
+                return L.tooltip({permanent: true, direction: 'center', className: 'gm-label', interactive: false})
+                        .setLatLng([l[0], l[1]]).setContent(l[2]);
+            }));
+        {{ this.get_name() }}.on('add', function() { {{ this.get_name() }}_labels.addTo({{ this._parent.get_name() }}); });
+        {{ this.get_name() }}.on('remove', function() { {{ this._parent.get_name() }}.removeLayer({{ this.get_name() }}_labels); });
+        // A label is centred using its size when it is placed; place the labels again once
+        // styles have loaded and whenever the view settles, so none is left off-centre.
+        var {{ this.get_name() }}_relabel = function() { {{ this.get_name() }}_labels.eachLayer(function(t) { t.update(); }); };
+        {{ this._parent.get_name() }}.on('resize zoomend moveend viewreset', {{ this.get_name() }}_relabel);
+        window.addEventListener('load', {{ this.get_name() }}_relabel);
+        [0, 300, 1500].forEach(function(ms) { setTimeout({{ this.get_name() }}_relabel, ms); });
+        {%- endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, geojson: str, name: str, look: dict[str, dict] | None = None, *,
+                 base_style: dict | None = None, default_tooltip: str = "", interactive: bool = True,
+                 highlight: bool = True, pane: str | None = None, labels: Sequence | None = None,
+                 overlay: bool = True, control: bool = True, show: bool = True):
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "GeoJsonLayer"
+        self.geojson = geojson
+        self.look_json = json.dumps(look or {}, ensure_ascii=False, separators=(",", ":"))
+        self.base_style_json = json.dumps(base_style or {}, separators=(",", ":"))
+        self.default_tooltip_json = json.dumps(default_tooltip, ensure_ascii=False)
+        self.interactive = interactive
+        self.highlight = highlight
+        self.pane = pane
+        self.labels = list(labels or [])
+        self.labels_json = json.dumps(self.labels, ensure_ascii=False, separators=(",", ":"))
+
+
+class Legend(MacroElement):
+    """The legend as a Leaflet control (it belongs to the picture on a projector)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function() {
+            var div = L.DomUtil.create('div', 'gm-legend');
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str, position: str = "bottomright"):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.position = position
+
+
+class FitBounds(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+            {paddingTopLeft: [12, 12], paddingBottomRight: {{ this.right|tojson }}});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds, right_margin: int = 12):
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = bounds
+        self.right = [right_margin, 12]
+
+
+class Pane(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.createPane({{ this.name|tojson }}).style.zIndex = {{ this.z|tojson }};
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str, z: int):
+        super().__init__()
+        self._name = "Pane"
+        self.name = name
+        self.z = z
+
+
+# -- basemaps ------------------------------------------------------------------------------------------------
+TIANDITU_URL = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+                "&TILECOL={{x}}&tk={key}")
+AMAP_URL = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+
+
+@dataclass(frozen=True)
+class Basemap:
+    kind: str  # none / local / tianditu / amap (what is actually drawn)
+    gcj02: bool  # geometry must be shifted to GCJ-02
+    problem: str = ""  # why the configured basemap could not be used (Chinese)
+
+
+def basemap_for(cfg: Settings) -> Basemap:
+    if cfg.basemap == "local" and not cfg.local_tile_url.strip():
+        return Basemap("none", False, "配置了本地瓦片底图（map.basemap = \"local\"），但 map.local_tile_url 为空，已不显示底图。")
+    if cfg.basemap == "tianditu" and not cfg.tianditu_key.strip():
+        return Basemap("none", False, "配置了天地图底图，但 map.tianditu_key 为空（需要天地图开发者 key），已不显示底图。")
+    return Basemap(cfg.basemap, cfg.basemap == "amap")
+
+
+def _add_tiles(m: folium.Map, basemap: Basemap, cfg: Settings) -> None:
+    if basemap.kind == "local":
+        folium.TileLayer(cfg.local_tile_url, attr=cfg.local_tile_attribution or "本地瓦片", name="底图",
+                         control=False, max_zoom=20).add_to(m)
+    elif basemap.kind == "tianditu":
+        for layer, name in (("vec", "天地图"), ("cva", "天地图注记")):
+            folium.TileLayer(TIANDITU_URL.format(layer=layer, key=cfg.tianditu_key, s="{s}"),
+                             attr="© 天地图", name=name, subdomains="01234567", control=False,
+                             max_zoom=18).add_to(m)
+    elif basemap.kind == "amap":
+        folium.TileLayer(AMAP_URL, attr="© 高德地图", name="高德地图", subdomains="1234", control=False,
+                         max_zoom=18).add_to(m)
+
+
+def base_map(bounds: Sequence[float], basemap: Basemap, cfg: Settings) -> folium.Map:
+    """An empty map fitted to ``bounds`` (min lon, min lat, max lon, max lat), local assets only."""
+    minx, miny, maxx, maxy = bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
+                   control_scale=True, prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
+    _local_assets(m)
+    m.get_root().header.add_child(Element(_CSS), name="gm_css")
+    _add_tiles(m, basemap, cfg)
+    m.add_child(Pane("gm_overlays", 450))
+    m.add_child(FitBounds([[miny, minx], [maxy, maxx]], right_margin=LEGEND_WIDTH))
+    return m
+
+
+def add_legend(m: folium.Map, title: str, classes: Classes, extra_html: str = "", subtitle: str = "") -> None:
+    m.add_child(Legend(legend_html(title, classes, subtitle) + extra_html))
+
+
+def add_layer_control(m: folium.Map) -> None:
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+
+
+def tooltip_html(title: str, lines: Sequence[str]) -> str:
+    return f"<b>{html.escape(title)}</b>" + "".join(f"<br>{html.escape(line)}" for line in lines)
+
+
+# -- showing the map -----------------------------------------------------------------------------------------
+CLICK_KEY = "last_active_drawing"
+
+
+def clicked_code(value) -> str | None:
+    """The ``properties.code`` of the feature in a streamlit-folium click value."""
+    if not isinstance(value, dict):
+        return None
+    feature = value.get(CLICK_KEY)
+    if not isinstance(feature, dict):
+        return None
+    code = (feature.get("properties") or {}).get("code")
+    return str(code) if code else None
+
+
+def show(m: folium.Map, key: str, on_click: Callable[[str], None], height: int = 620) -> None:
+    """Draw the map; a click on a feature with a ``code`` calls ``on_click(code)`` before
+    the rerun (like any widget callback). Only clicks rerun the page."""
+    from streamlit_folium import st_folium
+
+    ensure_static_assets()
+
+    def _clicked() -> None:
+        import streamlit as st
+
+        code = clicked_code(st.session_state.get(key))
+        if code:
+            on_click(code)
+
+    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[CLICK_KEY],
+              on_change=_clicked)
+
+
+def script_of(m: folium.Map) -> str:
+    """The JavaScript streamlit-folium ships for this map (to measure the payload)."""
+    from streamlit_folium import _get_map_string
+
+    m.get_root().render()
+    return _get_map_string(m)
+
+
+def asset_links(m: folium.Map) -> tuple[list[str], list[str]]:
+    """The script and style URLs streamlit-folium will load for this map."""
+    js, css = [], []
+
+    def walk(el):
+        if isinstance(el, folium.elements.JSCSSMixin):
+            js.extend(u for _, u in el.default_js)
+            css.extend(u for _, u in el.default_css)
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(js)), list(dict.fromkeys(css))
+
+
+# -- the 网格地图 page's map -----------------------------------------------------------------------------------
+def select_area(code: str) -> None:
+    """A click on a polygon or a ranking row: drill into a child area; at community level,
+    where the children are grids, keep the scope and show the grid's card instead."""
+    from dashboard import state
+    from dashboard.data import common
+
+    f = state.current()
+    area = common.areas().get(code)
+    if area is None or area.parent_code != f.scope:
+        return  # a click on a map drawn for another scope
+    if area.level == "grid":
+        state.set_page_param("grid", code)
+    else:
+        state.set_page_param("grid", None)
+        state.drill(code)
+
+
+def area_map(f, values, shapes, basemap: Basemap, cfg: Settings, *, when: str = "",
+             selected: str | None = None,
+             no_fulltime: str | None = None, coverage: str | None = None,
+             flagged: frozenset[str] = frozenset(), label_limit: int = 60) -> folium.Map:
+    """The choropleth of the children of the current scope, with its legend and overlays.
+
+    ``values`` is ``dashboard.data.grids.ChildValues``; ``shapes`` the cached
+    ``MapShapes`` of the view; ``no_fulltime``/``coverage`` optional GeoJSON overlays;
+    ``flagged`` grid codes whose tooltip says they have no full-time worker.
+    """
+    from dashboard.data import common
+    from dashboard.data.grids import rank_text
+    from dashboard.data.overview import _note
+
+    m_ = values.metric
+    frame = values.frame.set_index("area_code")
+    classes = colour_classes(list(frame["value"]), m_)
+    total = values.ranked_count
+    look: dict[str, dict] = {}
+    labels = []
+    parent_name = common.areas().name(f.scope) if f.scope else ""
+    for code, name, point in zip(shapes.codes, shapes.names, shapes.label_points):
+        row = frame.loc[code] if code in frame.index else None
+        value = None if row is None else row["value"]
+        lines = [f"{m_.zh}：{m_.format(value)}", rank_text(None if row is None else row["rank"], total)]
+        note = _note(m_, row) if row is not None else ""
+        if note:
+            lines.append(note)
+        if code in flagged:
+            lines.append("⚠ 无在岗专职网格员")
+        style = {"fillColor": classes.colour_of(value)}
+        if code == selected:
+            style.update(weight=5, color="#111827")
+        look[code] = {"s": style, "t": tooltip_html(name, lines)}
+        if len(shapes.codes) <= label_limit:
+            short = name.removeprefix(parent_name) or name  # “东一社区第3网格” → “第3网格”
+            labels.append([point[0], point[1], f"{html.escape(short)}<br>{html.escape(m_.format(value, with_unit=False))}"])
+    m = base_map(shapes.bounds, basemap, cfg)
+    GeoJsonLayer(shapes.geojson, m_.zh, look, labels=labels, control=bool(no_fulltime or coverage),
+                 base_style={"color": "#ffffff", "weight": 1.5, "fillOpacity": 0.82, "opacity": 1}).add_to(m)
+    extra = ""
+    if no_fulltime:
+        GeoJsonLayer(no_fulltime, "无在岗专职网格员的网格", pane="gm_overlays", interactive=False, highlight=False,
+                     base_style={"color": "#b91c1c", "weight": 3, "dashArray": "8 6", "fill": False}).add_to(m)
+        extra += '<div class="gm-row"><span class="gm-key"></span><span class="gm-lab">无在岗专职网格员</span></div>'
+    if coverage:
+        GeoJsonLayer(coverage, "网格缝隙 / 重叠", pane="gm_overlays", highlight=False).add_to(m)
+        extra += ('<div class="gm-row"><span class="gm-sw" style="background:#111827"></span>'
+                  '<span class="gm-lab">网格缝隙</span></div>'
+                  '<div class="gm-row"><span class="gm-sw" style="background:#c026d3"></span>'
+                  '<span class="gm-lab">网格重叠</span></div>')
+    unit = f"（{m_.unit}）" if m_.unit else ""
+    add_legend(m, f"{m_.zh}{unit}", classes, extra, subtitle=when)
+    if no_fulltime or coverage:
+        add_layer_control(m)
+    return m
+
+
+def select_row(table_key: str, codes: Sequence[str]) -> None:
+    """A click on a row of the ranking beside the map (same effect as clicking the polygon)."""
+    import streamlit as st
+
+    event = st.session_state.get(table_key) or {}  # {"selection": {"rows": [...], ...}} (a dict)
+    rows = (event.get("selection") or {}).get("rows") or []
+    if rows and 0 <= rows[0] < len(codes):
+        select_area(codes[rows[0]])
