@@ -183,6 +183,18 @@ REGISTRY: dict[str, Metric] = {m.key: m for m in (
            "存续组织中评估等级在 {high} 及以上、且评估未过期（{valid} 年内）的比例。",
            "有效等级 ≥ {high} 的组织数 ÷ 社会组织数", "%", "up", "pct", "org_metrics",
            numerator="orgs_high_rating", denominator="orgs_active"),
+    Metric("community_orgs", "社区社会组织数", "Community social organizations",
+           "期末存续、在街道/乡镇备案的社区社会组织数（社会组织数的一部分）。",
+           "组织类型为社区社会组织、登记日期 ≤ 期末且期末时未注销的组织数", "个", "up", "int", "org_metrics"),
+    # -- community social organizations against the targets (queries/community_org_coverage.sql) -------
+    Metric("community_org_target_rate", "社区社会组织达标率", "Communities meeting the target",
+           "社区社会组织数达到目标的社区/村所占比例：城市社区（居委会）不少于 {urban} 个，农村社区（村）不少于 {rural} 个。",
+           "达标的社区/村数 ÷ 社区/村数（只计登记到社区/村一级的社区社会组织）", "%", "up", "pct",
+           "community_org_coverage", numerator="communities_meeting_target", denominator="communities"),
+    Metric("community_orgs_per_community", "社区平均社区社会组织数", "Community organizations per community",
+           "平均每个社区/村拥有的社区社会组织数；目标为城市社区 {urban} 个、村 {rural} 个。",
+           "登记到社区/村一级的社区社会组织数 ÷ 社区/村数", "个", "up", "dec1", "community_org_coverage",
+           numerator="community_orgs_in_communities", denominator="communities"),
     # -- committee assessment (queries/assessment_summary.sql) -------------------------------------
     Metric("assessment_avg", "考核平均分", "Average assessment score", "所选考核轮次中范围内居委会/村委会总分的平均值（满分 100）。",
            "各社区/村总分之和 ÷ 参评社区/村数", "分", "up", "score", "assessment_summary", threshold=75,
@@ -190,6 +202,26 @@ REGISTRY: dict[str, Metric] = {m.key: m for m in (
     Metric("assessment_failed", "不合格数", "Committees failing", "所选考核轮次中总分低于“基本合格”分档线的居委会/村委会数。",
            "总分 < 最低合格分档线的社区/村数", "个", "down", "int", "assessment_summary", threshold=0,
            denominator="assessed"),
+    Metric("assessment_excellent", "优秀数", "Committees rated excellent",
+           "所选考核轮次中总分达到最高一档（优秀）分档线的居委会/村委会数。",
+           "总分 ≥ 优秀分档线的社区/村数", "个", "up", "int", "assessment_summary", denominator="assessed"),
+    Metric("assessment_excellent_rate", "优秀率", "Share rated excellent",
+           "所选考核轮次中等级为最高一档（优秀）的居委会/村委会所占比例。",
+           "优秀的社区/村数 ÷ 参评社区/村数", "%", "up", "pct", "assessment_summary",
+           numerator="assessment_excellent", denominator="assessed"),
+    # -- one committee's result (queries/assessment_scores.sql) ------------------------------------------
+    Metric("assessment_total", "考核总分", "Assessment total score",
+           "一个居委会/村委会在所选考核轮次中各项指标得分之和（满分 100），用于排名、红黑榜和定等级。",
+           "各项指标得分之和", "分", "up", "score", "assessment_scores", column="total"),
+    # -- against the previous round (queries/assessment_changes.sql) -------------------------------------
+    Metric("assessment_upgraded", "升档数", "Committees moving up a grade",
+           "与上一轮相比等级提高的居委会/村委会数（两轮都参评的才比较）。",
+           "本轮等级高于上一轮的社区/村数（两轮都按当前分档线定等级）", "个", "up", "int", "assessment_changes",
+           denominator="compared"),
+    Metric("assessment_downgraded", "降档数", "Committees dropping a grade",
+           "与上一轮相比等级下降的居委会/村委会数（两轮都参评的才比较），需要重点督促。",
+           "本轮等级低于上一轮的社区/村数（两轮都按当前分档线定等级）", "个", "down", "int", "assessment_changes",
+           threshold=0, denominator="compared"),
 )}
 
 

@@ -15,3 +15,15 @@ CREATE OR REPLACE TEMP MACRO report_units(scope, n) AS TABLE
     SELECT code AS area_code, name AS area_name, level, kind AS area_kind, population, households
     FROM areas
     WHERE CASE WHEN n = length(scope) THEN code = scope ELSE parent_code = scope END;
+
+-- 社会组织在某日是否存续：登记/备案日期不晚于该日，且未注销或注销日期晚于该日。
+CREATE OR REPLACE TEMP MACRO org_active(registered_on, deregistered_on, at_date) AS
+    registered_on <= at_date AND (deregistered_on IS NULL OR deregistered_on > at_date);
+
+-- 社会组织评估等级在某日是否有效：已评估、评估日期不晚于该日、且在有效年数之内（过期视为未评估）。
+CREATE OR REPLACE TEMP MACRO rating_valid(rating, rated_on, at_date, valid_years) AS
+    rating IS NOT NULL AND rated_on <= at_date AND rated_on > at_date - to_years(CAST(valid_years AS INTEGER));
+
+-- 评估等级的 A 数（'5A' → 5；不是等级的文字为 NULL），用于“3A 及以上”的比较。
+CREATE OR REPLACE TEMP MACRO rating_stars(rating) AS
+    TRY_CAST(left(rating, 1) AS INTEGER);

@@ -8,13 +8,13 @@
 --   $valid_years  评估等级有效年数（过期视为未评估）
 --   $high_rating  “高等级”的下限，如 '3A'
 -- 口径：组织按住所所在的最细一级区域归属；只登记到区县的组织计入该区县及全市，不计入街道。
+--       存续与等级有效的规则见 queries/macros.sql 的 org_active、rating_valid（社会组织各查询共用）。
 WITH orgs AS (
     SELECT *, coalesce(community_code, street_code, district_code) AS area,
-           rating IS NOT NULL AND rated_on <= $at_date
-               AND rated_on > $at_date - to_years(CAST($valid_years AS INTEGER))
-               AND CAST(left(rating, 1) AS INTEGER) >= CAST(left($high_rating, 1) AS INTEGER) AS high_rating
+           rating_valid(rating, rated_on, $at_date, $valid_years)
+               AND rating_stars(rating) >= rating_stars($high_rating) AS high_rating
     FROM social_orgs
-    WHERE registered_on <= $at_date AND (deregistered_on IS NULL OR deregistered_on > $at_date)
+    WHERE org_active(registered_on, deregistered_on, $at_date)
       AND starts_with(coalesce(community_code, street_code, district_code), $scope)
 ),
 agg AS (

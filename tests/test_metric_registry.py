@@ -16,6 +16,11 @@ ARGS = {
     "org_metrics": dict(scope="", group_len=0, at_date=date(2025, 10, 31), valid_years=5, high_rating="3A"),
     "assessment_summary": dict(scope="", group_len=0, round_id="R2024", grade_names=["优秀", "合格", "基本合格"],
                                grade_mins=[90.0, 75.0, 60.0]),
+    "community_org_coverage": dict(scope="", group_len=0, at_date=date(2025, 10, 31), urban_target=10, rural_target=5),
+    "assessment_scores": dict(scope="", round_id="R2024", previous_round_id="R2023",
+                              grade_names=["优秀", "合格", "基本合格"], grade_mins=[90.0, 75.0, 60.0]),
+    "assessment_changes": dict(scope="", group_len=0, round_id="R2024", previous_round_id="R2023",
+                               grade_names=["优秀", "合格", "基本合格"], grade_mins=[90.0, 75.0, 60.0]),
 }
 
 

@@ -1,0 +1,252 @@
+"""居村考核 data (DESIGN §3.4): the chosen assessment round and the one before it, the KPI
+row, committee results with their grades and round-over-round movement, rankings of child
+areas, grade counts, one committee's indicator breakdown and the weight check of the
+indicator system (居民评议 at least 70 %).
+
+Grades are given only by the SQL macro ``grade_of`` with the configured cut-offs
+(``common.grade_params``); nothing here computes a grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.config import settings
+from dashboard.data import common
+from dashboard.data.overview import Kpi
+from dashboard.filters import Filters
+from dashboard.metrics import Metric, metric
+
+ASSESSMENT_KPIS = ("assessment_avg", "assessment_excellent_rate", "assessment_failed", "assessment_upgraded",
+                   "assessment_downgraded")
+NOTE_LABELS = {"assessed": "参评", "assessment_excellent": "优秀", "compared": "两轮均参评"}
+
+
+# -- the round ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RoundChoice:
+    round: pd.Series | None  # the round shown (None: nothing published by the end of the period)
+    previous: pd.Series | None  # the round before it (same kind), if any
+    default_id: str | None  # the round the period would show without a choice
+    warning: str | None = None  # Chinese warning about the URL value, if it had to be ignored
+
+    @property
+    def round_id(self) -> str | None:
+        return None if self.round is None else str(self.round["round_id"])
+
+    @property
+    def previous_id(self) -> str:
+        return "" if self.previous is None else str(self.previous["round_id"])
+
+    @property
+    def name(self) -> str:
+        return "" if self.round is None else str(self.round["name"])
+
+    @property
+    def previous_name(self) -> str:
+        return "" if self.previous is None else str(self.previous["name"])
+
+
+def rounds() -> pd.DataFrame:
+    """All rounds, newest first (for the picker)."""
+    return common.assessment_rounds().iloc[::-1].reset_index(drop=True)
+
+
+def choose_round(f: Filters, requested: str | None) -> RoundChoice:
+    """The round named in the URL (``round=<id>``) if it exists, else the latest round published by
+    the end of the period; an unknown id gives a Chinese warning and falls back to the default."""
+    table = common.assessment_rounds()
+    default, default_prev = common.round_for(f)
+    default_id = None if default is None else str(default["round_id"])
+    warning = None
+    if requested:
+        match = table[table["round_id"] == requested]
+        if len(match):
+            chosen = match.iloc[0]
+            prev_id = chosen["previous_round_id"]
+            prev = table[table["round_id"] == prev_id].iloc[0] if isinstance(prev_id, str) else None
+            return RoundChoice(chosen, prev, default_id)
+        fallback = f"已显示{default['name']}" if default is not None else "已忽略"
+        warning = f"地址中的考核轮次“{requested}”不存在，{fallback}。"
+    return RoundChoice(default, default_prev, default_id, warning)
+
+
+def round_params(choice: RoundChoice) -> dict:
+    return {"round_id": choice.round_id, "previous_round_id": choice.previous_id, **common.grade_params()}
+
+
+def round_description(choice: RoundChoice) -> str:
+    r = choice.round
+    text = f"{r['name']}：考核期 {r['period_start']:%Y-%m-%d} 至 {r['period_end']:%Y-%m-%d}"
+    if pd.notna(r["published_on"]):
+        text += f"，{r['published_on']:%Y-%m-%d} 公布"
+    text += f"；与上一轮（{choice.previous_name}）比较。" if choice.previous is not None else "；没有上一轮可比较。"
+    return text
+
+
+def grade_rule() -> str:
+    """等级分档：优秀 ≥90 分、合格 ≥75 分、基本合格 ≥60 分、其余不合格 (from the configuration)."""
+    cuts = settings().grade_cutoffs
+    return "、".join(f"{g} ≥{v:g} 分" for g, v in cuts.items()) + "、低于此为不合格"
+
+
+# -- weights of the indicator system ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeightCheck:
+    groups: pd.DataFrame  # group_name, indicators, weight, share, is_resident
+    resident_share: float
+    ok: bool
+    message: str  # one line describing the weights; a warning when not ok
+
+
+def weights(choice: RoundChoice) -> WeightCheck:
+    """The weight (分值) of each indicator group in the round and whether 居民评议 carries at least
+    the configured minimum share (DESIGN §3.4)."""
+    cfg = settings()
+    groups = db.query("assessment_weights", round_id=choice.round_id, resident_group=cfg.resident_group)
+    share = float(groups["resident_share"].iloc[0]) if len(groups) else 0.0
+    ok = share >= cfg.resident_min_share - 1e-9
+    parts = "、".join(f"{g} {w:g} 分（{s:.0%}）" for g, w, s in zip(groups["group_name"], groups["weight"], groups["share"]))
+    if ok:
+        message = f"指标体系分值（权重）：{parts}。{cfg.resident_group}占 {share:.0%}，符合不低于 {cfg.resident_min_share:.0%} 的要求。"
+    elif len(groups) and not groups["is_resident"].any():
+        message = (f"{choice.name}的指标体系中没有“{cfg.resident_group}”分组，居民评议权重为 0，"
+                   f"低于规定的 {cfg.resident_min_share:.0%}。请核对考核指标配置（assessment_indicators）。现有分组：{parts}。")
+    else:
+        message = (f"{choice.name}的指标体系中“{cfg.resident_group}”分值只占 {share:.0%}，低于规定的"
+                   f" {cfg.resident_min_share:.0%}。请核对考核指标配置（assessment_indicators）。各分组：{parts}。")
+    return WeightCheck(groups, share, ok, message)
+
+
+# -- KPI row ------------------------------------------------------------------------------------------------------------
+def _row(frame: pd.DataFrame) -> pd.Series | None:
+    return frame.iloc[0] if len(frame) else None
+
+
+def _get(row: pd.Series | None, col: str):
+    if row is None or col not in row.index or pd.isna(row[col]):
+        return None
+    v = row[col]
+    return v.item() if hasattr(v, "item") else v
+
+
+def _note(m: Metric, row: pd.Series | None) -> str:
+    return " / ".join(f"{NOTE_LABELS.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator)
+                      if c and _get(row, c) is not None)
+
+
+def _summary(f: Filters, round_id: str, group: str = "scope") -> pd.DataFrame:
+    return db.query("assessment_summary", **common.scope_params(f, group), round_id=round_id, **common.grade_params())
+
+
+def _changes(f: Filters, choice: RoundChoice, group: str = "scope") -> pd.DataFrame:
+    return db.query("assessment_changes", **common.scope_params(f, group), **round_params(choice))
+
+
+def kpis(f: Filters, choice: RoundChoice, keys: tuple[str, ...] = ASSESSMENT_KPIS) -> list[Kpi]:
+    """Results of the chosen round in scope; averages and counts compared with the previous round."""
+    now = _row(_summary(f, choice.round_id))
+    before = _row(_summary(f, choice.previous_id)) if choice.previous is not None else None
+    changes = _row(_changes(f, choice))
+    out = []
+    for key in keys:
+        m = metric(key)
+        if m.query == "assessment_changes":
+            out.append(Kpi(m, _get(changes, m.col) if choice.previous is not None else None, None, "",
+                           _note(m, changes) if choice.previous is not None else "没有上一轮可比较"))
+        else:
+            label = "较上一轮" if before is not None else ""
+            out.append(Kpi(m, _get(now, m.col), _get(before, m.col), label, _note(m, now)))
+    return out
+
+
+# -- committees and child areas ------------------------------------------------------------------------------------
+def committees(f: Filters, choice: RoundChoice) -> pd.DataFrame:
+    """Every assessed committee (社区/村) in scope: total, grade, rank, and the previous round."""
+    return db.query("assessment_scores", scope=f.scope, **round_params(choice))
+
+
+def children(f: Filters, choice: RoundChoice) -> pd.DataFrame:
+    """Every child area: average, grade counts and movement against the previous round."""
+    summary = _summary(f, choice.round_id, "children")
+    changes = _changes(f, choice, "children").drop(columns=["area_name", "level", "assessed"])
+    return summary.merge(changes, on="area_code", how="left")
+
+
+def grade_counts(f: Filters, choice: RoundChoice) -> pd.DataFrame:
+    return db.query("assessment_grade_counts", scope=f.scope, **round_params(choice))
+
+
+COMMITTEE_COLUMNS = {"area_name": "社区/村", "street_name": "所属街道/乡镇", "district_name": "所属区县",
+                     "grade": "等级", "previous_total": "上一轮总分", "previous_grade": "上一轮等级",
+                     "total_change": "总分变化", "movement": "升降"}
+
+
+def movers(committees_frame: pd.DataFrame, movement: str) -> pd.DataFrame:
+    """The committees that moved up (``升档``) or dropped (``降档``) a grade, for the tables."""
+    part = committees_frame[committees_frame["movement"] == movement]
+    part = part.sort_values("total_change", ascending=movement == "降档", kind="stable")
+    return pd.DataFrame({
+        "社区/村": part["area_name"], "所属街道/乡镇": part["street_name"],
+        "上一轮": [f"{g} {t:g} 分" for g, t in zip(part["previous_grade"], part["previous_total"])],
+        "本轮": [f"{g} {t:g} 分" for g, t in zip(part["grade"], part["total"])],
+        "总分变化": part["total_change"].round(1),
+    }).reset_index(drop=True)
+
+
+def change_sentence(row: pd.Series, choice: RoundChoice) -> str:
+    """One committee against the previous round, e.g. “东二社区：合格 82 分，上一轮优秀 91 分，降档（−9 分）”."""
+    if pd.isna(row["previous_total"]):
+        return f"{row['area_name']}没有{choice.previous_name}的成绩，无法比较。"
+    move = {"升档": ":green-badge[升档]", "降档": ":red-badge[降档]"}.get(row["movement"], row["movement"])
+    return (f"**{row['area_name']}：{choice.name}{row['grade']} {row['total']:g} 分，{choice.previous_name}"
+            f"{row['previous_grade']} {row['previous_total']:g} 分** {move}（总分 {row['total_change']:+.1f} 分）")
+
+
+def changes_table(committees_frame: pd.DataFrame) -> pd.DataFrame:
+    """All committees with both rounds, for download: dropped first, then moved up, then the rest."""
+    order = {"降档": 0, "升档": 1, "等级不变": 2, "无上一轮成绩": 3}
+    data = committees_frame.assign(_o=committees_frame["movement"].map(order)).sort_values(
+        ["_o", "total_change"], kind="stable")
+    return pd.DataFrame({
+        "社区/村": data["area_name"], "所属街道/乡镇": data["street_name"], "所属区县": data["district_name"],
+        "上一轮总分": data["previous_total"], "上一轮等级": data["previous_grade"],
+        "本轮总分": data["total"], "本轮等级": data["grade"], "总分变化": data["total_change"].round(1),
+        "升降": data["movement"],
+    }).reset_index(drop=True)
+
+
+# -- one committee ---------------------------------------------------------------------------------------------------
+def choose_committee(f: Filters, committees_frame: pd.DataFrame, requested: str | None) -> tuple[str | None, str | None]:
+    """The committee for the indicator breakdown: the scope itself at community level, else the one
+    named in the URL (``committee=<code>``) if it is assessed and inside the scope, else the first
+    committee of the scope. Returns (code, Chinese warning for an unknown code)."""
+    offered = sorted(committees_frame["area_code"])
+    if f.level == "community":
+        return (f.scope if f.scope in offered else None), None
+    if not offered:
+        return None, None
+    if requested in offered:
+        return requested, None
+    areas = common.areas()
+    known = areas.get(requested) if requested else None
+    if requested and (known is None or known.level != "community"):
+        return offered[0], f"地址中的社区/村代码“{requested}”不存在，已显示{areas.name(offered[0])}。"
+    return offered[0], None  # a committee outside the scope (e.g. after drilling elsewhere): the first in scope
+
+
+def indicators(choice: RoundChoice, community_code: str) -> pd.DataFrame:
+    return db.query("assessment_indicators", round_id=choice.round_id, community_code=community_code)
+
+
+def indicator_table(frame: pd.DataFrame, who: str, street: str) -> pd.DataFrame:
+    """The breakdown as a table: weight (分值), the committee's score, street and city averages."""
+    return pd.DataFrame({
+        "指标分组": frame["group_name"], "指标": frame["name"], "分值（权重）": frame["max_score"],
+        f"{who}得分": frame["score"], f"{street}平均": frame["street_avg"].round(2),
+        "全市平均": frame["city_avg"].round(2),
+        "得分率（%）": (100 * frame["score_rate"]).round(1),
+    })

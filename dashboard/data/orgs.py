@@ -1,0 +1,185 @@
+"""社会组织 data (DESIGN §3.3): the KPI row, the mix of active organisations by type, field
+and rating, density by child area, community social organisations against their targets,
+registrations and deregistrations over time, and the searchable list.
+
+Stock figures (how many exist, how many are rated) are counted on the last day of the
+period (期末); flows (registrations, deregistrations) over time windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.config import settings
+from dashboard.data import common
+from dashboard.data.overview import Kpi
+from dashboard.filters import COMPARISONS, Filters, Period
+from dashboard.metrics import Metric, metric
+from dashboard.schema import ORG_RATINGS, ORG_TYPES
+
+ORG_KPIS = ("orgs_active", "orgs_per_10k", "orgs_high_rating_share", "community_orgs", "community_org_target_rate")
+UNRATED = "未评估"
+RATING_CHOICES = (*ORG_RATINGS, UNRATED)
+NOTE_LABELS = {"orgs_active": "组织", "population": "人口", "orgs_high_rating": "3A 以上", "communities": "社区/村",
+               "communities_meeting_target": "达标", "community_orgs_in_communities": "社区社会组织"}
+FLOW_MONTHS = 24  # the registrations chart shows this many months up to the end of the period
+
+
+def at_date(f: Filters, period: Period | None = None) -> date:
+    """The day stock figures are counted on: the period's last day (not after 数据截至)."""
+    return common.period_last_day(f, period)
+
+
+def target_params() -> dict:
+    cfg = settings()
+    return {"urban_target": cfg.community_orgs_urban_target, "rural_target": cfg.community_orgs_rural_target}
+
+
+def coverage_params(f: Filters, period: Period | None = None, group: str = "scope") -> dict:
+    """Parameters of queries/community_org_coverage.sql."""
+    return {**common.scope_params(f, group), "at_date": at_date(f, period), **target_params()}
+
+
+# -- KPI row ----------------------------------------------------------------------------------------------
+def _row(frame: pd.DataFrame) -> pd.Series | None:
+    return frame.iloc[0] if len(frame) else None
+
+
+def _get(row: pd.Series | None, col: str):
+    if row is None or col not in row.index or pd.isna(row[col]):
+        return None
+    v = row[col]
+    return v.item() if hasattr(v, "item") else v
+
+
+def _note(m: Metric, row: pd.Series | None) -> str:
+    parts = [f"{NOTE_LABELS.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator)
+             if c and row is not None and _get(row, c) is not None]
+    return " / ".join(parts)
+
+
+def _scope_rows(f: Filters, period: Period | None) -> pd.Series:
+    orgs = _row(db.query("org_metrics", **common.org_params(f, period)))
+    coverage = _row(db.query("community_org_coverage", **coverage_params(f, period)))
+    parts = [r for r in (orgs, coverage) if r is not None]
+    return pd.concat(parts)[lambda s: ~s.index.duplicated()] if parts else pd.Series(dtype=object)
+
+
+def kpis(f: Filters, keys: tuple[str, ...] = ORG_KPIS) -> list[Kpi]:
+    """Stock at the end of the period, compared with the end of the comparison period."""
+    now = _scope_rows(f, None)
+    before = _scope_rows(f, f.comparison) if f.comparison else None
+    label = COMPARISONS[f.compare] if f.comparison else ""
+    out = []
+    for key in keys:
+        m = metric(key)
+        out.append(Kpi(m, _get(now, m.col), _get(before, m.col), label, _note(m, now)))
+    return out
+
+
+# -- the mix of active organisations ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrgMix:
+    """Active organisations at the end of the period, by 组织类型, 评估等级 and 业务领域."""
+    types: pd.DataFrame  # category, orgs
+    ratings: pd.DataFrame  # category, orgs, expired, high
+    fields: pd.DataFrame  # category, orgs (largest first)
+    total: int
+    expired: int  # ratings past their validity, counted as 未评估
+
+
+def mix(f: Filters) -> OrgMix:
+    cfg = settings()
+    frame = db.query("org_breakdown", scope=f.scope, at_date=at_date(f), valid_years=cfg.rating_valid_years,
+                     high_rating=cfg.high_rating)
+    part = lambda d: frame[frame["dimension"] == d].reset_index(drop=True)  # noqa: E731
+    types, ratings = part("legal_type"), part("rating")
+    return OrgMix(types=types, ratings=ratings, fields=part("field"), total=int(types["orgs"].sum()),
+                  expired=int(ratings["expired"].sum()))
+
+
+# -- child areas ------------------------------------------------------------------------------------------------
+def children(f: Filters) -> pd.DataFrame:
+    """Every child area with its organisation metrics and community-organisation coverage."""
+    orgs = db.query("org_metrics", **common.org_params(f, group="children"))
+    coverage = db.query("community_org_coverage", **coverage_params(f, group="children"))
+    return orgs.merge(coverage.drop(columns=["area_name", "level"]), on="area_code", how="left")
+
+
+def community_targets(f: Filters) -> pd.DataFrame:
+    """Every community/village in scope: its community organisations against its target."""
+    return db.query("community_org_targets", scope=f.scope, at_date=at_date(f), **target_params())
+
+
+def below_target_table(targets: pd.DataFrame) -> pd.DataFrame:
+    """The communities below target, for the table and its download (largest gap first)."""
+    below = targets[~targets["meets_target"].astype(bool)]
+    return pd.DataFrame({
+        "社区/村": below["community_name"], "类型": below["kind"].map({"社区": "城市社区", "村": "农村社区（村）"}),
+        "所属街道/乡镇": below["street_name"], "所属区县": below["district_name"],
+        "社区社会组织数": below["community_orgs"].astype(int), "目标": below["target"].astype(int),
+        "还差": below["gap"].astype(int),
+    }).reset_index(drop=True)
+
+
+# -- registrations and deregistrations ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Flows:
+    series: pd.DataFrame  # bucket, registered, deregistered, net
+    bucket: str  # 'month' or 'year'
+    start: date
+    end: date
+    registered: int  # in the chosen period
+    deregistered: int
+
+
+def _months_back(d: date, months: int) -> date:
+    m = d.year * 12 + d.month - 1 - months
+    return date(m // 12, m % 12 + 1, 1)
+
+
+def flows(f: Filters) -> Flows:
+    """Monthly registrations/deregistrations for the 24 months up to the end of the period (longer
+    if the period is longer; by year beyond three years), and the totals of the period itself."""
+    end = at_date(f)
+    start = min(_months_back(end, FLOW_MONTHS - 1), f.period.start.replace(day=1))
+    bucket = "month" if (end.year - start.year) * 12 + end.month - start.month < 36 else "year"
+    series = db.query("org_flows", scope=f.scope, from_date=start, to_date=end, bucket=bucket)
+    period = db.query("org_flows", scope=f.scope, from_date=f.period.start, to_date=end, bucket="year")
+    return Flows(series, bucket, start, end, int(period["registered"].sum()), int(period["deregistered"].sum()))
+
+
+# -- the list -------------------------------------------------------------------------------------------------------
+LIST_COLUMNS = {
+    "name": "组织名称", "org_id": "统一社会信用代码/备案编号", "legal_type": "组织类型", "field": "业务领域",
+    "registrar": "登记/备案机关", "district_name": "区县", "street_name": "街道/乡镇", "community_name": "社区/村",
+    "registered_on": "登记日期", "status": "状态", "deregistered_on": "注销日期", "rating": "评估等级",
+    "rated_on": "评估日期", "rating_status": "等级状态",
+}
+
+
+def org_list(f: Filters, name: str = "", legal_type: str = "", field: str = "", rating: str = "",
+             include_deregistered: bool = False) -> pd.DataFrame:
+    """Organisations in scope (active at the end of the period, optionally also deregistered ones),
+    searched by name or code and filtered by type, field and effective rating; Chinese headers."""
+    frame = db.query("org_list", scope=f.scope, at_date=at_date(f), valid_years=settings().rating_valid_years,
+                     name_contains=(name or "").strip(), legal_type=legal_type or "", field=field or "",
+                     rating=rating or "", include_deregistered=bool(include_deregistered))
+    out = frame[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS)
+    for col in ("街道/乡镇", "社区/村", "评估等级"):  # not filled in: blank, not “None”
+        out[col] = out[col].fillna("")
+    for col in ("登记日期", "注销日期", "评估日期"):
+        out[col] = pd.to_datetime(out[col]).dt.date
+    return out
+
+
+def field_choices(f: Filters) -> list[str]:
+    """Fields of work of the organisations in scope (for the list filter), most common first."""
+    return list(mix(f).fields["category"])
+
+
+TYPE_CHOICES = ORG_TYPES
