@@ -66,6 +66,8 @@ class Settings:
     local_tile_url: str
     local_tile_attribution: str
     tianditu_key: str
+    meeting_topics: tuple[str, ...] = ("overview", "tickets", "map", "orgs", "assessment")
+    meeting_interval: int = 0
     thresholds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -142,6 +144,13 @@ def load_settings(path: Path | None = None) -> Settings:
     if basemap not in BASEMAPS:
         raise ConfigError(f"配置文件 {path} 中 map.basemap 应为 {' / '.join(BASEMAPS)} 之一，而不是 {basemap!r}")
     thresholds = {str(key): float(v) for key, v in raw.get("thresholds", {}).items()}
+    topics = tuple(_get(raw, "meeting.topics", list, path))
+    known = ("overview", "tickets", "map", "orgs", "assessment")
+    if not topics or any(t not in known for t in topics):
+        raise ConfigError(f"配置文件 {path} 中 meeting.topics 只能包含 {', '.join(known)}，而不是 {list(topics)}")
+    interval = _get(raw, "meeting.interval_seconds", int, path)
+    if interval < 0:
+        raise ConfigError(f"配置文件 {path} 中 meeting.interval_seconds 不能为负数")
 
     db = os.environ.get("DASHBOARD_DB") or _get(raw, "database.path", str, path)
     return Settings(
@@ -169,6 +178,8 @@ def load_settings(path: Path | None = None) -> Settings:
         local_tile_url=_get(raw, "map.local_tile_url", str, path),
         local_tile_attribution=_get(raw, "map.local_tile_attribution", str, path),
         tianditu_key=_get(raw, "map.tianditu_key", str, path),
+        meeting_topics=topics,
+        meeting_interval=interval,
         thresholds=thresholds,
     )
 

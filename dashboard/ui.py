@@ -23,6 +23,7 @@ class PageSpec:
     key: str
     title: str
     icon: str
+    in_menu: bool = True
 
 
 PAGES = (
@@ -31,12 +32,13 @@ PAGES = (
     PageSpec("tickets", "诉求工单", ":material/support_agent:"),
     PageSpec("orgs", "社会组织", ":material/groups:"),
     PageSpec("assessment", "居村考核", ":material/fact_check:"),
+    PageSpec("present", "演示模式", ":material/slideshow:", in_menu=False),
 )
 
 
 def navigation() -> st.navigation:
-    pages = [st.Page(f"pages/{p.key}.py", title=p.title, icon=p.icon, url_path=p.key, default=(p.key == "overview"))
-             for p in PAGES]
+    pages = [st.Page(f"pages/{p.key}.py", title=p.title, icon=p.icon, url_path=p.key, default=(p.key == "overview"),
+                     visibility="visible" if p.in_menu else "hidden") for p in PAGES]
     return st.navigation(pages, position="hidden"), pages
 
 
@@ -81,7 +83,8 @@ def sidebar(pages: list, f: flt.Filters) -> None:
             st.caption(f"{database.meta.get('label', '示例数据')}：城市、人口和工单均由程序生成，不代表真实情况。")
         st.caption(f"{areas.city.name} · 数据截至 {common.as_of():%Y-%m-%d %H:%M}")
         for page, spec in zip(pages, PAGES):
-            st.page_link(page, label=spec.title, icon=spec.icon, query_params=f.to_query_params())
+            if spec.in_menu:
+                st.page_link(page, label=spec.title, icon=spec.icon, query_params=f.to_query_params())
         st.divider()
         st.markdown("**区域**")
         name = lambda c: "全部" if not c else areas.name(c)  # noqa: E731
@@ -110,6 +113,47 @@ def sidebar(pages: list, f: flt.Filters) -> None:
                              on_change=_on_compare, required=True)
         if f.comparison:
             st.caption(f"对比期：{f.comparison.label}")
+        st.divider()
+        st.markdown("**会议**")
+        present = next(p for p, spec in zip(pages, PAGES) if spec.key == "present")
+        st.page_link(present, label="演示模式（投影）", icon=":material/slideshow:", query_params=f.to_query_params())
+        if st.button("生成会议简报（PPTX / PDF）", icon=":material/description:", key="open_brief"):
+            brief_dialog(f)
+
+
+@st.dialog("生成会议简报", width="large")
+def brief_dialog(f: flt.Filters) -> None:
+    """Build the meeting brief for the current area and period, with progress; a failure
+    is explained in Chinese and leaves the app as it was."""
+    from dashboard import brief, deck
+
+    st.markdown(f"范围：**{deck.scope_path(f)}**　期间：{f.describe_period()}")
+    topics = st.multiselect("主题（按所选顺序排列）", deck.available_topics(), default=deck.available_topics(),
+                            format_func=deck.TOPIC_TITLES.get, key="brief_topics")
+    if st.button("生成", type="primary", disabled=not topics, key="brief_go"):
+        bar = st.progress(0.0, text="正在准备…")
+        try:
+            d = deck.build_deck(f, topics, progress=lambda p, t: bar.progress(0.3 * p, text=t))
+            pptx, pdf = brief.render(d, progress=lambda p, t: bar.progress(p, text=t))
+        except brief.BriefError as e:
+            bar.empty()
+            st.error(f"简报生成失败：{e}", icon=":material/error:")
+            return
+        except Exception as e:  # a defect, but the meeting organiser still gets a clear message
+            bar.empty()
+            st.error(f"简报生成失败（{type(e).__name__}）。请稍后重试，或把此信息告知系统管理员。", icon=":material/error:")
+            return
+        bar.progress(1.0, text="已完成")
+        stem = f"会议简报_{deck.scope_path(f).split(' › ')[-1]}_{f.period.start:%Y%m%d}-{f.period.end:%Y%m%d}"
+        st.session_state["_brief_files"] = (stem, pptx, pdf)
+    files = st.session_state.get("_brief_files")
+    if files:
+        stem, pptx, pdf = files
+        with st.container(horizontal=True):
+            st.download_button("下载 PPTX", pptx, file_name=f"{stem}.pptx", icon=":material/download:", on_click="ignore",
+                               mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+            st.download_button("下载 PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf",
+                               icon=":material/download:", on_click="ignore")
 
 
 # -- page header ----------------------------------------------------------------------------------------

@@ -106,8 +106,20 @@ def run_count(page) -> int:
     return int(value or 0)
 
 
-def settle(page, after: int = 0, timeout: float = 30_000) -> int:
-    """Wait until the app has finished a script run newer than ``after``; return its number."""
+_QUIET = """([ms, cap]) => new Promise((resolve) => {
+    let timer;
+    const done = () => { obs.disconnect(); clearTimeout(limit); resolve(true); };
+    const obs = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, ms); });
+    const limit = setTimeout(done, cap);
+    obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+    timer = setTimeout(done, ms);
+})"""
+
+
+def settle(page, after: int = 0, timeout: float = 30_000, quiet_ms: int = 400) -> int:
+    """Wait until the app has finished a script run newer than ``after`` *and* the page has
+    stopped changing (Streamlit draws new elements shortly after the run ends); return the
+    run's number."""
     page.wait_for_function(
         """(after) => {
             const app = document.querySelector('[data-testid="stApp"]');
@@ -115,10 +127,14 @@ def settle(page, after: int = 0, timeout: float = 30_000) -> int:
             return app && app.getAttribute('data-test-script-state') === 'notRunning'
                 && marker && Number(marker.dataset.run) > after;
         }""", arg=after, timeout=timeout)
+    page.evaluate(_QUIET, [quiet_ms, 8000])
     return run_count(page)
 
 
 def open_app(page, server: AppServer, path: str = "", query: str = "") -> int:
+    # The default page (总览) lives at "/" in st.navigation: "/overview" only resolves in the very
+    # first session of a server (legacy pages/ mode) and afterwards shows "Page not found".
+    path = "" if path == "overview" else path
     page.goto(f"{server.url}/{path}" + (f"?{query}" if query else ""))
     return settle(page)
 

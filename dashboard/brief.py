@@ -1,0 +1,263 @@
+"""会议简报 — a deck (dashboard/deck.py) as PPTX and as PDF, made entirely offline.
+
+* Charts become PNG images through kaleido driving the system Chromium (Debian's
+  ``chromium``), with plotly.js from the installed plotly package and MathJax off, so
+  no request leaves the machine. Fonts: Noto Sans CJK, so Chinese renders in the images.
+* PPTX through python-pptx, 16:9, one slide per topic; Chinese runs carry an East-Asian
+  typeface (微软雅黑, present on the Windows PCs these files are opened on); speaker
+  notes hold the metric definitions.
+* PDF: the same slides as print-styled HTML, printed by headless Chromium — the same
+  fonts and images, so the PDF looks like the slides.
+
+Every failure becomes a ``BriefError`` with a Chinese message; the app stays usable.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.deck import Deck, Ranked, Slide
+
+PPT_FONT = "微软雅黑"
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+CHART_PX = (1100, 470)  # 8.3 in wide on the slide → 3.55 in high, above the footer
+GREEN, RED, GRAY, DARK, BLUE = (RGBColor(0x15, 0x80, 0x3D), RGBColor(0xB9, 0x1C, 0x1C), RGBColor(0x64, 0x74, 0x8B),
+                                RGBColor(0x1F, 0x29, 0x37), RGBColor(0x1D, 0x4E, 0xD8))
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage"]
+
+
+class BriefError(RuntimeError):
+    pass
+
+
+def chromium_path() -> str:
+    path = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path or not Path(path).exists():
+        raise BriefError("生成图表和 PDF 需要 Chromium 浏览器，本机未找到。请安装：sudo apt-get install -y chromium fonts-noto-cjk")
+    return path
+
+
+# -- chart images -------------------------------------------------------------------------------------------
+_kaleido_lock = threading.Lock()
+_kaleido_started = False
+
+
+def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1]) -> bytes:
+    """A PNG of a plotly figure, rendered offline by kaleido with the system Chromium."""
+    global _kaleido_started
+    import kaleido
+
+    os.environ.setdefault("BROWSER_PATH", chromium_path())
+    fig = go.Figure(fig)
+    fig.update_layout(width=width, height=height)
+    try:
+        with _kaleido_lock:
+            if not _kaleido_started:
+                kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+                _kaleido_started = True
+            return kaleido.calc_fig_sync(fig, opts={"format": "png", "width": width, "height": height, "scale": 2})
+    except Exception as e:  # kaleido raises several kinds
+        raise BriefError(f"图表图片生成失败（{type(e).__name__}：{e}）。请确认 Chromium 可以运行。") from e
+
+
+# -- PPTX -------------------------------------------------------------------------------------------------------
+def _style(run, size: float, bold: bool = False, color: RGBColor = DARK) -> None:
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = color
+    run.font.name = PPT_FONT
+    rpr = run._r.get_or_add_rPr()
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = rpr.makeelement(qn("a:ea"), {})
+        rpr.append(ea)
+    ea.set("typeface", PPT_FONT)
+
+
+def _text(slide, x, y, w, h, lines: list[tuple[str, float, bool, RGBColor]], align=PP_ALIGN.LEFT,
+          anchor=MSO_ANCHOR.TOP):
+    box = slide.shapes.add_textbox(x, y, w, h)
+    tf = box.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = anchor
+    for i, (text, size, bold, color) in enumerate(lines):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.alignment = align
+        _style(p.add_run(), size, bold, color)
+        p.runs[0].text = text
+    return box
+
+
+def _kpi_color(k) -> RGBColor:
+    good = k.metric.change_is_good(k.delta)
+    return GRAY if good is None else (GREEN if good else RED)
+
+
+def _footer(s, deck: Deck, page: int) -> None:
+    tag = "示例数据（虚构城市）· " if deck.is_sample else ""
+    _text(s, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35),
+          [(f"{tag}{deck.scope_path} · {deck.period} · 数据截至 {deck.as_of} · 第 {page} 页", 10, False, GRAY)])
+
+
+def _title_slide(prs, deck: Deck) -> None:
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    band = s.shapes.add_shape(1, 0, Inches(2.3), SLIDE_W, Inches(0.12))
+    band.fill.solid()
+    band.fill.fore_color.rgb = BLUE
+    band.line.fill.background()
+    _text(s, Inches(0.8), Inches(1.0), Inches(11.7), Inches(1.2), [(deck.title, 40, True, DARK)])
+    lines = [(line, 20, False, DARK) for line in deck.subtitle_lines]
+    _text(s, Inches(0.8), Inches(2.8), Inches(11.7), Inches(2.6), lines)
+    if deck.is_sample:
+        _text(s, Inches(0.8), Inches(5.6), Inches(11.7), Inches(0.5),
+              [("示例数据：城市、人口和工单均由程序生成，不代表真实情况。", 14, True, RGBColor(0xC2, 0x41, 0x0C))])
+    _text(s, Inches(0.8), Inches(6.6), Inches(11.7), Inches(0.4), [(f"生成时间 {deck.generated_at}", 12, False, GRAY)])
+
+
+def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor) -> list:
+    lines = [(title, 16, True, color)]
+    lines += [(f"第 {r.rank} 名　{r.name}　{r.value}", 14, False, DARK) for r in rows]
+    return lines
+
+
+def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) -> None:
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    _text(s, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.7), [(slide.title, 28, True, DARK)])
+    sub = f"{deck.period}" + (f" · 对比：{deck.comparison}" if deck.comparison else "")
+    _text(s, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), [(sub, 13, False, GRAY)])
+    n = max(len(slide.kpis), 1)
+    gap, left, width = Inches(0.15), Inches(0.5), Inches(12.33)
+    box_w = Emu(int((width - gap * (n - 1)) / n))
+    for i, k in enumerate(slide.kpis):
+        x = Emu(int(left + i * (box_w + gap)))
+        shape = s.shapes.add_shape(1, x, Inches(1.45), box_w, Inches(1.3))
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor(0xF1, 0xF5, 0xF9)
+        shape.line.color.rgb = RGBColor(0xCB, 0xD5, 0xE1)
+        m = k.metric
+        change = f"{k.compare_label} {m.format_delta(k.delta)}" if k.delta is not None else (k.compare_label or " ")
+        _text(s, x + Inches(0.12), Inches(1.5), box_w - Inches(0.24), Inches(1.2),
+              [(m.zh, 13, False, GRAY), (m.format(k.value), 26, True, DARK), (change, 12, False, _kpi_color(k))])
+    _text(s, Inches(0.5), Inches(2.95), Inches(8.3), Inches(0.4), [(slide.figure_title, 15, True, DARK)])
+    if image:
+        s.shapes.add_picture(io.BytesIO(image), Inches(0.5), Inches(3.35), width=Inches(8.3))
+    else:
+        _text(s, Inches(0.5), Inches(3.5), Inches(8.3), Inches(1), [(slide.message or "本期无数据。", 16, False, GRAY)])
+    if slide.red or slide.black:
+        _text(s, Inches(9.1), Inches(2.95), Inches(3.8), Inches(0.4), [(slide.red_black_title, 15, True, DARK)])
+        _text(s, Inches(9.1), Inches(3.4), Inches(3.8), Inches(1.8), _ranked_lines("红榜", slide.red, GREEN))
+        _text(s, Inches(9.1), Inches(5.15), Inches(3.8), Inches(1.8), _ranked_lines("黑榜", slide.black, RED))
+    _footer(s, deck, page)
+    s.notes_slide.notes_text_frame.text = slide.notes
+
+
+def to_pptx(deck: Deck, images: list[bytes | None]) -> bytes:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    _title_slide(prs, deck)
+    for i, (slide, image) in enumerate(zip(deck.slides, images), start=2):
+        _topic_slide(prs, deck, slide, image, i)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+# -- PDF ----------------------------------------------------------------------------------------------------------
+_CSS = """
+@page { size: 13.333in 7.5in; margin: 0; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; color: #1f2937; }
+section { width: 13.333in; height: 7.5in; padding: 0.3in 0.5in; position: relative; page-break-after: always; overflow: hidden; }
+h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margin: 0.05in 0 0.15in; }
+.title-page h1 { font-size: 40pt; margin-top: 0.7in; } .band { height: 0.12in; background: #1d4ed8; margin: 0.3in -0.5in; }
+.title-page p { font-size: 20pt; margin: 0.08in 0; } .sample { color: #c2410c; font-weight: bold; font-size: 14pt !important; }
+.kpis { display: flex; gap: 0.15in; } .kpi { flex: 1; background: #f1f5f9; border: 1px solid #cbd5e1; padding: 0.08in 0.12in; height: 1.3in; }
+.kpi .l { color: #64748b; font-size: 13pt; } .kpi .v { font-size: 26pt; font-weight: bold; } .kpi .d { font-size: 12pt; }
+.good { color: #15803d; } .bad { color: #b91c1c; } .neutral { color: #64748b; }
+.body { display: flex; gap: 0.3in; margin-top: 0.2in; } .chart { width: 8.3in; } .chart img { width: 8.3in; }
+.chart h2, .rb h2 { font-size: 15pt; margin: 0 0 0.06in; } .rb { width: 3.8in; } .rb h3 { font-size: 15pt; margin: 0.08in 0 0.04in; }
+.rb p { font-size: 13pt; margin: 0.03in 0; } .msg { color: #64748b; font-size: 16pt; }
+.foot { position: absolute; bottom: 0.18in; left: 0.5in; font-size: 10pt; color: #64748b; }
+"""
+
+
+def _kpi_class(k) -> str:
+    good = k.metric.change_is_good(k.delta)
+    return "neutral" if good is None else ("good" if good else "bad")
+
+
+def to_html(deck: Deck, images: list[bytes | None]) -> str:
+    e = html.escape
+    parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><style>{_CSS}</style></head><body>"]
+    sample = "<p class='sample'>示例数据：城市、人口和工单均由程序生成，不代表真实情况。</p>" if deck.is_sample else ""
+    parts.append(f"<section class='title-page'><h1>{e(deck.title)}</h1><div class='band'></div>"
+                 + "".join(f"<p>{e(x)}</p>" for x in deck.subtitle_lines) + sample
+                 + f"<div class='foot'>生成时间 {e(deck.generated_at)}</div></section>")
+    for page, (s, image) in enumerate(zip(deck.slides, images), start=2):
+        kpis = "".join(
+            f"<div class='kpi'><div class='l'>{e(k.metric.zh)}</div><div class='v'>{e(k.metric.format(k.value))}</div>"
+            f"<div class='d {_kpi_class(k)}'>{e(k.compare_label)} {e(k.metric.format_delta(k.delta)) if k.delta is not None else ''}</div></div>"
+            for k in s.kpis)
+        chart = (f"<img src='data:image/png;base64,{base64.b64encode(image).decode()}'>" if image
+                 else f"<p class='msg'>{e(s.message or '本期无数据。')}</p>")
+        rb = ""
+        if s.red or s.black:
+            rows = lambda rs: "".join(f"<p>第 {r.rank} 名　{e(r.name)}　{e(r.value)}</p>" for r in rs)  # noqa: E731
+            rb = (f"<div class='rb'><h2>{e(s.red_black_title)}</h2><h3 class='good'>红榜</h3>{rows(s.red)}"
+                  f"<h3 class='bad'>黑榜</h3>{rows(s.black)}</div>")
+        sub = deck.period + (f" · 对比：{deck.comparison}" if deck.comparison else "")
+        tag = "示例数据（虚构城市）· " if deck.is_sample else ""
+        parts.append(f"<section><h1>{e(s.title)}</h1><p class='sub'>{e(sub)}</p><div class='kpis'>{kpis}</div>"
+                     f"<div class='body'><div class='chart'><h2>{e(s.figure_title)}</h2>{chart}</div>{rb}</div>"
+                     f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 {page} 页</div></section>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def to_pdf(deck: Deck, images: list[bytes | None], timeout: int = 120) -> bytes:
+    chrome = chromium_path()
+    with tempfile.TemporaryDirectory(prefix="brief-") as tmp:
+        src, out = Path(tmp) / "brief.html", Path(tmp) / "brief.pdf"
+        src.write_text(to_html(deck, images), encoding="utf-8")
+        cmd = [chrome, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+               f"--print-to-pdf={out}", src.as_uri()]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+            raise BriefError(f"PDF 生成失败（Chromium：{type(e).__name__}）。") from e
+        if not out.exists() or out.stat().st_size == 0:
+            raise BriefError("PDF 生成失败：Chromium 没有输出文件。")
+        return out.read_bytes()
+
+
+def render(deck: Deck, progress=None) -> tuple[bytes, bytes]:
+    """(pptx, pdf) for a deck; ``progress(fraction, text)`` reports the steps."""
+    images: list[bytes | None] = []
+    for i, s in enumerate(deck.slides):
+        if progress:
+            progress(0.3 + 0.5 * i / max(len(deck.slides), 1), f"正在绘制“{s.title.split('｜')[0]}”图表…")
+        images.append(chart_png(s.figure) if s.figure is not None else None)
+    if progress:
+        progress(0.85, "正在生成 PPTX…")
+    pptx = to_pptx(deck, images)
+    if progress:
+        progress(0.92, "正在生成 PDF…")
+    pdf = to_pdf(deck, images)
+    return pptx, pdf

@@ -1,0 +1,23 @@
+"""演示模式 — the meeting deck, one topic per screen, for the projector.
+Opened from the sidebar's 会议 section with the current area and period."""
+
+import streamlit as st
+
+from dashboard import db, deck, presentation, state
+
+f = state.current()
+st.html(presentation.CSS)
+topics, unknown = deck.parse_topics(st.query_params.get("topics"))
+interval, interval_warning = presentation.parse_interval(st.query_params.get("interval"))
+index, slide_warning = presentation.parse_slide(st.query_params.get("slide"), len(topics) + 1)
+
+with st.container(key="present_slide"):
+    for text in state.warnings() + ([f"未知的主题：{'、'.join(unknown)}，已忽略。"] if unknown else []) + \
+            [w for w in (interval_warning, slide_warning) if w]:
+        st.warning(text)
+    if index == 0:
+        presentation.cover(f, topics, db.database().is_sample)
+    else:
+        presentation.slide_body(f, deck.build_slide(f, topics[index - 1]))
+
+presentation.controls(index, len(topics) + 1, interval, "pages/overview.py", f.to_query_params())

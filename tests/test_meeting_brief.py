@@ -1,0 +1,107 @@
+"""The meeting brief built from the fixture database: a PPTX whose slides carry the right
+titles and hand-computed numbers, and a PDF whose pages are the same slides.
+
+October 2025, whole city (hand-computed in tests/test_ticket_metrics.py): 15 received, backlog 7,
+2 overdue, 81.8 % on time (环比 September 100 % → −18.2 points), composite 79.4; 乙县 96.0 and 甲区 75.2
+form the 红黑榜; 11 closed, 2 due soon, 满意率 76.0 %.
+"""
+
+import io
+import subprocess
+
+import pytest
+from pptx import Presentation
+
+from dashboard import brief, deck
+from dashboard.data import common
+from dashboard.filters import parse_filters
+
+OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
+
+
+@pytest.fixture(scope="module")
+def october_brief(fixture_db):
+    import os
+    old = os.environ.get("DASHBOARD_DB")
+    os.environ["DASHBOARD_DB"] = str(fixture_db)
+    try:
+        f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+        d = deck.build_deck(f, ["overview", "tickets"])
+        pptx, pdf = brief.render(d)
+    finally:
+        if old is None:
+            os.environ.pop("DASHBOARD_DB", None)
+        else:
+            os.environ["DASHBOARD_DB"] = old
+    return d, pptx, pdf
+
+
+def slide_texts(slide) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def test_pptx_has_a_title_slide_and_one_slide_per_topic(october_brief):
+    _, pptx, _ = october_brief
+    prs = Presentation(io.BytesIO(pptx))
+    assert len(prs.slides) == 3
+    title = slide_texts(prs.slides[0])
+    assert "基层治理督查考评简报" in title and "范围：全市" in title
+    assert "期间：自定义 2025-10-01 至 2025-10-31" in title and "对比：环比 2025-09-01 至 2025-09-30" in title
+    assert "数据截至：2025-11-10 12:00" in title
+    assert slide_texts(prs.slides[1]).startswith("总览｜全市")
+    assert slide_texts(prs.slides[2]).startswith("诉求工单｜全市")
+
+
+def test_overview_slide_numbers_changes_and_red_black_list(october_brief):
+    _, pptx, _ = october_brief
+    text = slide_texts(Presentation(io.BytesIO(pptx)).slides[1])
+    for expected in ("受理量\n15 件", "积压\n7 件", "超期\n2 件", "按期办结率\n81.8%", "三率综合得分\n79.4 分",
+                     "环比 -18.2 个百分点", "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.2 分"):
+        assert expected in text, expected
+    pictures = [s for s in Presentation(io.BytesIO(pptx)).slides[1].shapes if s.shape_type == 13]
+    assert len(pictures) == 1  # the ranking chart
+
+
+def test_speaker_notes_hold_the_definitions(october_brief):
+    _, pptx, _ = october_brief
+    notes = Presentation(io.BytesIO(pptx)).slides[1].notes_slide.notes_text_frame.text
+    assert "按期办结率：期间内办结的工单中，在办结时限（含延期）之前办结的比例。" in notes
+    assert "100 ×（0.1×响应率 + 0.5×解决率 + 0.4×满意率）" in notes
+
+
+def test_tickets_slide(october_brief):
+    _, pptx, _ = october_brief
+    text = slide_texts(Presentation(io.BytesIO(pptx)).slides[2])
+    assert "办结量\n11 件" in text and "即将超期\n2 件" in text and "满意率\n76.0%" in text
+    notes = Presentation(io.BytesIO(pptx)).slides[2].notes_slide.notes_text_frame.text
+    assert "共 4 件" in notes  # T11, T05 overdue; T16, T06 due soon
+
+
+def test_chinese_runs_carry_an_east_asian_font(october_brief):
+    _, pptx, _ = october_brief
+    xml = Presentation(io.BytesIO(pptx)).slides[1].shapes[0].text_frame._txBody.xml
+    assert 'a:ea typeface="微软雅黑"' in xml
+
+
+def test_pdf_has_the_same_pages_and_renders(october_brief, tmp_path):
+    _, _, pdf = october_brief
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           3" in info
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "总览｜全市" in text and "81.8%" in text and "第 1 名 乙县 96.0 分" in " ".join(text.split())
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == 3
+
+
+def test_a_missing_browser_is_a_clear_chinese_error(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    with pytest.raises(brief.BriefError, match="需要 Chromium"):
+        brief.chromium_path()
+
+
+def test_topics_from_the_url():
+    assert deck.parse_topics("tickets,overview") == (["tickets", "overview"], [])
+    chosen, unknown = deck.parse_topics("tickets,nonsense")
+    assert chosen == ["tickets"] and unknown == ["nonsense"]
