@@ -16,9 +16,9 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, db
+from dashboard import charts, db, maps
 from dashboard.config import settings
-from dashboard.data import common, overview, tickets
+from dashboard.data import assessment, common, grids, orgs, overview, tickets
 from dashboard.data.overview import Kpi
 from dashboard.filters import COMPARISONS, PRESETS, Filters
 from dashboard.metrics import Metric, metric
@@ -118,7 +118,72 @@ def _tickets(f: Filters) -> Slide:
                  f"{on_time.zh} 红黑榜", red, black, notes, message="" if figure else "期末没有积压工单。")
 
 
-TOPIC_BUILDERS: dict[str, Callable[[Filters], Slide]] = {"overview": _overview, "tickets": _tickets}
+def _map(f: Filters) -> Slide:
+    """一图展现: the children of the scope coloured by the map's default metric (as the page opens)."""
+    key = grids.DEFAULT_METRIC
+    values = grids.child_values(f, key)
+    m = values.metric
+    shapes = grids.child_shapes(f)
+    parent = common.areas().name(f.scope) if f.scope else ""
+    figure = maps.static_map(values, shapes, parent_name=parent, when=grids.when(f, values)) if shapes.codes else None
+    kpis = overview.kpi_row(f, ("grid_count", "fulltime_coverage", "per_1000", key))
+    red, black = red_black(values.frame.rename(columns={"value": m.col}), m)
+    missing = grids.grids_without_fulltime(f)
+    notes = definitions([k.metric for k in kpis]) + \
+        f"\n地图颜色：{m.zh}，蓝色为好、红色为差，分档为等数量分档。范围内无在岗专职网格员的网格 {len(missing):,} 个，名单见“网格地图”页。"
+    return Slide("map", "网格地图", kpis, figure, grids.map_title(f, m), f"{m.zh} 红黑榜", red, black, notes,
+                 message="" if figure is not None else "该范围没有下级区域的边界数据。")
+
+
+def _orgs(f: Filters) -> Slide:
+    cfg = settings()
+    kpis = orgs.kpis(f)
+    per_10k = metric("orgs_per_10k")
+    targets = orgs.community_targets(f)
+    below = orgs.below_target_table(targets)
+    target_line = f"目标 {cfg.org_per_10k_target:g} 个/万人"
+    notes = definitions([k.metric for k in kpis]) + \
+        f"\n每万人社会组织数目标 {cfg.org_per_10k_target:g} 个；社区社会组织：城市社区不少于 {cfg.community_orgs_urban_target} 个、" \
+        f"村不少于 {cfg.community_orgs_rural_target} 个，范围内未达标的社区/村 {len(below):,} 个（名单见“社会组织”页或导出的 Excel）。"
+    if f.level == "community":
+        return Slide("orgs", "社会组织", kpis, None, "", notes=notes,
+                     message=f"本社区/村社区社会组织 {len(targets) and int(targets['community_orgs'].iloc[0])} 个，"
+                             f"目标 {len(targets) and int(targets['target'].iloc[0])} 个。")
+    children = orgs.children(f)
+    red, black = red_black(children, per_10k)
+    figure = charts.target_ranking_bar(children, per_10k, cfg.org_per_10k_target, target_line, highlight=len(red))
+    return Slide("orgs", "社会组织", kpis, figure, f"各{f.child_level_zh}{per_10k.zh}（{target_line}）",
+                 f"{per_10k.zh} 红黑榜", red, black, notes)
+
+
+def _assessment(f: Filters) -> Slide:
+    choice = assessment.choose_round(f, None)
+    if choice.round is None:
+        return Slide("assessment", "居村考核", [], None, "",
+                     message=f"截至统计期末（{common.period_last_day(f):%Y-%m-%d}）还没有公布的考核结果。")
+    kpis = assessment.kpis(f, choice)
+    committees = assessment.committees(f, choice)
+    if f.level in ("street", "community"):
+        m, frame, what = metric("assessment_total"), committees, "各社区/村"
+    else:
+        m, frame, what = metric("assessment_avg"), assessment.children(f, choice), f"各{f.child_level_zh}"
+    red, black = red_black(frame, m)
+    figure = charts.ranking_bar(frame, m, highlight=len(red)) if len(frame) > 1 else None
+    check = assessment.weights(choice)
+    dropped = assessment.movers(committees, "降档") if choice.previous is not None else pd.DataFrame()
+    notes = definitions([k.metric for k in kpis] + [m]) + f"\n{choice.name}；等级分档：{assessment.grade_rule()}。{check.message}"
+    if len(dropped):
+        notes += f"\n较{choice.previous_name}降档的社区/村：" + "、".join(dropped["社区/村"].head(20)) + \
+            ("等" if len(dropped) > 20 else "") + f"（共 {len(dropped)} 个）。"
+    message = "" if figure is not None else (
+        f"{committees['area_name'].iloc[0]}：总分 {committees['total'].iloc[0]:g} 分，{committees['grade'].iloc[0]}。"
+        if len(committees) else f"该范围没有参加{choice.name}的社区/村。")
+    return Slide("assessment", "居村考核", kpis, figure, f"{what}{m.zh}（{choice.name}）", f"{m.zh} 红黑榜",
+                 red, black, notes, message=message)
+
+
+TOPIC_BUILDERS: dict[str, Callable[[Filters], Slide]] = {"overview": _overview, "tickets": _tickets, "map": _map,
+                                                         "orgs": _orgs, "assessment": _assessment}
 
 
 def available_topics() -> list[str]:

@@ -531,3 +531,59 @@ def select_row(table_key: str, codes: Sequence[str]) -> None:
     rows = (event.get("selection") or {}).get("rows") or []
     if rows and 0 <= rows[0] < len(codes):
         select_area(codes[rows[0]])
+
+
+# -- the same choropleth as a static picture (slides, PDF, presentation mode) ----------------------------------
+def _rings(geometry: dict) -> list[list]:
+    """Exterior rings of a GeoJSON Polygon/MultiPolygon (holes are drawn by the children inside them)."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    if geometry["type"] == "MultiPolygon":
+        return [poly[0] for poly in geometry["coordinates"]]
+    return []
+
+
+def static_map(values, shapes, *, parent_name: str = "", when: str = "", height: int = 470, label_limit: int = 40):
+    """The choropleth of ``shapes`` coloured like the page's map, as a plotly figure of filled
+    polygons on plain axes (no basemap, no geo subplot: plotly's geo would fetch its world
+    outlines from a CDN). Legend rows are the same colour classes as on the page."""
+    import plotly.graph_objects as go
+
+    m_ = values.metric
+    frame = values.frame.set_index("area_code")
+    classes = colour_classes(list(frame["value"]), m_)
+    fig = go.Figure()
+    features = json.loads(shapes.geojson)["features"]
+    for feature, point in zip(features, shapes.label_points):
+        code = feature["properties"]["code"]
+        value = frame.loc[code, "value"] if code in frame.index else None
+        xs, ys = [], []
+        for ring in _rings(feature["geometry"]):
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=classes.colour_of(value),
+                                 line=dict(color="#ffffff", width=1.2), hoverinfo="skip", showlegend=False))
+    if len(features) <= label_limit:
+        texts = []
+        for code, name in zip(shapes.codes, shapes.names):
+            value = frame.loc[code, "value"] if code in frame.index else None
+            texts.append(f"{(name.removeprefix(parent_name) if parent_name else name) or name}<br>{m_.format(value, with_unit=False)}")
+        fig.add_trace(go.Scatter(x=[p[1] for p in shapes.label_points], y=[p[0] for p in shapes.label_points],
+                                 mode="text", text=texts, textfont=dict(size=15, color="#111827"),
+                                 hoverinfo="skip", showlegend=False))
+    for row in classes.legend:  # legend entries: a coloured square per class
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{row.label}（{row.count}）",
+                                 marker=dict(symbol="square", size=16, color=row.colour,
+                                             line=dict(color="#6b7280", width=1))))
+    west, south, east, north = shapes.bounds
+    aspect = 1 / max(math.cos(math.radians((south + north) / 2)), 0.1)  # degrees of longitude are shorter
+    unit = f"（{m_.unit}）" if m_.unit else ""
+    note = "，".join(t for t in (classes.good_first_note, when) if t)
+    fig.update_layout(
+        height=height, margin=dict(l=8, r=8, t=8, b=8), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        legend=dict(title=dict(text=f"{m_.zh}{unit}" + (f"<br><sub>{note}</sub>" if note else "")),
+                    x=1.0, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.9)", font_size=15),
+        font=dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif"))
+    fig.update_xaxes(visible=False, range=[west, east], constrain="domain")
+    fig.update_yaxes(visible=False, range=[south, north], scaleanchor="x", scaleratio=aspect, constrain="domain")
+    return fig

@@ -105,7 +105,7 @@ def slide_body(f: Filters, slide: Slide) -> None:
                       delta=k.metric.format_delta(k.delta) if k.delta is not None else None,
                       delta_color="gray" if good is None else ("green" if good else "red"),
                       delta_arrow="off" if not k.delta else ("up" if k.delta > 0 else "down"),
-                      delta_description=k.compare_label or None, border=True)
+                      delta_description=k.compare_label or None, border=True, height="stretch")
     left, right = st.columns([3, 1.25], gap="large")
     with left:
         st.markdown(f"#### {slide.figure_title}")
@@ -114,6 +114,7 @@ def slide_body(f: Filters, slide: Slide) -> None:
             fig.update_layout(font_size=19, height=max(int(fig.layout.height or 420), 440), legend_font_size=18)
             fig.update_xaxes(tickfont_size=18)
             fig.update_yaxes(tickfont_size=20)
+            fig.update_traces(textfont_size=18)
             st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "staticPlot": True})
         else:
             st.markdown(slide.message or "本期无数据。")

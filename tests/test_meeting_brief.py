@@ -4,6 +4,13 @@ titles and hand-computed numbers, and a PDF whose pages are the same slides.
 October 2025, whole city (hand-computed in tests/test_ticket_metrics.py): 15 received, backlog 7,
 2 overdue, 81.8 % on time (环比 September 100 % → −18.2 points), composite 79.4; 乙县 96.0 and 甲区 75.2
 form the 红黑榜; 11 closed, 2 due soon, 满意率 76.0 %.
+Map: 8 grids, 5 with a full-time worker → 62.5 % (tests/test_grid_supervision.py), coloured by the
+composite score, so the same 红黑榜 as the overview.
+Organisations on 31 Oct 2025 (tests/test_orgs.py): 8 active (O08 registered 15 Oct, O09 gone 20 Oct),
+8 / 11,000 × 10,000 = 7.27 per 10,000; 乙县 2 / 1,000 → 20.00, 甲区 6 / 10,000 → 6.00; no community
+reaches 10 (urban) / 5 (rural) community organisations → all 4 below target.
+Assessment (tests/test_assessment.py): the 2024 round, city average 314 / 4 = 78.5 against 76.75 in 2023
+(+1.8); 3 committees moved up, 东二社区 dropped; 甲区 84.0 and 乙县 62.0 form the 红黑榜.
 """
 
 import io
@@ -26,7 +33,7 @@ def october_brief(fixture_db):
     os.environ["DASHBOARD_DB"] = str(fixture_db)
     try:
         f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
-        d = deck.build_deck(f, ["overview", "tickets"])
+        d = deck.build_deck(f, ["overview", "tickets", "map", "orgs", "assessment"])
         pptx, pdf = brief.render(d)
     finally:
         if old is None:
@@ -43,13 +50,14 @@ def slide_texts(slide) -> str:
 def test_pptx_has_a_title_slide_and_one_slide_per_topic(october_brief):
     _, pptx, _ = october_brief
     prs = Presentation(io.BytesIO(pptx))
-    assert len(prs.slides) == 3
+    assert len(prs.slides) == 6
     title = slide_texts(prs.slides[0])
     assert "基层治理督查考评简报" in title and "范围：全市" in title
     assert "期间：自定义 2025-10-01 至 2025-10-31" in title and "对比：环比 2025-09-01 至 2025-09-30" in title
     assert "数据截至：2025-11-10 12:00" in title
     assert slide_texts(prs.slides[1]).startswith("总览｜全市")
-    assert slide_texts(prs.slides[2]).startswith("诉求工单｜全市")
+    assert [slide_texts(s).split("\n")[0] for s in list(prs.slides)[1:]] == [
+        "总览｜全市", "诉求工单｜全市", "网格地图｜全市", "社会组织｜全市", "居村考核｜全市"]
 
 
 def test_overview_slide_numbers_changes_and_red_black_list(october_brief):
@@ -77,6 +85,53 @@ def test_tickets_slide(october_brief):
     assert "共 4 件" in notes  # T11, T05 overdue; T16, T06 due soon
 
 
+def test_map_slide(october_brief):
+    _, pptx, _ = october_brief
+    slide = Presentation(io.BytesIO(pptx)).slides[3]
+    text = slide_texts(slide)
+    for expected in ("网格数\n8 个", "专职网格员配备率\n62.5%", "三率综合得分\n79.4 分",
+                     "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.2 分"):
+        assert expected in text, expected
+    assert len([s for s in slide.shapes if s.shape_type == 13]) == 1  # the choropleth
+
+
+def test_orgs_slide(october_brief):
+    _, pptx, _ = october_brief
+    slide = Presentation(io.BytesIO(pptx)).slides[4]
+    text = slide_texts(slide)
+    for expected in ("社会组织数\n8 个", "每万人社会组织数\n7.27 个/万人", "3A 以上占比\n25.0%",
+                     "社区社会组织达标率\n0.0%", "第 1 名　乙县　20.00 个/万人", "第 2 名　甲区　6.00 个/万人"):
+        assert expected in text, expected
+    assert "未达标的社区/村 4 个" in slide.notes_slide.notes_text_frame.text
+
+
+def test_assessment_slide(october_brief):
+    _, pptx, _ = october_brief
+    slide = Presentation(io.BytesIO(pptx)).slides[5]
+    text = slide_texts(slide)
+    for expected in ("考核平均分\n78.5 分", "较上一轮 +1.8", "升档数\n3 个", "降档数\n1 个",
+                     "第 1 名　甲区　84.0 分", "第 2 名　乙县　62.0 分"):
+        assert expected in text, expected
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "2024" in notes and "降档的社区/村：东二社区（共 1 个）" in notes
+
+
+def test_street_and_community_decks(fixture_db, monkeypatch):
+    """东街道: committees ranked by total (东一 92, 东二 82); at 东一社区 the slides say what there is
+    instead of a one-bar chart."""
+    monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
+    street = {**OCTOBER, "district": "990101", "street": "990101001"}
+    f, _ = parse_filters(street, common.areas(), common.as_of(), common.data_start())
+    slide = deck.build_slide(f, "assessment")
+    assert [(r.rank, r.name, r.value) for r in slide.red + slide.black] == [(1, "东一社区", "92.0 分"), (2, "东二社区", "82.0 分")]
+    f, _ = parse_filters({**street, "community": "990101001001"}, common.areas(), common.as_of(), common.data_start())
+    orgs_slide, assess_slide = deck.build_slide(f, "orgs"), deck.build_slide(f, "assessment")
+    assert orgs_slide.figure is None and orgs_slide.message == "本社区/村社区社会组织 2 个，目标 10 个。"
+    assert assess_slide.figure is None and assess_slide.message == "东一社区：总分 92 分，优秀。"
+    map_slide = deck.build_slide(f, "map")
+    assert [r.name for r in map_slide.red + map_slide.black] == ["东一第一网格", "东一第二网格"]
+
+
 def test_chinese_runs_carry_an_east_asian_font(october_brief):
     _, pptx, _ = october_brief
     xml = Presentation(io.BytesIO(pptx)).slides[1].shapes[0].text_frame._txBody.xml
@@ -88,11 +143,11 @@ def test_pdf_has_the_same_pages_and_renders(october_brief, tmp_path):
     path = tmp_path / "brief.pdf"
     path.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "Pages:           3" in info
+    assert "Pages:           6" in info
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "总览｜全市" in text and "81.8%" in text and "第 1 名 乙县 96.0 分" in " ".join(text.split())
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
-    assert len(list(tmp_path.glob("page-*.png"))) == 3
+    assert len(list(tmp_path.glob("page-*.png"))) == 6
 
 
 def test_a_missing_browser_is_a_clear_chinese_error(monkeypatch):

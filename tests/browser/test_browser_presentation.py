@@ -34,13 +34,29 @@ def test_keyboard_advances_and_escape_leaves(page, app_server):
     assert "总览｜全市" in main.inner_text()
 
     page.keyboard.press("Escape")
-    page.wait_for_url("**/overview**")
+    page.wait_for_url(lambda url: "/present" not in url and "period=custom" in url)  # the overview is the app's home "/"
     settle(page)
+    assert "总览" in page.locator('[data-testid="stMain"]').inner_text()
     assert page.locator('[data-testid="stSidebar"]').is_visible()
 
 
 def test_timer_advances_by_itself(page, app_server):
     open_app(page, app_server, "present", "period=last_month&topics=overview&interval=2")
-    before = run_count(page)
-    settle(page, before, timeout=15_000)  # no key pressed: the 2-second timer turns the page
-    assert "总览｜全市" in page.locator('[data-testid="stMain"]').inner_text()
+    # No key pressed: the 2-second timer turns the page (and keeps turning, so wait for the
+    # title to appear rather than for the app to settle, which may take longer than 2 s).
+    page.locator('[data-testid="stMain"]').get_by_text("总览｜全市").wait_for(timeout=15_000)
+
+
+def test_map_orgs_and_assessment_slides(page, app_server):
+    open_app(page, app_server, "present",
+             "period=custom&start=2025-10-01&end=2025-10-31&compare=mom&topics=map,orgs,assessment&slide=2")
+    main = page.locator('[data-testid="stMain"]')
+    assert "网格地图｜全市" in main.inner_text() and "62.5%" in main.inner_text()
+    assert main.locator(".js-plotly-plot").count() == 1  # the choropleth, drawn without any tile server
+    screenshot(page, "present-map")
+    for title, number, name in (("社会组织｜全市", "7.27", "orgs"), ("居村考核｜全市", "78.5", "assessment")):
+        before = run_count(page)
+        page.keyboard.press("ArrowRight")
+        settle(page, before)
+        assert title in main.inner_text() and number in main.inner_text()
+        screenshot(page, f"present-{name}")
