@@ -4,7 +4,7 @@ area to go into it, down to the grids and each grid's card; then grid-worker sup
 
 import streamlit as st
 
-from dashboard import maps, state, ui
+from dashboard import components, maps, state, ui
 from dashboard.config import settings
 from dashboard.data import grids
 from dashboard.metrics import metric
@@ -74,6 +74,7 @@ with right:
                 st.warning("该网格没有在岗专职网格员。", icon=":material/person_off:")
             if not card.workers.empty:
                 st.dataframe(card.workers, hide_index=True, width="stretch")
+                components.download_buttons(card.workers, f"{card.name}网格员", f, key="map_card_dl")
             st.button("关闭网格名片", on_click=state.set_page_param, args=("grid", None), type="tertiary",
                       icon=":material/close:")
     st.markdown(f"**{f.child_level_zh}排名**（{m.zh}，{ '越高越好' if m.direction == 'up' else '越低越好'}）")
@@ -83,7 +84,7 @@ with right:
                  on_select=lambda: maps.select_row(f"rank_{f.scope or 'city'}", ranking.codes),
                  selection_mode="single-row")
     st.caption(f"点击一行{'查看网格名片' if f.child_level == 'grid' else '进入该' + f.child_level_zh}。")
-    # TODO(export): download of the ranking (shared components in dashboard/components.py)
+    components.download_buttons(ranking.export, f"{grids.map_title(f, m)}排名", f, key="map_rank_dl")
 
 # -- grid-worker supervision (网格员配备督查) ----------------------------------------------------------------------
 st.divider()
@@ -103,13 +104,13 @@ with t1:
         st.success("范围内每个网格都有在岗专职网格员。", icon=":material/check_circle:")
     else:
         st.dataframe(missing, hide_index=True, width="stretch")
-        # TODO(export): download of grids without a full-time worker
+        components.download_buttons(missing, "无在岗专职网格员的网格", f, key="map_missing_dl")
 with t2:
     if multi.empty:
         st.success("范围内没有分管 2 个及以上网格的网格员。", icon=":material/check_circle:")
     else:
         st.dataframe(multi, hide_index=True, width="stretch")
-        # TODO(export): download of workers spread over several grids
+        components.download_buttons(multi, "一人分管多个网格的网格员", f, key="map_multi_dl")
 with t3:
     if norm.total == 0:
         st.info("范围内没有综合网格。")
@@ -119,7 +120,7 @@ with t3:
                    f"{norm.within} 个，多于 {norm.high} 户 {norm.above} 个。专属网格（学校、园区等）不计。")
         if not norm.outside.empty:
             st.dataframe(norm.outside, hide_index=True, width="stretch")
-            # TODO(export): download of grids outside the household norm
+            components.download_buttons(norm.outside, f"户数不在{norm.low}至{norm.high}户的综合网格", f, key="map_norm_dl")
 
 # -- coverage check (横到边、纵到底、全覆盖、无缝隙) ----------------------------------------------------------------
 st.divider()
@@ -136,6 +137,7 @@ else:
     (gaps, gap_area), (overlaps, overlap_area) = grids.coverage_summary(issues).values()
     st.error(f"发现缝隙 {gaps} 处（合计 {grids.fmt_area(gap_area)}），重叠 {overlaps} 处（合计 {grids.fmt_area(overlap_area)}）。"
              "地图上黑色为缝隙、紫色为重叠。", icon=":material/warning:")
-    st.dataframe(grids.coverage_table(issues), hide_index=True, width="stretch",
+    problems = grids.coverage_table(issues)
+    st.dataframe(problems, hide_index=True, width="stretch",
                  column_config={"面积（平方米）": st.column_config.NumberColumn(format="localized")})
-    # TODO(export): download of the coverage problems
+    components.download_buttons(problems, "网格缝隙与重叠", f, key="map_coverage_dl")

@@ -412,6 +412,7 @@ class RankingTable:
     codes: tuple[str, ...]  # area code of each row
     column_config: dict
     height: int | str
+    export: pd.DataFrame  # the same rows with numbers, not display text, for Excel/CSV
 
 
 def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
@@ -434,7 +435,11 @@ def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
     config = {"排名": st.column_config.TextColumn("排名", width="small"),
               value_col: st.column_config.TextColumn(value_col, help=m.help())}
     height = "auto" if len(shown) <= 15 else 560
-    return RankingTable(shown, tuple(frame["area_code"]), config, height)
+    export = shown.assign(**{"排名": frame["rank"], value_col: frame["value"]}).rename(columns={"排名": f"排名（共 {total} 个有数据）"})
+    if m.fmt == "pct":
+        export[value_col] = (export[value_col] * 100).round(2)
+        export = export.rename(columns={value_col: f"{value_col}（%）"})
+    return RankingTable(shown, tuple(frame["area_code"]), config, height, export)
 
 
 def households_figure(norm: HouseholdNorm):

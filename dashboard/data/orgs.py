@@ -172,8 +172,8 @@ def org_list(f: Filters, name: str = "", legal_type: str = "", field: str = "", 
     out = frame[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS)
     for col in ("街道/乡镇", "社区/村", "评估等级"):  # not filled in: blank, not “None”
         out[col] = out[col].fillna("")
-    for col in ("登记日期", "注销日期", "评估日期"):
-        out[col] = pd.to_datetime(out[col]).dt.date
+    for col in ("登记日期", "注销日期", "评估日期"):  # “2025-10-15”; blank when there is none
+        out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d").fillna("")
     return out
 
 
