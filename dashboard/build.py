@@ -495,6 +495,13 @@ class DatabaseBuilder:
             else:
                 con.execute(f"INSERT INTO {t.name} SELECT {', '.join(cols)} FROM stage_{t.name} ORDER BY {order}")
             rows[t.name] = con.execute(f"SELECT count(*) FROM {t.name}").fetchall()[0][0]
+        # The closing-ordered projection of tickets (see schema: ticket_closing).
+        closing = schema.TABLE_BY_NAME["ticket_closing"]
+        cols = [c.name for c in closing.columns if c.name not in ("ticket_row", "closed_key")]
+        con.execute(f"INSERT INTO ticket_closing SELECT rowid AS ticket_row, "
+                    f"coalesce(closed_at, TIMESTAMP '9999-12-31') AS closed_key, {', '.join(cols)} "
+                    f"FROM tickets ORDER BY {', '.join(closing.order_by)}")
+        rows["ticket_closing"] = rows["tickets"]
         self._fill_area_km2()
         con.register("_calendar", cal.to_frame())
         con.execute("INSERT INTO workday_calendar SELECT day::DATE, is_workday, workday_seq, holiday_name, "

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 CODE_LENGTH = {"district": 6, "street": 9, "community": 12, "grid": 15}
 LEVELS = ("city", "district", "street", "community", "grid")
@@ -250,6 +250,25 @@ TABLES: tuple[Table, ...] = (
             Column("source", "VARCHAR", "来源：chinese_calendar 法定节假日库；override 覆盖文件；weekend_fallback 无节假日数据、按周末计",
                    enum=("chinese_calendar", "override", "weekend_fallback")),
         ), ("day",), ("day",), imported=False,
+    ),
+    Table(
+        "ticket_closing", "工单办结索引",
+        "tickets 的窄投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计"
+        "只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。", (
+            Column("ticket_row", "BIGINT", "在 tickets 表中的行号（rowid），用于取回工单明细"),
+            Column("closed_key", "TIMESTAMP", "排序键：办结时间；未办结为 9999-12-31"),
+            Column("closed_at", "TIMESTAMP", "办结时间", required=False),
+            Column("created_at", "TIMESTAMP", "受理时间"),
+            Column("due_at", "TIMESTAMP", "办结时限（含延期）"),
+            Column("community_code", "VARCHAR", "社区/村代码"),
+            Column("grid_code", "VARCHAR", "网格编码", required=False),
+            Column("category_l1", "VARCHAR", "一级分类"),
+            Column("visited", "BOOLEAN", "是否有效回访"),
+            Column("contacted", "BOOLEAN", "回访：是否联系过诉求人", required=False),
+            Column("resolved", "BOOLEAN", "回访：问题是否解决", required=False),
+            Column("satisfaction", "VARCHAR", "回访：满意度", required=False),
+            Column("handling_workdays", "INTEGER", "办理时长（工作日）", required=False),
+        ), ("ticket_row",), ("closed_key", "created_at"), imported=False,
     ),
     Table(
         "meta", "元数据", "数据集说明：是否示例数据、数据截至时间、构建时间、使用的时限配置等。", (

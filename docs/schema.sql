@@ -1,4 +1,4 @@
--- 基层治理督查考评看板 数据模型 v1（由 dashboard/schema.py 生成，请勿手工修改）
+-- 基层治理督查考评看板 数据模型 v2（由 dashboard/schema.py 生成，请勿手工修改）
 
 -- 城市：看板所覆盖的城市（一行）。
 
@@ -426,6 +426,52 @@ COMMENT ON COLUMN workday_calendar.workday_seq IS '工作日序号（截至当�
 COMMENT ON COLUMN workday_calendar.holiday_name IS '节假日/调休名称';
 
 COMMENT ON COLUMN workday_calendar.source IS '来源：chinese_calendar 法定节假日库；override 覆盖文件；weekend_fallback 无节假日数据、按周末计';
+
+-- 工单办结索引：tickets 的窄投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。
+
+CREATE TABLE ticket_closing (
+    ticket_row BIGINT NOT NULL,
+    closed_key TIMESTAMP NOT NULL,
+    closed_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    due_at TIMESTAMP NOT NULL,
+    community_code VARCHAR NOT NULL,
+    grid_code VARCHAR,
+    category_l1 VARCHAR NOT NULL,
+    visited BOOLEAN NOT NULL,
+    contacted BOOLEAN,
+    resolved BOOLEAN,
+    satisfaction VARCHAR,
+    handling_workdays INTEGER
+);
+
+COMMENT ON TABLE ticket_closing IS '工单办结索引：tickets 的窄投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。';
+
+COMMENT ON COLUMN ticket_closing.ticket_row IS '在 tickets 表中的行号（rowid），用于取回工单明细';
+
+COMMENT ON COLUMN ticket_closing.closed_key IS '排序键：办结时间；未办结为 9999-12-31';
+
+COMMENT ON COLUMN ticket_closing.closed_at IS '办结时间';
+
+COMMENT ON COLUMN ticket_closing.created_at IS '受理时间';
+
+COMMENT ON COLUMN ticket_closing.due_at IS '办结时限（含延期）';
+
+COMMENT ON COLUMN ticket_closing.community_code IS '社区/村代码';
+
+COMMENT ON COLUMN ticket_closing.grid_code IS '网格编码';
+
+COMMENT ON COLUMN ticket_closing.category_l1 IS '一级分类';
+
+COMMENT ON COLUMN ticket_closing.visited IS '是否有效回访';
+
+COMMENT ON COLUMN ticket_closing.contacted IS '回访：是否联系过诉求人';
+
+COMMENT ON COLUMN ticket_closing.resolved IS '回访：问题是否解决';
+
+COMMENT ON COLUMN ticket_closing.satisfaction IS '回访：满意度';
+
+COMMENT ON COLUMN ticket_closing.handling_workdays IS '办理时长（工作日）';
 
 -- 元数据：数据集说明：是否示例数据、数据截至时间、构建时间、使用的时限配置等。
 

@@ -8,9 +8,9 @@
 SELECT t.category_l1,
        len(list_filter($bounds, lambda b: $age_seq - c.workday_seq > b)) AS bucket,
        count(*) AS tickets
-FROM tickets t
+FROM ticket_closing t
 JOIN workday_calendar c ON c.day = t.created_at::DATE
-WHERE t.created_at < $end_ts AND (t.closed_at IS NULL OR t.closed_at >= $end_ts)
+WHERE t.closed_key >= $end_ts AND t.created_at < $end_ts
   AND starts_with(t.community_code, $scope)
 GROUP BY ALL
 ORDER BY ALL

@@ -12,7 +12,8 @@
 --   $w_response, $w_resolution, $w_satisfaction   三率综合得分权重（合计为 1）
 -- 返回：每个区域一行（没有工单的下级区域也返回，计数为 0，比率为空）。
 -- 口径：受理类指标按受理时间落在期间内；办结类和三率按办结时间落在期间内（三率只计有效回访）；
---       积压类按期末时点仍未办结。三个子查询各自按时间过滤，以便利用按受理时间排序的存储跳过数据块。
+--       积压类按期末时点仍未办结。受理类读 tickets（按受理时间存放），办结类和积压类读 ticket_closing
+--       （按办结时间存放，未办结的在最后），各自只需读取一段连续的数据块。
 WITH created AS (
     SELECT area_key(community_code, grid_code, $group_len) AS area_code,
            count(*)                                   AS created,
@@ -35,8 +36,8 @@ closed AS (
            count(*) FILTER (WHERE visited AND satisfaction = '基本满意') AS basic_satisfied,
            median(handling_workdays)                                    AS duration_median,
            quantile_cont(handling_workdays, 0.9)                        AS duration_p90
-    FROM tickets
-    WHERE closed_at >= $start_ts AND closed_at < $end_ts AND starts_with(community_code, $scope)
+    FROM ticket_closing
+    WHERE closed_key >= $start_ts AND closed_key < $end_ts AND starts_with(community_code, $scope)
     GROUP BY 1
 ),
 open_at_end AS (
@@ -44,8 +45,8 @@ open_at_end AS (
            count(*)                                                    AS backlog,
            count(*) FILTER (WHERE due_at < $end_ts)                    AS overdue,
            count(*) FILTER (WHERE due_at >= $end_ts AND due_at <= $due_soon_ts) AS due_soon
-    FROM tickets
-    WHERE created_at < $end_ts AND (closed_at IS NULL OR closed_at >= $end_ts) AND starts_with(community_code, $scope)
+    FROM ticket_closing
+    WHERE closed_key >= $end_ts AND created_at < $end_ts AND starts_with(community_code, $scope)
     GROUP BY 1
 )
 SELECT

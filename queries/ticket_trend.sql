@@ -17,8 +17,8 @@ created AS (
 ),
 closed AS (
     SELECT date_trunc($bucket, closed_at) AS bucket, count(*) AS closed
-    FROM tickets
-    WHERE closed_at >= $start_ts AND closed_at < $end_ts AND starts_with(community_code, $scope)
+    FROM ticket_closing
+    WHERE closed_key >= $start_ts AND closed_key < $end_ts AND starts_with(community_code, $scope)
     GROUP BY 1
 )
 SELECT b.bucket, coalesce(c.created, 0) AS created, coalesce(d.closed, 0) AS closed
