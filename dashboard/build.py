@@ -560,6 +560,11 @@ class DatabaseBuilder:
             rows = self._write_final(cal)
             meta = self._write_meta(cal, rows)
             self.con.execute(schema.AREAS_VIEW)
+            from dashboard import db  # the shared SQL macros, stored so queries need not define them
+            for stmt in db.persistent_macro_sql():
+                self.con.execute(stmt)
+            self.con.execute("INSERT INTO meta VALUES ('macros_sha256', ?)", [db.macros_digest()])
+            meta["macros_sha256"] = db.macros_digest()
             for t in schema.TABLES:
                 for stmt in schema.comment_sql(t):
                     self.con.execute(stmt)

@@ -71,6 +71,19 @@ def macros() -> dict[str, str]:
     return out
 
 
+def macros_digest() -> str:
+    """Fingerprint of queries/macros.sql; a database built with the same macros stores them
+    (``meta.macros_sha256``) and queries then skip defining them on every cursor."""
+    import hashlib
+
+    return hashlib.sha256((QUERIES_DIR / f"{MACROS_FILE}.sql").read_bytes()).hexdigest()
+
+
+def persistent_macro_sql() -> list[str]:
+    """The shared macros as statements that store them in a database file (used by the builder)."""
+    return [_MACRO.sub(lambda m: f"CREATE OR REPLACE MACRO {m.group(1)}", stmt, count=1) for stmt in macros().values()]
+
+
 def _macros_used(code: str, seen: set[str] | None = None) -> list[str]:
     seen = set() if seen is None else seen
     found = []
@@ -126,6 +139,8 @@ class Database:
                 f"数据库文件 {self.path} 的数据模型版本为 {version}，本程序需要版本 {SCHEMA_VERSION}。"
                 f"请运行 `{BUILD_COMMAND}` 重新生成，或用新版本重新导入。")
         self._lock = threading.Lock()
+        # Macros stored in the file by the builder are current: no per-cursor definitions needed.
+        self.stored_macros = self.meta.get("macros_sha256") == macros_digest()
 
     @property
     def is_sample(self) -> bool:
@@ -140,7 +155,7 @@ class Database:
         bound = {k: params[k] for k in q.params}
         cur = self.con.cursor()
         try:
-            if q.setup:
+            if q.setup and not self.stored_macros:
                 cur.execute(q.setup)
             return cur.execute(q.text, bound).df()
         finally:
