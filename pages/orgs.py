@@ -104,7 +104,9 @@ org_list = orgs.org_list(f, name, legal_type, field, rating, with_deregistered)
 if org_list.empty:
     st.info("没有符合条件的社会组织。", icon=":material/search_off:")
 else:
-    st.caption(f"共 {len(org_list):,} 个组织（存续状态和评估等级按期末 {day:%Y-%m-%d} 判断；“未评估”含等级已过期的）。"
+    shown = org_list.head(orgs.LIST_SHOWN)
+    more = f"下面列出前 {len(shown):,} 个，完整名录请下载；" if len(shown) < len(org_list) else ""
+    st.caption(f"共 {len(org_list):,} 个组织，{more}存续状态和评估等级按期末 {day:%Y-%m-%d} 判断；“未评估”含等级已过期的。"
                "点击列名可排序。")
-    st.dataframe(org_list, hide_index=True, width="stretch", height=min(36 * (len(org_list) + 1) + 3, 520))
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 520))
     components.download_buttons(org_list, "社会组织名录", f, key="org_list_dl")

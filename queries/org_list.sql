@@ -32,9 +32,9 @@ SELECT o.org_id, o.name, o.legal_type, o.field, o.registrar,
             ELSE '未评估' END                                  AS rating_status,
        coalesce(o.community_code, o.street_code, o.district_code) AS area_code
 FROM orgs o
-LEFT JOIN areas d ON d.code = o.district_code
-LEFT JOIN areas s ON s.code = o.street_code
-LEFT JOIN areas c ON c.code = o.community_code
+LEFT JOIN districts d ON d.district_code = o.district_code
+LEFT JOIN streets s ON s.street_code = o.street_code
+LEFT JOIN communities c ON c.community_code = o.community_code
 WHERE (o.active OR $include_deregistered)
   AND ($name_contains = '' OR contains(lower(o.name), lower($name_contains)) OR contains(o.org_id, $name_contains))
   AND ($legal_type = '' OR o.legal_type = $legal_type)

@@ -162,6 +162,9 @@ LIST_COLUMNS = {
 }
 
 
+LIST_SHOWN = 1_000  # rows of the list drawn on the page; the download has them all
+
+
 def org_list(f: Filters, name: str = "", legal_type: str = "", field: str = "", rating: str = "",
              include_deregistered: bool = False) -> pd.DataFrame:
     """Organisations in scope (active at the end of the period, optionally also deregistered ones),
