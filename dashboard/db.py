@@ -157,7 +157,9 @@ class Database:
         try:
             if q.setup and not self.stored_macros:
                 cur.execute(q.setup)
-            return cur.execute(q.text, bound).df()
+            # Through Arrow: 3–4× faster than .df() for text-heavy results (lists of grids,
+            # organisations, tickets); dates stay datetime64 as with .df().
+            return cur.sql(q.text, params=bound).to_arrow_table().to_pandas(date_as_object=False)
         finally:
             cur.close()
 
@@ -182,6 +184,30 @@ def result_cache_enabled() -> bool:
 @st.cache_data(max_entries=4000, show_spinner=False)
 def _cached(signature: tuple, name: str, params: tuple) -> pd.DataFrame:
     return database(Path(signature[0])).query(name, **dict(params))
+
+
+QUERY_THREADS = int(os.environ.get("DASHBOARD_QUERY_THREADS", "4"))
+
+
+def query_many(requests: list[tuple[str, dict]]) -> list[pd.DataFrame]:
+    """Run independent queries at the same time (each on its own cursor; DuckDB works
+    without holding Python's lock), results in the order asked. Most of a small query's
+    time is parsing and planning, so a page's queries overlap well even on two cores."""
+    if len(requests) <= 1 or QUERY_THREADS <= 1:
+        return [query(name, **params) for name, params in requests]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+
+    def run(request: tuple[str, dict]) -> pd.DataFrame:
+        if ctx is not None:  # the result cache and its messages belong to the page's session
+            add_script_run_ctx(threading.current_thread(), ctx)
+        return query(request[0], **request[1])
+
+    with ThreadPoolExecutor(max_workers=min(QUERY_THREADS, len(requests))) as pool:
+        return list(pool.map(run, requests))
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:

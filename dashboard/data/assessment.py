@@ -138,8 +138,12 @@ def _note(m: Metric, row: pd.Series | None) -> str:
                       if c and _get(row, c) is not None)
 
 
+def _summary_params(f: Filters, round_id: str, group: str = "scope") -> dict:
+    return {**common.scope_params(f, group), "round_id": round_id, **common.grade_params()}
+
+
 def _summary(f: Filters, round_id: str, group: str = "scope") -> pd.DataFrame:
-    return db.query("assessment_summary", **common.scope_params(f, group), round_id=round_id, **common.grade_params())
+    return db.query("assessment_summary", **_summary_params(f, round_id, group))
 
 
 def _changes(f: Filters, choice: RoundChoice, group: str = "scope") -> pd.DataFrame:
@@ -148,9 +152,12 @@ def _changes(f: Filters, choice: RoundChoice, group: str = "scope") -> pd.DataFr
 
 def kpis(f: Filters, choice: RoundChoice, keys: tuple[str, ...] = ASSESSMENT_KPIS) -> list[Kpi]:
     """Results of the chosen round in scope; averages and counts compared with the previous round."""
-    now = _row(_summary(f, choice.round_id))
-    before = _row(_summary(f, choice.previous_id)) if choice.previous is not None else None
-    changes = _row(_changes(f, choice))
+    asks = [("assessment_summary", _summary_params(f, choice.round_id)),
+            ("assessment_changes", {**common.scope_params(f, "scope"), **round_params(choice)})]
+    if choice.previous is not None:
+        asks.append(("assessment_summary", _summary_params(f, choice.previous_id)))
+    now, changes, *before = (_row(frame) for frame in db.query_many(asks))
+    before = before[0] if before else None
     out = []
     for key in keys:
         m = metric(key)

@@ -62,17 +62,20 @@ def _note(m: Metric, row: pd.Series | None) -> str:
     return " / ".join(parts)
 
 
-def _scope_rows(f: Filters, period: Period | None) -> pd.Series:
-    orgs = _row(db.query("org_metrics", **common.org_params(f, period)))
-    coverage = _row(db.query("community_org_coverage", **coverage_params(f, period)))
-    parts = [r for r in (orgs, coverage) if r is not None]
+def _scope_asks(f: Filters, period: Period | None) -> list[tuple[str, dict]]:
+    return [("org_metrics", common.org_params(f, period)), ("community_org_coverage", coverage_params(f, period))]
+
+
+def _scope_row(frames: list[pd.DataFrame]) -> pd.Series:
+    parts = [r for r in (_row(frame) for frame in frames) if r is not None]
     return pd.concat(parts)[lambda s: ~s.index.duplicated()] if parts else pd.Series(dtype=object)
 
 
 def kpis(f: Filters, keys: tuple[str, ...] = ORG_KPIS) -> list[Kpi]:
     """Stock at the end of the period, compared with the end of the comparison period."""
-    now = _scope_rows(f, None)
-    before = _scope_rows(f, f.comparison) if f.comparison else None
+    frames = db.query_many(_scope_asks(f, None) + (_scope_asks(f, f.comparison) if f.comparison else []))
+    now = _scope_row(frames[:2])
+    before = _scope_row(frames[2:]) if f.comparison else None
     label = COMPARISONS[f.compare] if f.comparison else ""
     out = []
     for key in keys:
@@ -105,8 +108,8 @@ def mix(f: Filters) -> OrgMix:
 # -- child areas ------------------------------------------------------------------------------------------------
 def children(f: Filters) -> pd.DataFrame:
     """Every child area with its organisation metrics and community-organisation coverage."""
-    orgs = db.query("org_metrics", **common.org_params(f, group="children"))
-    coverage = db.query("community_org_coverage", **coverage_params(f, group="children"))
+    orgs, coverage = db.query_many([("org_metrics", common.org_params(f, group="children")),
+                                    ("community_org_coverage", coverage_params(f, group="children"))])
     return orgs.merge(coverage.drop(columns=["area_name", "level"]), on="area_code", how="left")
 
 

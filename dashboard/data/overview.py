@@ -59,25 +59,31 @@ def _one(frame: pd.DataFrame) -> pd.Series | None:
 
 
 def _sources(f: Filters, needed: set[str]) -> dict[str, tuple]:
-    """For each query the KPIs need: (row now, row in the comparison, comparison label)."""
+    """For each query the KPIs need: (row now, row in the comparison, comparison label).
+    All of them run at once (``db.query_many``)."""
     label = COMPARISONS[f.compare] if f.comparison else ""
-    out: dict[str, tuple] = {}
+    asks: dict[tuple[str, str], tuple[str, dict]] = {}
     if "ticket_metrics" in needed:
-        now = _one(db.query("ticket_metrics", **common.ticket_params(f)))
-        before = _one(db.query("ticket_metrics", **common.ticket_params(f, f.comparison))) if f.comparison else None
-        out["ticket_metrics"] = (now, before, label)
+        asks["ticket_metrics", "now"] = ("ticket_metrics", common.ticket_params(f))
+        if f.comparison:
+            asks["ticket_metrics", "before"] = ("ticket_metrics", common.ticket_params(f, f.comparison))
     if "grid_metrics" in needed:  # the current staffing: no history to compare with
-        out["grid_metrics"] = (_one(db.query("grid_metrics", **common.scope_params(f))), None, "")
+        asks["grid_metrics", "now"] = ("grid_metrics", common.scope_params(f))
     if "org_metrics" in needed:
-        now = _one(db.query("org_metrics", **common.org_params(f)))
-        before = _one(db.query("org_metrics", **common.org_params(f, f.comparison))) if f.comparison else None
-        out["org_metrics"] = (now, before, label)
-    if "assessment_summary" in needed:
-        rnd, prev = common.round_for(f)
-        grades = common.grade_params()
-        row = lambda r: _one(db.query("assessment_summary", **common.scope_params(f), round_id=r["round_id"],  # noqa: E731
-                                      **grades)) if r is not None else None
-        out["assessment_summary"] = (row(rnd), row(prev), "较上一轮" if prev is not None else "")
+        asks["org_metrics", "now"] = ("org_metrics", common.org_params(f))
+        if f.comparison:
+            asks["org_metrics", "before"] = ("org_metrics", common.org_params(f, f.comparison))
+    rnd, prev = common.round_for(f) if "assessment_summary" in needed else (None, None)
+    for when, r in (("now", rnd), ("before", prev)):
+        if r is not None:
+            asks["assessment_summary", when] = ("assessment_summary", {**common.scope_params(f), "round_id": r["round_id"],
+                                                                      **common.grade_params()})
+    rows = dict(zip(asks, (_one(frame) for frame in db.query_many(list(asks.values())))))
+    out: dict[str, tuple] = {}
+    for source in needed:
+        compare = "较上一轮" if source == "assessment_summary" and prev is not None else (
+            "" if source in ("grid_metrics", "assessment_summary") else label)
+        out[source] = (rows.get((source, "now")), rows.get((source, "before")), compare)
     return out
 
 
@@ -98,17 +104,19 @@ def assessment_round_label(f: Filters) -> str:
 
 def children(f: Filters) -> pd.DataFrame:
     """Every child area of the scope with its ticket, grid, organisation and assessment metrics."""
-    frame = db.query("ticket_metrics", **common.ticket_params(f, group="children"))
-    grids = db.query("grid_metrics", **common.scope_params(f, "children"))
-    orgs = db.query("org_metrics", **common.org_params(f, group="children"))
+    rnd, _ = common.round_for(f)
+    asks = [("ticket_metrics", common.ticket_params(f, group="children")),
+            ("grid_metrics", common.scope_params(f, "children")),
+            ("org_metrics", common.org_params(f, group="children"))]
+    if rnd is not None:
+        asks.append(("assessment_summary", {**common.scope_params(f, "children"), "round_id": rnd["round_id"],
+                                            **common.grade_params()}))
+    frame, grids, orgs, *assess = db.query_many(asks)
     keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
     frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
     frame = frame.merge(keep(orgs, ["area_name", "level", "population"]), on="area_code", how="left")
-    rnd, _ = common.round_for(f)
-    if rnd is not None:
-        assess = db.query("assessment_summary", **common.scope_params(f, "children"), round_id=rnd["round_id"],
-                          **common.grade_params())
-        frame = frame.merge(keep(assess, ["area_name", "level"]), on="area_code", how="left")
+    if assess:
+        frame = frame.merge(keep(assess[0], ["area_name", "level"]), on="area_code", how="left")
     return frame
 
 
