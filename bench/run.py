@@ -1,0 +1,473 @@
+"""Benchmark at city scale (issue 7, DESIGN §6): ``make bench`` or
+
+    python -m bench.run [--db data/large.duckdb] [--repeat 5] [--interactions 24] [--no-e2e] [--write]
+
+For every page (总览, 诉求工单, 网格地图, 社会组织, 居村考核) and every drill level (全市, 区县,
+街道, 社区) it runs the **real page script** (Streamlit AppTest, default period 本月 with 环比)
+against the large sample (≥10 M tickets, ≥30,000 grids; built first if missing) and measures:
+
+* **data work** — the time spent in the dashboard's data and figure code the page calls
+  (``dashboard.data.*``, ``dashboard.charts``, ``dashboard.maps``; queries included),
+  outermost calls only. *Warm*: in a process that has served pages before, with the
+  query-result cache emptied before each run (a view nobody has opened yet); median of
+  ``--repeat`` runs. *Fresh*: a new process (libraries imported, database not yet opened),
+  first run of the page.
+* the whole script run (Streamlit element building included) for reference;
+* the map payload (the JavaScript streamlit-folium ships) on 网格地图;
+* peak memory (max RSS) of a process that opens every view once.
+
+The **baseline** replays each view's ticket questions the common way — all tickets in one
+pandas DataFrame, filtered in Python (``bench/baseline.py``) — in a separate process, checks
+that the counts agree with the dashboard's, and reports its time and peak memory.
+
+The **end-to-end** part starts the app on the large database, drives headless Chromium
+through filter changes and drill-down clicks, and reports p50/p95 from the action to the
+last change of the page.
+
+``--write`` puts the tables, with date and machine, into docs/benchmark.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PAGES = {"overview": "总览", "tickets": "诉求工单", "map": "网格地图", "orgs": "社会组织", "assessment": "居村考核"}
+LEVELS = {"city": "全市", "district": "区县", "street": "街道", "community": "社区"}
+TARGETS = {"warm_ms": 150, "fresh_ms": 1000, "ratio": 5, "map_bytes": 2 * 1024 * 1024}
+DEFAULT_DB = ROOT / "data" / "large.duckdb"
+SEED = 20261120
+
+
+# -- the database ----------------------------------------------------------------------------------------------
+def ensure_large(path: Path) -> None:
+    from sample_data.generate import DEFAULT_AS_OF, is_current
+    from sample_data.scales import SCALES
+
+    if path.resolve() == DEFAULT_DB and not is_current(path, SCALES["large"], SEED, DEFAULT_AS_OF):
+        print(f"生成大规模示例数据库 {path}（约 3–4 分钟）…", flush=True)
+        subprocess.run([sys.executable, "-m", "sample_data.generate", "--scale", "large", "--seed", str(SEED),
+                        "--out", str(path)], cwd=ROOT, check=True)
+    elif not path.exists():
+        sys.exit(f"找不到数据库 {path}")
+
+
+def scope_codes(path: Path) -> dict[str, dict[str, str]]:
+    """URL parameters of the four drill levels: the first district, its first street, its first community."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    d = con.execute("SELECT min(district_code) FROM districts").fetchall()[0][0]
+    s = con.execute("SELECT min(street_code) FROM streets WHERE district_code = ?", [d]).fetchall()[0][0]
+    c = con.execute("SELECT min(community_code) FROM communities WHERE street_code = ?", [s]).fetchall()[0][0]
+    con.close()
+    return {"city": {}, "district": {"district": d}, "street": {"district": d, "street": s},
+            "community": {"district": d, "street": s, "community": c}}
+
+
+# -- instrumentation ------------------------------------------------------------------------------------------------
+class Recorder:
+    """Times the outermost calls into the dashboard's data and figure code, and every query."""
+
+    MODULES = ("dashboard.data.common", "dashboard.data.overview", "dashboard.data.tickets", "dashboard.data.grids",
+               "dashboard.data.orgs", "dashboard.data.assessment", "dashboard.charts", "dashboard.maps")
+
+    def __init__(self):
+        import importlib
+        import inspect
+
+        from dashboard import db, maps
+
+        self.local = threading.local()
+        self.reset()
+        for name in self.MODULES:
+            mod = importlib.import_module(name)
+            for attr, fn in list(vars(mod).items()):
+                if attr.startswith("__") or not callable(fn) or inspect.isclass(fn):
+                    continue
+                if getattr(fn, "__module__", None) != name and not hasattr(fn, "clear"):
+                    continue  # imported from elsewhere (cached functions have .clear and live here)
+                if attr in ("show", "ensure_static_assets", "select_area", "select_row"):
+                    continue  # drawing and callbacks, not data work
+                setattr(mod, attr, self._outer(fn))
+        original = db.Database.query
+        recorder = self
+
+        def query(self_, name, **params):
+            started = time.perf_counter()
+            result = original(self_, name, **params)
+            recorder.calls.append({"name": name, "params": params, "seconds": time.perf_counter() - started,
+                                   "check": _check(name, result)})
+            return result
+
+        db.Database.query = query
+        area_map = maps.area_map
+
+        def capture(*a, **k):
+            m = area_map(*a, **k)
+            recorder.maps.append(m)
+            return m
+
+        maps.area_map = self._outer(capture)
+
+    def reset(self) -> None:
+        self.data_seconds = 0.0
+        self.calls: list[dict] = []
+        self.maps: list = []
+
+    def _outer(self, fn):
+        recorder = self
+
+        def wrapped(*a, **k):
+            depth = getattr(recorder.local, "depth", 0)
+            recorder.local.depth = depth + 1
+            started = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                recorder.local.depth = depth
+                if depth == 0:
+                    recorder.data_seconds += time.perf_counter() - started
+
+        wrapped.__wrapped__ = fn
+        for attr in ("clear",):
+            if hasattr(fn, attr):
+                setattr(wrapped, attr, getattr(fn, attr))
+        return wrapped
+
+    def map_bytes(self) -> int | None:
+        from dashboard import maps
+
+        return max((len(maps.script_of(m).encode("utf-8")) for m in self.maps), default=None)
+
+
+def _check(name: str, frame) -> dict | None:
+    """Totals to compare with the baseline's answer to the same question."""
+    cols = {"ticket_metrics": ("created", "closed", "backlog", "overdue", "due_soon", "visited", "satisfied"),
+            "ticket_trend": ("created", "closed"), "backlog_aging": ("tickets",), "ticket_categories": ("tickets", "repeats"),
+            "repeat_hotspots": ("repeats",), "supervision_list": ("total_rows",)}.get(name)
+    if cols is None:
+        return None
+    if name == "supervision_list":
+        return {"total_rows": int(frame["total_rows"].iloc[0]) if len(frame) else 0, "rows": len(frame)}
+    return {c: int(frame[c].fillna(0).sum()) for c in cols}
+
+
+def new_app(page: str, params: dict):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")
+    return at
+
+
+def run_once(at, rec: Recorder) -> dict:
+    from dashboard import db
+
+    db._cached.clear()
+    rec.reset()
+    started = time.perf_counter()
+    at.run()
+    script = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(f"page failed: {at.exception}")
+    if len(at.error):  # e.g. the database is of an older schema version: nothing was measured
+        raise RuntimeError("page shows an error: " + " / ".join(e.value for e in at.error))
+    return {"data_s": rec.data_seconds, "script_s": script, "query_s": sum(c["seconds"] for c in rec.calls),
+            "queries": len(rec.calls), "calls": rec.calls, "map_bytes": rec.map_bytes()}
+
+
+# -- modes run in their own processes ------------------------------------------------------------------------------
+def fresh_one(page: str, level: str, db_path: str) -> None:
+    started = time.perf_counter()
+    os.environ["DASHBOARD_DB"] = db_path
+    import streamlit.testing.v1  # noqa: F401  (the libraries a running server has already imported)
+
+    import dashboard.charts  # noqa: F401
+    import dashboard.maps  # noqa: F401
+
+    imported = time.perf_counter()
+    rec = Recorder()
+    at = new_app(page, scope_codes(Path(db_path))[level])
+    result = run_once(at, rec)
+    result.pop("calls")
+    result["import_s"] = imported - started
+    result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result))
+
+
+def dashboard_memory(db_path: str) -> None:
+    """Peak memory of one process that opens every view once (the dashboard's way)."""
+    os.environ["DASHBOARD_DB"] = db_path
+    rec = Recorder()
+    for level, params in scope_codes(Path(db_path)).items():
+        for page in PAGES:
+            run_once(new_app(page, params), rec)
+    print("RESULT " + json.dumps({"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def baseline(db_path: str, calls_file: str) -> None:
+    """Load every ticket into pandas, then answer each view's ticket questions from it."""
+    from bench.baseline import PandasTickets
+
+    views = pickle.loads(Path(calls_file).read_bytes())
+    started = time.perf_counter()
+    tickets = PandasTickets(db_path)
+    load_s = time.perf_counter() - started
+    out, mismatches = {}, []
+    for view, calls in views.items():
+        total = 0.0
+        for call in calls:
+            fn = getattr(tickets, call["name"])
+            t0 = time.perf_counter()
+            answer = fn(**call["params"])
+            total += time.perf_counter() - t0
+            mine = _check(call["name"], answer)
+            if mine != call["check"]:
+                mismatches.append(f"{view} {call['name']}: dashboard {call['check']} ≠ pandas {mine}")
+        out[view] = total
+    print("RESULT " + json.dumps({"load_s": load_s, "views": out, "mismatches": mismatches[:20],
+                                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def _subprocess(args: list[str], env: dict | None = None) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "bench.run", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise RuntimeError(f"bench subprocess {args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+# -- end to end in Chromium --------------------------------------------------------------------------------------------
+_LAST_CHANGE = """() => { if (!window.__lastChange) { window.__lastChange = performance.now();
+  new MutationObserver(() => { window.__lastChange = performance.now(); })
+    .observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true}); } }"""
+
+
+def end_to_end(db_path: Path, interactions: int) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, run_count, settle
+
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    server = AppServer(db_path)
+    samples: list[dict] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+            page.set_default_timeout(120_000)
+            page.goto(server.url)
+            settle(page, timeout=180_000)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+
+            def measure(label: str, action) -> None:
+                page.evaluate(_LAST_CHANGE)
+                before = run_count(page)
+                t0 = page.evaluate("() => performance.now()")
+                action()
+                settle(page, before, timeout=120_000)
+                t1 = page.evaluate("() => window.__lastChange")
+                samples.append({"action": label, "ms": t1 - t0})
+                print(f"  {label:28s} {t1 - t0:7.0f} ms", flush=True)
+
+            def choose(box: str, option: str):
+                return lambda: (sidebar.get_by_role("combobox", name=box).click(),
+                                page.get_by_role("option", name=option, exact=True).click())
+
+            def click_first_bar():
+                chart = page.locator('[data-testid="stPlotlyChart"]').first
+                chart.scroll_into_view_if_needed()
+                box = chart.locator(".bars .point path").first.bounding_box()
+                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+            def crumb(name: str):
+                return lambda: page.locator(".st-key-breadcrumb").get_by_role("button", name=name).first.click()
+
+            sidebar.get_by_role("combobox", name="区县").click()
+            districts = [o.inner_text().strip() for o in page.get_by_role("option").all()][1:]
+            page.keyboard.press("Escape")
+            plan = []
+            for name in districts[: max(4, interactions // 3)]:
+                plan.append((f"总览 选区县 {name}", choose("区县", name)))
+            plan += [("总览 点击排名 → 街道", click_first_bar), ("总览 点击排名 → 社区", click_first_bar),
+                     ("总览 面包屑 → 全市", crumb("全市"))]
+            for preset in ("上月", "本季度", "本年", "本月"):
+                plan.append((f"总览 期间 {preset}", choose("统计期间", preset)))
+            plan.append(("进入 诉求工单", lambda: sidebar.locator("a", has_text="诉求工单").click()))
+            for name in districts[len(districts) // 2:]:
+                plan.append((f"诉求工单 选区县 {name}", choose("区县", name)))
+            for label, action in plan[:max(interactions, 20)]:
+                measure(label, action)
+            browser.close()
+    finally:
+        server.stop()
+    return samples
+
+
+# -- the report -----------------------------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    i = (len(values) - 1) * q
+    lo, hi = int(i), min(int(i) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (i - lo)
+
+
+def machine() -> str:
+    import duckdb
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} 核 {cpu}，内存 {mem:.0f} GB，{platform.system()} {platform.release()}，"
+            f"Python {platform.python_version()}，DuckDB {duckdb.__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="大规模基准测试：每个页面、每个下钻层级的数据耗时，与 pandas 做法对比，以及浏览器端到端耗时")
+    ap.add_argument("--db", type=Path, default=DEFAULT_DB)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--interactions", type=int, default=24)
+    ap.add_argument("--no-e2e", action="store_true")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--pages", default=",".join(PAGES))
+    ap.add_argument("--write", action="store_true", help="把结果写入 docs/benchmark.md")
+    ap.add_argument("--fresh-one", nargs=2, metavar=("PAGE", "LEVEL"), help=argparse.SUPPRESS)
+    ap.add_argument("--dashboard-memory", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--baseline-calls", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    db_path = str(args.db.resolve())
+    if args.fresh_one:
+        fresh_one(*args.fresh_one, db_path)
+        return 0
+    if args.dashboard_memory:
+        dashboard_memory(db_path)
+        return 0
+    if args.baseline_calls:
+        baseline(db_path, args.baseline_calls)
+        return 0
+
+    ensure_large(args.db)
+    os.environ["DASHBOARD_DB"] = db_path
+    import duckdb
+
+    con = duckdb.connect(db_path, read_only=True)
+    n_tickets, n_grids = (con.execute("SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM grids)").fetchall()[0])
+    con.close()
+    print(f"数据库 {args.db}：工单 {n_tickets:,} 条，网格 {n_grids:,} 个", flush=True)
+    pages = args.pages.split(",")
+    codes = scope_codes(args.db)
+    rec = Recorder()
+    rows, views = [], {}
+    for page in pages:
+        for level, params in codes.items():
+            at = new_app(page, params)
+            run_once(at, rec)  # warm-up: the process has served this page before
+            runs = [run_once(at, rec) for _ in range(args.repeat)]
+            median = sorted(runs, key=lambda r: r["data_s"])[len(runs) // 2]
+            fresh = _subprocess(["--db", db_path, "--fresh-one", page, level])
+            ticket_calls = [c for c in median["calls"] if c["check"] is not None]
+            views[f"{page}/{level}"] = ticket_calls
+            row = {"page": page, "level": level, "warm_ms": median["data_s"] * 1000,
+                   "query_ms": median["query_s"] * 1000, "queries": median["queries"],
+                   "script_ms": statistics.median(r["script_s"] for r in runs) * 1000,
+                   "fresh_ms": fresh["data_s"] * 1000, "fresh_script_ms": fresh["script_s"] * 1000,
+                   "import_ms": fresh["import_s"] * 1000, "map_bytes": median["map_bytes"],
+                   "ticket_query_ms": sum(c["seconds"] for c in ticket_calls) * 1000}
+            rows.append(row)
+            print(f"{PAGES[page]:6s} {LEVELS[level]:4s} 热 {row['warm_ms']:7.0f} ms（查询 {row['query_ms']:6.0f} ms / "
+                  f"{row['queries']} 次）整页脚本 {row['script_ms']:6.0f} ms · 新进程 {row['fresh_ms']:6.0f} ms"
+                  + (f" · 地图 {row['map_bytes'] / 1024:,.0f} KB" if row["map_bytes"] else ""), flush=True)
+
+    memory = _subprocess(["--db", db_path, "--dashboard-memory"])
+    base = None
+    if not args.no_baseline:
+        with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as fh:
+            fh.write(pickle.dumps(views))
+        print("基线（pandas）：载入全部工单并逐个视图重放工单查询 …", flush=True)
+        base = _subprocess(["--db", db_path, "--baseline-calls", fh.name])
+        os.unlink(fh.name)
+        for row in rows:
+            key = f"{row['page']}/{row['level']}"
+            row["base_ms"] = row["warm_ms"] - row["ticket_query_ms"] + base["views"][key] * 1000
+    samples = [] if args.no_e2e else end_to_end(args.db, args.interactions)
+    report = render(rows, memory, base, samples, n_tickets, n_grids)
+    print()
+    print(report)
+    if args.write:
+        (ROOT / "docs" / "benchmark.md").write_text(report, encoding="utf-8")
+        print("已写入 docs/benchmark.md")
+    return 0
+
+
+def render(rows, memory, base, samples, n_tickets, n_grids) -> str:
+    ok = lambda good: "✓" if good else "✗"  # noqa: E731
+    lines = [
+        "# 基准测试结果",
+        "",
+        f"由 `make bench`（`python -m bench.run --write`）生成于 {datetime.now():%Y-%m-%d %H:%M}。",
+        f"机器：{machine()}。",
+        f"数据：大规模示例城市，工单 {n_tickets:,} 条、网格 {n_grids:,} 个；统计期间为默认的“本月”（环比）。",
+        "",
+        "说明：**数据耗时** = 页面调用的数据与图表代码（`dashboard/data/*`、`dashboard/charts.py`、`dashboard/maps.py`，"
+        "含全部查询）的耗时。*热* = 已服务过页面的进程中，清空查询结果缓存后打开该视图（没人看过的视图），取中位数；"
+        "*新进程* = 新启动的进程（库已导入、数据库尚未打开）第一次打开该页面。*整页脚本* 另含 Streamlit 生成页面元素的时间。"
+        "*基线* = 同一视图的工单查询改用“把全部工单读进 pandas、在 Python 中筛选”的做法（`bench/baseline.py`），"
+        "其余部分相同。",
+        "",
+        f"目标（DESIGN §6）：热 ≤ {TARGETS['warm_ms']} ms，新进程 ≤ {TARGETS['fresh_ms']} ms，比基线快 ≥ {TARGETS['ratio']} 倍、"
+        f"内存 ≤ 基线的 1/{TARGETS['ratio']}，地图单个视图 ≤ 2 MB。",
+        "",
+        "| 页面 | 层级 | 热：数据耗时 | 其中查询（次数） | 整页脚本 | 新进程：数据耗时 | 基线（pandas） | 倍数 | 地图载荷 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ratio = r.get("base_ms", 0) / r["warm_ms"] if r.get("base_ms") else None
+        lines.append(
+            f"| {PAGES[r['page']]} | {LEVELS[r['level']]} | {r['warm_ms']:,.0f} ms {ok(r['warm_ms'] <= TARGETS['warm_ms'])} "
+            f"| {r['query_ms']:,.0f} ms（{r['queries']}） | {r['script_ms']:,.0f} ms "
+            f"| {r['fresh_ms']:,.0f} ms {ok(r['fresh_ms'] <= TARGETS['fresh_ms'])} "
+            f"| {r['base_ms']:,.0f} ms | {ratio:.1f}× {ok(ratio >= TARGETS['ratio'])} " if ratio else
+            f"| {PAGES[r['page']]} | {LEVELS[r['level']]} | {r['warm_ms']:,.0f} ms | {r['query_ms']:,.0f} ms（{r['queries']}） "
+            f"| {r['script_ms']:,.0f} ms | {r['fresh_ms']:,.0f} ms | — | — ")
+        lines[-1] += (f"| {r['map_bytes'] / 1024:,.0f} KB {ok(r['map_bytes'] <= TARGETS['map_bytes'])} |"
+                      if r["map_bytes"] else "| — |")
+    lines += ["", "## 内存", "",
+              f"- 看板进程（依次打开 5 个页面 × 4 个层级共 20 个视图）峰值内存：{memory['maxrss_mb']:,.0f} MB"]
+    if base:
+        share = memory["maxrss_mb"] / base["maxrss_mb"]
+        lines += [f"- 基线进程（pandas 载入全部工单后重放同样的工单查询）峰值内存：{base['maxrss_mb']:,.0f} MB，"
+                  f"载入耗时 {base['load_s']:.1f} 秒",
+                  f"- 看板 / 基线 = {share:.2f} {ok(share <= 1 / TARGETS['ratio'])}",
+                  f"- 两种做法答案核对：{'全部一致' if not base['mismatches'] else '不一致 ' + str(len(base['mismatches'])) + ' 处：' + '；'.join(base['mismatches'])}"]
+    if samples:
+        ms = [s["ms"] for s in samples]
+        lines += ["", "## 浏览器端到端（无头 Chromium）", "",
+                  f"从筛选变化或下钻点击到页面最后一次变化：{len(ms)} 次操作，p50 {percentile(ms, 0.5):,.0f} ms，"
+                  f"p95 {percentile(ms, 0.95):,.0f} ms，最慢 {max(ms):,.0f} ms。", "",
+                  "| 操作 | 耗时 |", "|---|---:|"]
+        lines += [f"| {s['action']} | {s['ms']:,.0f} ms |" for s in samples]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
