@@ -581,7 +581,7 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
     note = "，".join(t for t in (classes.good_first_note, when) if t)
     fig.update_layout(
         height=height, margin=dict(l=8, r=8, t=8, b=8), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
-        legend=dict(title=dict(text=f"{m_.zh}{unit}" + (f"<br><sub>{note}</sub>" if note else "")),
+        legend=dict(title=dict(text=f"{m_.zh}{unit}" + (f"<br><sub>{note}</sub>" if note else ""), font=dict(size=17)),
                     x=1.0, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.9)", font_size=15),
         font=dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif"))
     fig.update_xaxes(visible=False, range=[west, east], constrain="domain")
