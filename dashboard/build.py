@@ -559,7 +559,7 @@ class DatabaseBuilder:
             self._check_calendar_coverage(cal)
             rows = self._write_final(cal)
             meta = self._write_meta(cal, rows)
-            self.con.execute(schema.AREAS_VIEW)
+            self.con.execute(schema.AREAS_TABLE)
             from dashboard import db  # the shared SQL macros, stored so queries need not define them
             for stmt in db.persistent_macro_sql():
                 self.con.execute(stmt)
@@ -568,7 +568,9 @@ class DatabaseBuilder:
             for t in schema.TABLES:
                 for stmt in schema.comment_sql(t):
                     self.con.execute(stmt)
-            self.con.execute(f"COMMENT ON VIEW areas IS {_lit(schema.AREAS_VIEW_COMMENT)}")
+            self.con.execute(f"COMMENT ON TABLE areas IS {_lit(schema.AREAS_COMMENT)}")
+            for column, zh in schema.AREAS_COLUMNS.items():
+                self.con.execute(f"COMMENT ON COLUMN areas.{column} IS {_lit(zh)}")
             for t in self._staged:
                 self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
             self.con.execute("CHECKPOINT")

@@ -486,7 +486,7 @@ COMMENT ON COLUMN meta.key IS '键';
 
 COMMENT ON COLUMN meta.value IS '值';
 
-CREATE VIEW areas AS
+CREATE TABLE areas AS
 SELECT '' AS code, 'city' AS level, NULL::VARCHAR AS parent_code, name, NULL::VARCHAR AS kind,
        (SELECT sum(population) FROM districts)::BIGINT AS population,
        (SELECT sum(households) FROM districts)::BIGINT AS households,
@@ -497,4 +497,20 @@ UNION ALL SELECT street_code, 'street', district_code, name, kind, population, h
 UNION ALL SELECT community_code, 'community', street_code, name, kind, population, households, area_km2 FROM communities
 UNION ALL SELECT grid_code, 'grid', community_code, name, kind, population, households, area_km2 FROM grids;
 
-COMMENT ON VIEW areas IS '所有层级区域的统一视图：code（全市为空字符串）、level、parent_code、名称、人口、户数。';
+COMMENT ON TABLE areas IS '所有层级区域的统一表（构建时由各区域表生成）：code（全市为空字符串）、level、parent_code、名称、人口、户数。';
+
+COMMENT ON COLUMN areas.code IS '区域代码（全市为空字符串）';
+
+COMMENT ON COLUMN areas.level IS '层级：city/district/street/community/grid';
+
+COMMENT ON COLUMN areas.parent_code IS '上级区域代码';
+
+COMMENT ON COLUMN areas.name IS '名称';
+
+COMMENT ON COLUMN areas.kind IS '类型（如 社区/村、综合网格/专属网格）';
+
+COMMENT ON COLUMN areas.population IS '常住人口';
+
+COMMENT ON COLUMN areas.households IS '户数';
+
+COMMENT ON COLUMN areas.area_km2 IS '面积（平方公里）';
