@@ -36,7 +36,7 @@ browser-deps:
 
 ## 大规模基准测试（1000 万工单、3 万网格；首次需生成大样本）
 bench: setup browser-deps
-	$(PY) -m bench.run
+	$(PY) -m bench.run --write
 
 ## 由 dashboard/schema.py 重新生成 docs/data_model.md 与 docs/schema.sql
 docs: setup
