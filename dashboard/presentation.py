@@ -101,7 +101,10 @@ def slide_body(f: Filters, slide: Slide) -> None:
     for col, k in zip(cols, slide.kpis):
         with col:
             good = k.metric.change_is_good(k.delta)
-            st.metric(k.metric.zh, k.metric.format(k.value),
+            m = k.metric
+            short_unit = len(m.unit) <= 2 and m.unit != "%"  # “个/万人” goes to the label, as on the pages
+            label = m.zh if short_unit or m.unit in ("%", "") else f"{m.zh}（{m.unit}）"
+            st.metric(label, m.format(k.value, with_unit=short_unit or m.unit == "%"),
                       delta=k.metric.format_delta(k.delta) if k.delta is not None else None,
                       delta_color="gray" if good is None else ("green" if good else "red"),
                       delta_arrow="off" if not k.delta else ("up" if k.delta > 0 else "down"),
@@ -115,6 +118,7 @@ def slide_body(f: Filters, slide: Slide) -> None:
             fig.update_xaxes(tickfont_size=18)
             fig.update_yaxes(tickfont_size=20)
             fig.update_traces(textfont_size=18)
+            fig.update_traces(outsidetextfont_size=18, insidetextfont_size=18, constraintext="none", selector=dict(type="bar"))
             st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "staticPlot": True})
         else:
             st.markdown(slide.message or "本期无数据。")
