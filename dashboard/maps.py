@@ -477,7 +477,6 @@ def area_map(f, values, shapes, basemap: Basemap, cfg: Settings, *, when: str = 
     """
     from dashboard.data import common
     from dashboard.data.grids import rank_text
-    from dashboard.data.overview import _note
 
     m_ = values.metric
     frame = values.frame.set_index("area_code")
@@ -490,7 +489,7 @@ def area_map(f, values, shapes, basemap: Basemap, cfg: Settings, *, when: str = 
         row = frame.loc[code] if code in frame.index else None
         value = None if row is None else row["value"]
         lines = [f"{m_.zh}：{m_.format(value)}", rank_text(None if row is None else row["rank"], total)]
-        note = _note(m_, row) if row is not None else ""
+        note = common.denominator_note(m_, row) if row is not None else ""
         if note:
             lines.append(note)
         if code in flagged:

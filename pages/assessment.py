@@ -62,7 +62,7 @@ def round_results() -> None:
     # -- 排名与红黑榜 --------------------------------------------------------------------------------------------
     total, avg = metric("assessment_total"), metric("assessment_avg")
     if f.level == "street":
-        st.subheader(f"各社区/村考核总分排名与红黑榜", anchor=False)
+        st.subheader("各社区/村考核总分排名与红黑榜", anchor=False)
         st.caption("考核总分 = 各项指标得分之和（满分 100）。点击柱条或红黑榜中的名称进入该社区/村。")
         left, right = st.columns([3, 2], gap="large")
         with left:

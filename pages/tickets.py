@@ -3,7 +3,7 @@ overdue or about to be, who handles requests well, and where problems repeat."""
 
 import streamlit as st
 
-from dashboard import charts, components, state, ui
+from dashboard import charts, components, ui
 from dashboard.data import overview, tickets
 from dashboard.metrics import metric
 

@@ -18,11 +18,10 @@ from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi
 from dashboard.filters import Filters
-from dashboard.metrics import Metric, metric
+from dashboard.metrics import metric
 
 ASSESSMENT_KPIS = ("assessment_avg", "assessment_excellent_rate", "assessment_failed", "assessment_upgraded",
                    "assessment_downgraded")
-NOTE_LABELS = {"assessed": "参评", "assessment_excellent": "优秀", "compared": "两轮均参评"}
 
 
 # -- the round ------------------------------------------------------------------------------------------------------
@@ -122,22 +121,6 @@ def weights(choice: RoundChoice) -> WeightCheck:
 
 
 # -- KPI row ------------------------------------------------------------------------------------------------------------
-def _row(frame: pd.DataFrame) -> pd.Series | None:
-    return frame.iloc[0] if len(frame) else None
-
-
-def _get(row: pd.Series | None, col: str):
-    if row is None or col not in row.index or pd.isna(row[col]):
-        return None
-    v = row[col]
-    return v.item() if hasattr(v, "item") else v
-
-
-def _note(m: Metric, row: pd.Series | None) -> str:
-    return " / ".join(f"{NOTE_LABELS.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator)
-                      if c and _get(row, c) is not None)
-
-
 def _summary_params(f: Filters, round_id: str, group: str = "scope") -> dict:
     return {**common.scope_params(f, group), "round_id": round_id, **common.grade_params()}
 
@@ -156,17 +139,17 @@ def kpis(f: Filters, choice: RoundChoice, keys: tuple[str, ...] = ASSESSMENT_KPI
             ("assessment_changes", {**common.scope_params(f, "scope"), **round_params(choice)})]
     if choice.previous is not None:
         asks.append(("assessment_summary", _summary_params(f, choice.previous_id)))
-    now, changes, *before = (_row(frame) for frame in db.query_many(asks))
+    now, changes, *before = (common.first_row(frame) for frame in db.query_many(asks))
     before = before[0] if before else None
     out = []
     for key in keys:
         m = metric(key)
         if m.query == "assessment_changes":
-            out.append(Kpi(m, _get(changes, m.col) if choice.previous is not None else None, None, "",
-                           _note(m, changes) if choice.previous is not None else "没有上一轮可比较"))
+            out.append(Kpi(m, common.cell(changes, m.col) if choice.previous is not None else None, None, "",
+                           common.denominator_note(m, changes) if choice.previous is not None else "没有上一轮可比较"))
         else:
             label = "较上一轮" if before is not None else ""
-            out.append(Kpi(m, _get(now, m.col), _get(before, m.col), label, _note(m, now)))
+            out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now)))
     return out
 
 

@@ -17,6 +17,7 @@ from dashboard import db
 from dashboard.areas import AreaIndex
 from dashboard.config import settings
 from dashboard.filters import Filters, Period
+from dashboard.metrics import Metric
 from dashboard.workdays import WorkdayCalendar
 
 
@@ -106,3 +107,34 @@ def round_for(f: Filters) -> tuple[pd.Series | None, pd.Series | None]:
     prev_id = current["previous_round_id"]
     previous = rounds[rounds["round_id"] == prev_id].iloc[0] if isinstance(prev_id, str) else None
     return current, previous
+
+
+# -- one row of a result: KPI values and the denominators behind them ----------------------------------------------
+# Short names of the count columns that appear as numerators and denominators of registry metrics.
+NOTE_LABELS = {
+    "closed_on_time": "按期", "closed": "办结", "visited": "有效回访", "contacted": "已联系", "resolved": "已解决",
+    "satisfied": "满意", "created": "受理", "population": "人口", "repeat_count": "重复", "returned_count": "退单",
+    "extended_count": "延期", "proactive_count": "主动发现", "grids_with_fulltime": "有专职", "grid_count": "网格",
+    "orgs_active": "组织", "orgs_high_rating": "3A 以上", "communities": "社区/村", "communities_meeting_target": "达标",
+    "community_orgs_in_communities": "社区社会组织", "assessed": "参评", "assessment_excellent": "优秀",
+    "compared": "两轮均参评",
+}
+
+
+def first_row(frame: pd.DataFrame) -> pd.Series | None:
+    """The single row of a scope-level result (None if the query returned nothing)."""
+    return frame.iloc[0] if len(frame) else None
+
+
+def cell(row: pd.Series | None, column: str):
+    """A plain Python value from a result row; None when the row, the column or the value is missing."""
+    if row is None or column not in row.index or pd.isna(row[column]):
+        return None
+    v = row[column]
+    return v.item() if hasattr(v, "item") else v
+
+
+def denominator_note(m: Metric, row: pd.Series | None) -> str:
+    """The counts behind a metric's value, e.g. "按期 9 / 办结 11" (shown under KPIs and in rankings)."""
+    return " / ".join(f"{NOTE_LABELS.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator)
+                      if c and cell(row, c) is not None)

@@ -417,7 +417,6 @@ class RankingTable:
 
 def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
     """The same values as the map, ranked, with the numbers behind each (denominators matter)."""
-    from dashboard.data.overview import _note
 
     m = values.metric
     frame = values.frame
@@ -428,7 +427,7 @@ def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
                  for r in frame["rank"]],
         LEVEL_ZH[f.child_level]: frame["area_name"],
         value_col: [m.format(v, with_unit=False) for v in frame["value"]],
-        "依据": [_note(m, row) for _, row in frame.iterrows()],
+        "依据": [common.denominator_note(m, row) for _, row in frame.iterrows()],
     })
     if not shown["依据"].astype(bool).any():
         shown = shown.drop(columns="依据")

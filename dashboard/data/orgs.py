@@ -18,14 +18,12 @@ from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi
 from dashboard.filters import COMPARISONS, Filters, Period
-from dashboard.metrics import Metric, metric
+from dashboard.metrics import metric
 from dashboard.schema import ORG_RATINGS, ORG_TYPES
 
 ORG_KPIS = ("orgs_active", "orgs_per_10k", "orgs_high_rating_share", "community_orgs", "community_org_target_rate")
 UNRATED = "未评估"
 RATING_CHOICES = (*ORG_RATINGS, UNRATED)
-NOTE_LABELS = {"orgs_active": "组织", "population": "人口", "orgs_high_rating": "3A 以上", "communities": "社区/村",
-               "communities_meeting_target": "达标", "community_orgs_in_communities": "社区社会组织"}
 FLOW_MONTHS = 24  # the registrations chart shows this many months up to the end of the period
 
 
@@ -45,29 +43,12 @@ def coverage_params(f: Filters, period: Period | None = None, group: str = "scop
 
 
 # -- KPI row ----------------------------------------------------------------------------------------------
-def _row(frame: pd.DataFrame) -> pd.Series | None:
-    return frame.iloc[0] if len(frame) else None
-
-
-def _get(row: pd.Series | None, col: str):
-    if row is None or col not in row.index or pd.isna(row[col]):
-        return None
-    v = row[col]
-    return v.item() if hasattr(v, "item") else v
-
-
-def _note(m: Metric, row: pd.Series | None) -> str:
-    parts = [f"{NOTE_LABELS.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator)
-             if c and row is not None and _get(row, c) is not None]
-    return " / ".join(parts)
-
-
 def _scope_asks(f: Filters, period: Period | None) -> list[tuple[str, dict]]:
     return [("org_metrics", common.org_params(f, period)), ("community_org_coverage", coverage_params(f, period))]
 
 
 def _scope_row(frames: list[pd.DataFrame]) -> pd.Series:
-    parts = [r for r in (_row(frame) for frame in frames) if r is not None]
+    parts = [r for r in (common.first_row(frame) for frame in frames) if r is not None]
     return pd.concat(parts)[lambda s: ~s.index.duplicated()] if parts else pd.Series(dtype=object)
 
 
@@ -80,7 +61,7 @@ def kpis(f: Filters, keys: tuple[str, ...] = ORG_KPIS) -> list[Kpi]:
     out = []
     for key in keys:
         m = metric(key)
-        out.append(Kpi(m, _get(now, m.col), _get(before, m.col), label, _note(m, now)))
+        out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now)))
     return out
 
 

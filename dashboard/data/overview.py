@@ -36,28 +36,6 @@ def _nan(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
 
-def _value(row: pd.Series | None, column: str):
-    if row is None:
-        return None
-    v = row[column]
-    return None if _nan(v) else v.item() if hasattr(v, "item") else v
-
-
-def _note(m: Metric, row: pd.Series | None) -> str:
-    if row is None or not (m.numerator or m.denominator):
-        return ""
-    labels = {"closed_on_time": "按期", "closed": "办结", "visited": "有效回访", "contacted": "已联系", "resolved": "已解决",
-              "satisfied": "满意", "created": "受理", "population": "人口", "repeat_count": "重复", "returned_count": "退单",
-              "extended_count": "延期", "proactive_count": "主动发现", "grids_with_fulltime": "有专职",
-              "grid_count": "网格", "orgs_active": "组织", "orgs_high_rating": "3A 以上", "assessed": "参评"}
-    parts = [f"{labels.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator) if c and not _nan(row[c])]
-    return " / ".join(parts)
-
-
-def _one(frame: pd.DataFrame) -> pd.Series | None:
-    return frame.iloc[0] if len(frame) else None
-
-
 def _sources(f: Filters, needed: set[str]) -> dict[str, tuple]:
     """For each query the KPIs need: (row now, row in the comparison, comparison label).
     All of them run at once (``db.query_many``)."""
@@ -78,7 +56,7 @@ def _sources(f: Filters, needed: set[str]) -> dict[str, tuple]:
         if r is not None:
             asks["assessment_summary", when] = ("assessment_summary", {**common.scope_params(f), "round_id": r["round_id"],
                                                                       **common.grade_params()})
-    rows = dict(zip(asks, (_one(frame) for frame in db.query_many(list(asks.values())))))
+    rows = dict(zip(asks, (common.first_row(frame) for frame in db.query_many(list(asks.values())))))
     out: dict[str, tuple] = {}
     for source in needed:
         compare = "较上一轮" if source == "assessment_summary" and prev is not None else (
@@ -93,7 +71,7 @@ def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
     out = []
     for m in metrics:
         now, before, label = sources[m.query]
-        out.append(Kpi(m, _value(now, m.col), _value(before, m.col), label, _note(m, now)))
+        out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now)))
     return out
 
 
@@ -142,7 +120,7 @@ def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS) 
         if m.col not in children_frame.columns:
             continue
         for _, r in children_frame.iterrows():
-            v = _value(r, m.col)
+            v = common.cell(r, m.col)
             if m.is_alert(v):
                 rows.append({"area_code": r["area_code"], "区域": r["area_name"], "指标": m.zh,
                              "数值": m.format(v), "预警线": m.format(m.alert_threshold()),

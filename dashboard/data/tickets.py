@@ -3,7 +3,6 @@ category breakdown and repeat-request hot spots for the current scope and period
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pandas as pd
 
