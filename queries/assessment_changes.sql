@@ -11,16 +11,8 @@
 -- 返回：每个区域一行：assessed 本轮参评数、compared 两轮都参评的社区/村数（升降档的分母）、
 --       assessment_upgraded、assessment_downgraded、grade_unchanged、avg_total_change（两轮都参评者的平均分变化）。
 -- 口径：与 assessment_scores.sql 相同（两轮都按当前分档线定等级，升降档只看等级）。
-WITH totals AS (
-    SELECT round_id, community_code, sum(score) AS total
-    FROM assessment_scores
-    WHERE round_id IN ($round_id, $previous_round_id) AND starts_with(community_code, $scope)
-    GROUP BY 1, 2
-),
-graded AS (
-    SELECT *, coalesce(list_position($grade_names, grade_of(total, $grade_names, $grade_mins)),
-                       len($grade_names) + 1) AS grade_level
-    FROM totals
+WITH graded AS (
+    SELECT * FROM committee_results($scope, $round_id, $previous_round_id, $grade_names, $grade_mins)
 ),
 pairs AS (
     SELECT n.community_code, n.grade_level, p.grade_level AS previous_grade_level, n.total - p.total AS total_change

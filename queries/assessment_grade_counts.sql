@@ -14,14 +14,9 @@ WITH grades AS (
            unnest(list_append($grade_mins, NULL))                AS min_score,
            unnest(range(1, len($grade_names) + 2))               AS grade_level
 ),
-totals AS (
-    SELECT round_id, community_code, sum(score) AS total
-    FROM assessment_scores
-    WHERE round_id IN ($round_id, $previous_round_id) AND starts_with(community_code, $scope)
-    GROUP BY 1, 2
-),
 graded AS (
-    SELECT round_id, grade_of(total, $grade_names, $grade_mins) AS grade FROM totals
+    SELECT round_id, grade
+    FROM committee_results($scope, $round_id, $previous_round_id, $grade_names, $grade_mins)
 )
 SELECT g.grade, g.grade_level, g.min_score,
        count(t.round_id) FILTER (WHERE t.round_id = $round_id)           AS committees,

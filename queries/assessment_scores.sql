@@ -12,17 +12,8 @@
 --       并列同名次）、previous_total、previous_grade、previous_grade_level、total_change、
 --       movement（升档 / 降档 / 等级不变 / 无上一轮成绩）。
 -- 口径：两轮都按当前配置的分档线定等级（宏 grade_of），升降档只看等级，不看分数。
-WITH totals AS (
-    SELECT round_id, community_code, sum(score) AS total
-    FROM assessment_scores
-    WHERE round_id IN ($round_id, $previous_round_id) AND starts_with(community_code, $scope)
-    GROUP BY 1, 2
-),
-graded AS (
-    SELECT *, grade_of(total, $grade_names, $grade_mins) AS grade,
-           coalesce(list_position($grade_names, grade_of(total, $grade_names, $grade_mins)),
-                    len($grade_names) + 1) AS grade_level
-    FROM totals
+WITH graded AS (
+    SELECT * FROM committee_results($scope, $round_id, $previous_round_id, $grade_names, $grade_mins)
 ),
 now AS (SELECT * FROM graded WHERE round_id = $round_id),
 prev AS (SELECT * FROM graded WHERE round_id = $previous_round_id)

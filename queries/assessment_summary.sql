@@ -7,14 +7,8 @@
 --   $round_id     考核轮次编号
 --   $grade_names  等级名称列表，从高到低（如 ['优秀','合格','基本合格']）；低于最后一档为“不合格”
 --   $grade_mins   对应分档线列表
-WITH totals AS (
-    SELECT community_code, sum(score) AS total
-    FROM assessment_scores
-    WHERE round_id = $round_id AND starts_with(community_code, $scope)
-    GROUP BY 1
-),
-graded AS (
-    SELECT *, grade_of(total, $grade_names, $grade_mins) AS grade FROM totals
+WITH graded AS (
+    SELECT * FROM committee_results($scope, $round_id, $round_id, $grade_names, $grade_mins)
 ),
 agg AS (
     SELECT left(community_code, $group_len) AS area_code,

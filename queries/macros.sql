@@ -6,6 +6,17 @@
 CREATE OR REPLACE TEMP MACRO grade_of(total, names, mins) AS
     coalesce(names[list_position(list_transform(mins, lambda m: total >= m), true)], '不合格');
 
+-- 各社区/村在一轮（round_now = round_before）或两轮考核中的总分和等级：
+--   total 各项指标得分之和；grade 按 grade_of 定的等级；grade_level 等级序号（1 最高，不合格为 len(names) + 1）。
+CREATE OR REPLACE TEMP MACRO committee_results(scope, round_now, round_before, names, mins) AS TABLE
+    SELECT round_id, community_code, total,
+           grade_of(total, names, mins)                                                   AS grade,
+           coalesce(list_position(names, grade_of(total, names, mins)), len(names) + 1)   AS grade_level
+    FROM (SELECT round_id, community_code, sum(score) AS total
+          FROM assessment_scores
+          WHERE round_id IN (round_now, round_before) AND starts_with(community_code, scope)
+          GROUP BY 1, 2);
+
 -- 区域分组键：按长度 n 截取区域代码（0 = 全市，6 区县，9 街道/乡镇，12 社区/村）；n = 15 时用网格编码。
 CREATE OR REPLACE TEMP MACRO area_key(community_code, grid_code, n) AS
     CASE WHEN n = 15 THEN grid_code ELSE left(community_code, n) END;
