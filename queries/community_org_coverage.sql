@@ -11,22 +11,8 @@
 --       community_orgs_in_communities 落到社区/村的社区社会组织数、communities_meeting_target 达标数、
 --       communities_below_target 未达标数、community_org_target_rate 达标率、community_orgs_per_community 平均数。
 -- 口径：逐个社区/村的计数与 community_org_targets.sql 相同（只计填到社区/村一级的社区社会组织）。
-WITH communities AS (
-    SELECT code AS community_code, kind,
-           CASE WHEN kind = '村' THEN $rural_target ELSE $urban_target END AS target
-    FROM areas
-    WHERE level = 'community' AND starts_with(code, $scope)
-),
-counts AS (
-    SELECT community_code, count(*) AS community_orgs
-    FROM social_orgs
-    WHERE legal_type = '社区社会组织' AND community_code IS NOT NULL
-      AND org_active(registered_on, deregistered_on, $at_date) AND starts_with(community_code, $scope)
-    GROUP BY 1
-),
-per AS (
-    SELECT c.community_code, c.kind, c.target, coalesce(n.community_orgs, 0) AS community_orgs
-    FROM communities c LEFT JOIN counts n USING (community_code)
+WITH per AS (
+    SELECT * FROM community_org_status($scope, $at_date, $urban_target, $rural_target)
 ),
 agg AS (
     SELECT left(community_code, $group_len)                       AS area_code,

@@ -38,3 +38,17 @@ CREATE OR REPLACE TEMP MACRO rating_valid(rating, rated_on, at_date, valid_years
 -- 评估等级的 A 数（'5A' → 5；不是等级的文字为 NULL），用于“3A 及以上”的比较。
 CREATE OR REPLACE TEMP MACRO rating_stars(rating) AS
     TRY_CAST(left(rating, 1) AS INTEGER);
+
+-- 每个社区/村的社区社会组织数与目标（城市社区 urban_target、村 rural_target）：只计在 at_date 存续、
+-- 登记到社区/村一级的社区社会组织。社区社会组织达标的唯一定义。
+CREATE OR REPLACE TEMP MACRO community_org_status(scope, at_date, urban_target, rural_target) AS TABLE
+    SELECT c.code AS community_code, c.kind,
+           CASE WHEN c.kind = '村' THEN rural_target ELSE urban_target END AS target,
+           coalesce(n.community_orgs, 0)                                  AS community_orgs
+    FROM areas c
+    LEFT JOIN (SELECT community_code, count(*) AS community_orgs
+               FROM social_orgs
+               WHERE legal_type = '社区社会组织' AND community_code IS NOT NULL
+                 AND org_active(registered_on, deregistered_on, at_date) AND starts_with(community_code, scope)
+               GROUP BY 1) n ON n.community_code = c.code
+    WHERE c.level = 'community' AND starts_with(c.code, scope);
