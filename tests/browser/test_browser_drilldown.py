@@ -15,7 +15,11 @@ def kpi_text(page, label: str) -> str:
 
 
 def breadcrumb(page) -> str:
-    return " ".join(page.locator(".st-key-breadcrumb").inner_text().split())
+    crumbs = page.locator(".st-key-breadcrumb")
+    # The crumbs are separate elements drawn one after another; once the first (全市) is there,
+    # the row is complete (seen once in CI: "› 甲区 › 西街道" read before 全市 was drawn).
+    crumbs.get_by_text("全市", exact=True).first.wait_for()
+    return " ".join(crumbs.inner_text().split())
 
 
 def choose(page, label: str, option: str) -> None:
