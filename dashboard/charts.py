@@ -9,6 +9,7 @@ meeting slides.
 from __future__ import annotations
 
 import math
+import os
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -37,6 +38,49 @@ pio.templates["governance"] = go.layout.Template(layout=go.Layout(
 TEMPLATE = "governance"
 
 
+# Each chart is built as plain dicts and validated once by ``go.Figure(dict)``: 2–4 ms, where
+# adding traces and updating the layout step by step (and add_vline) cost plotly 20–50 ms a chart.
+# Plotly's own checking of every property is skipped in the app (it is most of that cost); the
+# test suite sets DASHBOARD_VALIDATE_FIGURES=1, so every figure a test builds is checked in full.
+VALIDATE = os.environ.get("DASHBOARD_VALIDATE_FIGURES", "0") == "1"
+
+
+def figure(traces: list[dict], layout: dict, shapes: list[dict] = (), annotations: list[dict] = ()) -> go.Figure:
+    """A figure in the house style from trace dicts (each with its ``type``) and a layout dict."""
+    lay = {"template": pio.templates[TEMPLATE], **layout}
+    if shapes:
+        lay["shapes"] = list(shapes)
+    if annotations:
+        lay["annotations"] = list(annotations)
+    return go.Figure({"data": list(traces), "layout": lay}, _validate=VALIDATE)
+
+
+_ANCHORS = {"top": ("center", "bottom"), "top right": ("left", "top"), "top left": ("left", "top")}
+
+
+def vline(x: float, color: str, text: str = "", position: str = "top", width: float | None = None,
+          font: dict | None = None) -> tuple[dict, list[dict]]:
+    """A dashed vertical line across the plot at ``x`` with its label (as ``fig.add_vline`` draws it)."""
+    line = {"color": color, "dash": "dash", **({"width": width} if width else {})}
+    shape = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+    return shape, _label(x, text, position, font)
+
+
+def vrect(x0, x1, color: str, opacity: float, text: str = "", font: dict | None = None) -> tuple[dict, list[dict]]:
+    """A shaded band from ``x0`` to ``x1`` behind the bars, labelled at its top left."""
+    shape = {"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+             "fillcolor": color, "opacity": opacity, "line": {"width": 0}, "layer": "below"}
+    return shape, _label(x0, text, "top left", font)
+
+
+def _label(x, text: str, position: str, font: dict | None) -> list[dict]:
+    if not text:
+        return []
+    xanchor, yanchor = _ANCHORS[position]
+    return [{"x": x, "xref": "x", "y": 1, "yref": "y domain", "text": text, "showarrow": False,
+             "xanchor": xanchor, "yanchor": yanchor, **({"font": font} if font else {})}]
+
+
 def _num(v) -> float | None:
     try:
         f = float(v)
@@ -56,9 +100,10 @@ def ranked(frame: pd.DataFrame, m: Metric) -> pd.DataFrame:
 
 
 def ranking_bar(frame: pd.DataFrame, m: Metric, label_col: str = "area_name", code_col: str = "area_code",
-                highlight: int = 0, height: int | None = None) -> go.Figure:
+                highlight: int = 0, height: int | None = None, target: tuple[float, str] | None = None) -> go.Figure:
     """Horizontal bars, best at the top; the top and bottom ``highlight`` bars in green/red;
-    bars past the alert threshold are marked; the code of each bar travels in customdata."""
+    bars past the alert threshold are marked; the code of each bar travels in customdata.
+    ``target`` = (value, label) draws a target line instead of the alert line."""
     data = ranked(frame, m)
     values = [_num(v) for v in data[m.col]]
     n = len(data)
@@ -74,48 +119,54 @@ def ranking_bar(frame: pd.DataFrame, m: Metric, label_col: str = "area_name", co
         else:
             colors.append(NEUTRAL if not m.is_alert(v) else "#f59e0b")
     text = [m.format(v) if v is not None else "无数据" for v in values]
-    fig = go.Figure(go.Bar(
-        x=[v if v is not None else 0 for v in values], y=list(data[label_col]), orientation="h",
-        marker_color=colors, text=text, textposition="outside", cliponaxis=False,
-        customdata=list(data[code_col]),
-        hovertemplate="%{y}：%{text}<extra>点击查看下一级</extra>",
-    ))
-    threshold = m.alert_threshold()
-    if threshold is not None and m.fmt in ("pct", "score", "dec1", "dec2"):
-        fig.add_vline(x=threshold, line_dash="dash", line_color="#f59e0b",
-                      annotation_text=f"预警线 {m.format(threshold)}", annotation_position="top")
-    top = max([v for v in values if v is not None] + [threshold or 0, 1.0 if m.fmt == "pct" else 0])
-    xaxis = dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, (top or 1) * 1.22])
-    fig.update_layout(template=TEMPLATE, height=height or max(220, 34 * n + 60), xaxis=xaxis,
-                      yaxis=dict(autorange="reversed", automargin=True), showlegend=False, bargap=0.25)
-    return fig
+    bar = {"type": "bar", "x": [v if v is not None else 0 for v in values], "y": list(data[label_col]),
+           "orientation": "h", "marker": {"color": colors}, "text": text, "textposition": "outside",
+           "cliponaxis": False, "customdata": list(data[code_col]),
+           "hovertemplate": "%{y}：%{text}<extra>点击查看下一级</extra>"}
+    shapes, notes = [], []
+    known = [v for v in values if v is not None]
+    if target is not None:
+        shape, notes = vline(target[0], BAD, target[1], width=2, font={"size": 15, "color": BAD})
+        shapes = [shape]
+        x_range = [0, max(known + [target[0]]) * 1.25 or 1]
+    else:
+        threshold = m.alert_threshold()
+        if threshold is not None and m.fmt in ("pct", "score", "dec1", "dec2"):
+            shape, notes = vline(threshold, "#f59e0b", f"预警线 {m.format(threshold)}")
+            shapes = [shape]
+        top = max(known + [threshold or 0, 1.0 if m.fmt == "pct" else 0])
+        x_range = [0, (top or 1) * 1.22]
+    layout = {"height": height or max(220, 34 * n + 60), "showlegend": False, "bargap": 0.25,
+              "xaxis": {"showticklabels": False, "showgrid": False, "zeroline": False, "range": x_range},
+              "yaxis": {"autorange": "reversed", "automargin": True}}
+    return figure([bar], layout, shapes, notes)
 
 
 def trend_lines(frame: pd.DataFrame, x: str, series: dict[str, str], y_title: str = "") -> go.Figure:
     """Lines over time: ``series`` maps column → legend name."""
-    fig = go.Figure()
-    for col, name in series.items():
-        fig.add_scatter(x=frame[x], y=frame[col], name=name, mode="lines+markers",
-                        hovertemplate=f"{name} %{{x|%Y-%m-%d}}：%{{y:,.0f}}<extra></extra>")
+    traces = [{"type": "scatter", "x": frame[x], "y": frame[col], "name": name, "mode": "lines+markers",
+               "hovertemplate": f"{name} %{{x|%Y-%m-%d}}：%{{y:,.0f}}<extra></extra>"} for col, name in series.items()]
     most = max([float(frame[c].max()) for c in series if len(frame)] + [0])
-    fig.update_layout(template=TEMPLATE, height=340, yaxis_title=y_title, hovermode="x unified")
-    fig.update_yaxes(tickformat=",d", rangemode="tozero", dtick=1 if most <= 6 else None)
-    return fig
+    return figure(traces, {"height": 340, "hovermode": "x unified",
+                           "yaxis": {"title": {"text": y_title}, "tickformat": ",d", "rangemode": "tozero",
+                                     "dtick": 1 if most <= 6 else None}})
 
 
 def stacked_bars(frame: pd.DataFrame, x: str, stack: str, value: str, order: list[str] | None = None,
-                 colors: list[str] | None = None, horizontal: bool = False, height: int = 340) -> go.Figure:
-    fig = go.Figure()
+                 colors: list[str] | None = None, horizontal: bool = False, height: int = 340,
+                 layout: dict | None = None) -> go.Figure:
     groups = order or list(dict.fromkeys(frame[stack]))
+    palette = colors or SERIES
+    traces = []
     for i, g in enumerate(groups):
         part = frame[frame[stack] == g]
-        kwargs = dict(x=part[value], y=part[x], orientation="h") if horizontal else dict(x=part[x], y=part[value])
-        fig.add_bar(name=str(g), marker_color=(colors or SERIES)[i % len((colors or SERIES))], **kwargs,
-                    hovertemplate=f"{g}：%{{{'x' if horizontal else 'y'}:,.0f}}<extra>%{{{'y' if horizontal else 'x'}}}</extra>")
-    fig.update_layout(template=TEMPLATE, barmode="stack", height=height)
+        xy = dict(x=part[value], y=part[x], orientation="h") if horizontal else dict(x=part[x], y=part[value])
+        traces.append({"type": "bar", "name": str(g), "marker": {"color": palette[i % len(palette)]}, **xy,
+                       "hovertemplate": f"{g}：%{{{'x' if horizontal else 'y'}:,.0f}}<extra>%{{{'y' if horizontal else 'x'}}}</extra>"})
+    lay = {"barmode": "stack", "height": height, **(layout or {})}
     if horizontal:
-        fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+        lay["yaxis"] = {"autorange": "reversed", "automargin": True, **lay.get("yaxis", {})}
+    return figure(traces, lay)
 
 
 AGING_COLORS = ["#86efac", "#fde047", "#fb923c", "#ef4444", "#7f1d1d"]
@@ -123,14 +174,13 @@ AGING_COLORS = ["#86efac", "#fde047", "#fb923c", "#ef4444", "#7f1d1d"]
 
 def aging_bars(frame: pd.DataFrame, labels: list[str]) -> go.Figure:
     """Backlog by 一级分类 (rows) stacked by working-day age, young (green) to old (dark red)."""
-    fig = stacked_bars(frame, "一级分类", "账龄", "工单数", order=labels, colors=AGING_COLORS, horizontal=True,
-                       height=max(260, 42 * frame["一级分类"].nunique() + 90))
     totals = frame.groupby("一级分类", observed=True)["工单数"].sum().sort_values(ascending=False)
     most = totals.max() if len(totals) else 0
-    fig.update_layout(legend_title_text="已办理", legend_traceorder="normal")
-    fig.update_yaxes(categoryorder="array", categoryarray=[str(c) for c in totals.index])
-    fig.update_xaxes(tickformat=",d", dtick=1 if most <= 10 else None, title_text="工单数（件）")
-    return fig
+    layout = {"legend": {"title": {"text": "已办理"}, "traceorder": "normal"},
+              "yaxis": {"categoryorder": "array", "categoryarray": [str(c) for c in totals.index]},
+              "xaxis": {"tickformat": ",d", "dtick": 1 if most <= 10 else None, "title": {"text": "工单数（件）"}}}
+    return stacked_bars(frame, "一级分类", "账龄", "工单数", order=labels, colors=AGING_COLORS, horizontal=True,
+                        height=max(260, 42 * frame["一级分类"].nunique() + 90), layout=layout)
 
 
 def category_bars(frame: pd.DataFrame, label_col: str, value_col: str, selected: str | None = None,
@@ -138,14 +188,13 @@ def category_bars(frame: pd.DataFrame, label_col: str, value_col: str, selected:
     """Counts by category, largest on top; the selected category is highlighted."""
     data = frame.sort_values(value_col, ascending=False)
     colors = [NEUTRAL if selected is None or v == selected else "#93c5fd" for v in data[label_col]]
-    fig = go.Figure(go.Bar(x=data[value_col], y=data[label_col], orientation="h", marker_color=colors,
-                           text=[f"{v:,}" for v in data[value_col]], textposition="outside", cliponaxis=False,
-                           customdata=list(data[label_col]), hovertemplate="%{y}：%{x:,} 件<extra></extra>"))
+    bar = {"type": "bar", "x": data[value_col], "y": data[label_col], "orientation": "h", "marker": {"color": colors},
+           "text": [f"{v:,}" for v in data[value_col]], "textposition": "outside", "cliponaxis": False,
+           "customdata": list(data[label_col]), "hovertemplate": "%{y}：%{x:,} 件<extra></extra>"}
     top = float(data[value_col].max()) if len(data) else 1.0
-    fig.update_layout(template=TEMPLATE, height=height or max(220, 34 * len(data) + 60), showlegend=False,
-                      xaxis=dict(showticklabels=False, showgrid=False, range=[0, top * 1.2]),
-                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.25)
-    return fig
+    return figure([bar], {"height": height or max(220, 34 * len(data) + 60), "showlegend": False, "bargap": 0.25,
+                          "xaxis": {"showticklabels": False, "showgrid": False, "range": [0, top * 1.2]},
+                          "yaxis": {"autorange": "reversed", "automargin": True}})
 
 
 # -- social organizations and committee assessment (pages/orgs.py, pages/assessment.py) --------------------
@@ -160,29 +209,21 @@ def count_bars(frame: pd.DataFrame, label_col: str, value_col: str, colors: list
     values = [float(v) for v in data[value_col]]
     total = sum(values) or 1.0
     text = [f"{int(v):,}（{v / total:.0%}）" for v in values]
-    fig = go.Figure(go.Bar(x=values, y=[str(v) for v in data[label_col]], orientation="h",
-                           marker_color=colors or NEUTRAL, text=text, textposition="outside", cliponaxis=False,
-                           textfont=dict(size=15), constraintext="none",
-                           hovertemplate=f"%{{y}}：%{{x:,}} {unit}<extra></extra>"))
+    bar = {"type": "bar", "x": values, "y": [str(v) for v in data[label_col]], "orientation": "h",
+           "marker": {"color": colors or NEUTRAL}, "text": text, "textposition": "outside", "cliponaxis": False,
+           "textfont": {"size": 15}, "constraintext": "none", "hovertemplate": f"%{{y}}：%{{x:,}} {unit}<extra></extra>"}
     top = max(values + [1.0])
-    fig.update_layout(template=TEMPLATE, height=height or max(200, 40 * len(data) + 50), showlegend=False,
-                      xaxis=dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, top * 1.6]),
-                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.3, margin=dict(t=10))
-    return fig
+    return figure([bar], {"height": height or max(200, 40 * len(data) + 50), "showlegend": False, "bargap": 0.3,
+                          "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+                          "xaxis": {"showticklabels": False, "showgrid": False, "zeroline": False, "range": [0, top * 1.6]},
+                          "yaxis": {"autorange": "reversed", "automargin": True}})
 
 
 def target_ranking_bar(frame: pd.DataFrame, m: Metric, target: float, label: str, highlight: int = 0,
                        height: int | None = None) -> go.Figure:
     """``ranking_bar`` whose dashed line is a target (e.g. 目标 7 个/万人), not an alert line:
     bars below the target are amber, the line is labelled with the target."""
-    fig = ranking_bar(frame, m, highlight=highlight, height=height)
-    fig.layout.shapes = ()
-    fig.layout.annotations = ()
-    fig.add_vline(x=target, line_dash="dash", line_color=BAD, line_width=2,
-                  annotation_text=label, annotation_position="top", annotation_font=dict(size=15, color=BAD))
-    values = [v for v in pd.to_numeric(frame[m.col], errors="coerce").dropna()]
-    fig.update_xaxes(range=[0, max(values + [target]) * 1.25 or 1])
-    return fig
+    return ranking_bar(frame, m, highlight=highlight, height=height, target=(target, label))
 
 
 def community_target_bars(frame: pd.DataFrame, height: int | None = None) -> go.Figure:
@@ -192,21 +233,20 @@ def community_target_bars(frame: pd.DataFrame, height: int | None = None) -> go.
     data = frame.sort_values(["meets_target", "gap", "community_code"], ascending=[True, False, True])
     labels = [f"{n}（{k}）" for n, k in zip(data["community_name"], data["kind"])]
     colors = [GOOD if ok else BAD for ok in data["meets_target"]]
-    fig = go.Figure(go.Bar(
-        x=list(data["community_orgs"]), y=labels, orientation="h", marker_color=colors,
-        text=[f"{int(n)}（达标）" if ok else f"{int(n)}（差 {int(g)}）"
-              for n, g, ok in zip(data["community_orgs"], data["gap"], data["meets_target"])],
-        textposition="outside", cliponaxis=False, textfont=dict(size=15), constraintext="none", customdata=list(data["community_code"]), name="现有",
-        hovertemplate="%{y}：现有 %{x} 个<extra></extra>"))
-    fig.add_scatter(x=list(data["target"]), y=labels, mode="markers", name="目标（黑线）",
-                    marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#111827")),
-                    hovertemplate="%{y}：目标 %{x} 个<extra></extra>")
+    bar = {"type": "bar", "x": list(data["community_orgs"]), "y": labels, "orientation": "h", "marker": {"color": colors},
+           "text": [f"{int(n)}（达标）" if ok else f"{int(n)}（差 {int(g)}）"
+                    for n, g, ok in zip(data["community_orgs"], data["gap"], data["meets_target"])],
+           "textposition": "outside", "cliponaxis": False, "textfont": {"size": 15}, "constraintext": "none",
+           "customdata": list(data["community_code"]), "name": "现有", "hovertemplate": "%{y}：现有 %{x} 个<extra></extra>"}
+    ticks = {"type": "scatter", "x": list(data["target"]), "y": labels, "mode": "markers", "name": "目标（黑线）",
+             "marker": {"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": "#111827"}},
+             "hovertemplate": "%{y}：目标 %{x} 个<extra></extra>"}
     top = max(list(data["community_orgs"]) + list(data["target"]) + [1])
-    fig.update_layout(template=TEMPLATE, height=height or max(220, 40 * len(data) + 70), showlegend=False,
-                      xaxis=dict(range=[0, top * 1.35], title_text="社区社会组织数（个）；黑色竖线为目标",
-                                 dtick=None if top > 12 else 1),
-                      yaxis=dict(autorange="reversed", automargin=True), bargap=0.3)
-    return fig
+    return figure([bar, ticks], {
+        "height": height or max(220, 40 * len(data) + 70), "showlegend": False, "bargap": 0.3,
+        "xaxis": {"range": [0, top * 1.35], "title": {"text": "社区社会组织数（个）；黑色竖线为目标"},
+                  "dtick": None if top > 12 else 1},
+        "yaxis": {"autorange": "reversed", "automargin": True}})
 
 
 def flow_bars(frame: pd.DataFrame, period_start=None, period_end=None, bucket: str = "month") -> go.Figure:
@@ -214,26 +254,28 @@ def flow_bars(frame: pd.DataFrame, period_start=None, period_end=None, bucket: s
     chosen period is shaded so it can be found on the time axis."""
     x = pd.to_datetime(frame["bucket"])
     fmt = "%Y年%m月" if bucket == "month" else "%Y年"
-    fig = go.Figure()
-    fig.add_bar(x=x, y=frame["registered"], name="新登记/备案", marker_color=NEUTRAL,
-                text=[str(v) if v else "" for v in frame["registered"]], textposition="outside", cliponaxis=False,
-                hovertemplate=f"%{{x|{fmt}}} 新登记 %{{y}} 个<extra></extra>")
-    fig.add_bar(x=x, y=-frame["deregistered"], name="注销", marker_color="#f97316",
-                text=[str(v) if v else "" for v in frame["deregistered"]], textposition="outside", cliponaxis=False,
-                customdata=frame["deregistered"], hovertemplate=f"%{{x|{fmt}}} 注销 %{{customdata}} 个<extra></extra>")
+    traces = [
+        {"type": "bar", "x": x, "y": frame["registered"], "name": "新登记/备案", "marker": {"color": NEUTRAL},
+         "text": [str(v) if v else "" for v in frame["registered"]], "textposition": "outside", "cliponaxis": False,
+         "hovertemplate": f"%{{x|{fmt}}} 新登记 %{{y}} 个<extra></extra>"},
+        {"type": "bar", "x": x, "y": -frame["deregistered"], "name": "注销", "marker": {"color": "#f97316"},
+         "text": [str(v) if v else "" for v in frame["deregistered"]], "textposition": "outside", "cliponaxis": False,
+         "customdata": frame["deregistered"], "hovertemplate": f"%{{x|{fmt}}} 注销 %{{customdata}} 个<extra></extra>"},
+    ]
+    shapes, notes = [], []
     if period_start is not None and period_end is not None:
-        fig.add_vrect(x0=pd.Timestamp(period_start) - pd.Timedelta(days=15), x1=pd.Timestamp(period_end) + pd.Timedelta(days=15),
-                      fillcolor="#fde68a", opacity=0.35, line_width=0, layer="below",
-                      annotation_text="本期", annotation_position="top left")
+        shape, notes = vrect(pd.Timestamp(period_start) - pd.Timedelta(days=15),
+                             pd.Timestamp(period_end) + pd.Timedelta(days=15), "#fde68a", 0.35, "本期")
+        shapes = [shape]
     up = max([1] + [int(v) for v in frame["registered"]])
     down = max([1] + [int(v) for v in frame["deregistered"]])
     step = _nice_step(max(up, down) / 3)
     ticks = [-k * step for k in range(int(down // step) + 1, 0, -1)] + [k * step for k in range(0, int(up // step) + 2)]
-    fig.update_layout(template=TEMPLATE, barmode="relative", height=360, bargap=0.2,
-                      yaxis=dict(title_text="组织数（个）", range=[-down * 1.35, up * 1.25], tickvals=ticks,
-                                 ticktext=[f"{abs(v):,g}" for v in ticks]),
-                      xaxis=dict(tickformat=fmt, dtick="M3" if bucket == "month" else "M12"))
-    return fig
+    return figure(traces, {
+        "barmode": "relative", "height": 360, "bargap": 0.2,
+        "yaxis": {"title": {"text": "组织数（个）"}, "range": [-down * 1.35, up * 1.25], "tickvals": ticks,
+                  "ticktext": [f"{abs(v):,g}" for v in ticks]},
+        "xaxis": {"tickformat": fmt, "dtick": "M3" if bucket == "month" else "M12"}}, shapes, notes)
 
 
 def _nice_step(raw: float) -> float:
@@ -261,64 +303,68 @@ def score_histogram(totals: pd.Series, grades: pd.Series, cutoffs: dict[str, flo
     colors = grade_colors(list(cutoffs) + ["不合格"])
     lowest = min([float(totals.min()) if len(totals) else 60.0] + [min(cutoffs.values()) - bin_size])
     start = max(0.0, bin_size * math.floor(lowest / bin_size))
-    fig = go.Figure()
+    traces = []
     for grade in list(cutoffs) + ["不合格"]:
         part = totals[grades == grade]
         if part.empty:
             continue
-        fig.add_histogram(x=part, name=grade, marker_color=colors[grade],
-                          xbins=dict(start=start, end=100.0 + bin_size, size=bin_size),
-                          hovertemplate=f"{grade} %{{x}} 分：%{{y}} 个<extra></extra>")
+        traces.append({"type": "histogram", "x": part, "name": grade, "marker": {"color": colors[grade]},
+                       "xbins": {"start": start, "end": 100.0 + bin_size, "size": bin_size},
+                       "hovertemplate": f"{grade} %{{x}} 分：%{{y}} 个<extra></extra>"})
+    shapes, notes = [], []
     for grade, cut in cutoffs.items():
-        fig.add_vline(x=cut, line_dash="dash", line_color=colors[grade], line_width=2,
-                      annotation_text=f"{grade} ≥{cut:g}", annotation_position="top right",
-                      annotation_font=dict(size=14, color=colors[grade]))
-    fig.update_layout(template=TEMPLATE, barmode="stack", height=360, bargap=0.05,
-                      xaxis=dict(title_text="考核总分（分）", range=[start, 100 + bin_size], dtick=bin_size * 2),
-                      yaxis=dict(title_text="社区/村数（个）", tickformat=",d", dtick=1 if len(totals) <= 8 else None,
-                                 range=[0, 1.3 * max([1] + list(((totals - start) // bin_size).value_counts()))]),
-                      legend=dict(y=1.12, traceorder="normal"))
-    return fig
+        shape, note = vline(cut, colors[grade], f"{grade} ≥{cut:g}", "top right", width=2,
+                            font={"size": 14, "color": colors[grade]})
+        shapes.append(shape)
+        notes += note
+    return figure(traces, {
+        "barmode": "stack", "height": 360, "bargap": 0.05, "legend": {"y": 1.12, "traceorder": "normal"},
+        "xaxis": {"title": {"text": "考核总分（分）"}, "range": [start, 100 + bin_size], "dtick": bin_size * 2},
+        "yaxis": {"title": {"text": "社区/村数（个）"}, "tickformat": ",d", "dtick": 1 if len(totals) <= 8 else None,
+                  "range": [0, 1.3 * max([1] + list(((totals - start) // bin_size).value_counts()))]}}, shapes, notes)
 
 
 def grade_count_bars(frame: pd.DataFrame, now_label: str, before_label: str | None) -> go.Figure:
     """Committees per grade in this round (grade colours) and, if any, the previous round (grey)."""
     colors = grade_colors(list(frame["grade"]))
     labels = [f"{g}（≥{m:g}）" if pd.notna(m) else g for g, m in zip(frame["grade"], frame["min_score"])]
-    fig = go.Figure()
+    common = {"type": "bar", "x": labels, "textposition": "outside", "cliponaxis": False, "textfont": {"size": 15},
+              "constraintext": "none"}
+    traces = []
     if before_label:
-        fig.add_bar(x=labels, y=frame["previous_committees"], name=before_label, marker_color="#cbd5e1",
-                    text=list(frame["previous_committees"]), textposition="outside", cliponaxis=False,
-                    textfont=dict(size=15), constraintext="none",
-                    hovertemplate=f"{before_label} %{{x}}：%{{y}} 个<extra></extra>")
-    fig.add_bar(x=labels, y=frame["committees"], name=now_label, marker_color=[colors[g] for g in frame["grade"]],
-                text=list(frame["committees"]), textposition="outside", cliponaxis=False,
-                textfont=dict(size=15), constraintext="none", hovertemplate=f"{now_label} %{{x}}：%{{y}} 个<extra></extra>")
+        traces.append({**common, "y": frame["previous_committees"], "name": before_label, "marker": {"color": "#cbd5e1"},
+                       "text": list(frame["previous_committees"]),
+                       "hovertemplate": f"{before_label} %{{x}}：%{{y}} 个<extra></extra>"})
+    traces.append({**common, "y": frame["committees"], "name": now_label,
+                   "marker": {"color": [colors[g] for g in frame["grade"]]}, "text": list(frame["committees"]),
+                   "hovertemplate": f"{now_label} %{{x}}：%{{y}} 个<extra></extra>"})
     top = max([1] + [int(v) for v in frame["committees"]] + [int(v) for v in frame["previous_committees"]])
-    fig.update_layout(template=TEMPLATE, barmode="group", height=360, bargap=0.25, bargroupgap=0.05,
-                      yaxis=dict(title_text="社区/村数（个）", range=[0, top * 1.25], tickformat=",d",
-                                 dtick=1 if top <= 6 else None),
-                      legend=dict(y=1.12), showlegend=True)
-    return fig
+    return figure(traces, {
+        "barmode": "group", "height": 360, "bargap": 0.25, "bargroupgap": 0.05, "legend": {"y": 1.12},
+        "showlegend": True,
+        "yaxis": {"title": {"text": "社区/村数（个）"}, "range": [0, top * 1.25], "tickformat": ",d",
+                  "dtick": 1 if top <= 6 else None}})
 
 
 def indicator_comparison(frame: pd.DataFrame, who: str, street: str, city: str) -> go.Figure:
     """Per indicator, the score as a share of its full marks (得分率) for one committee, its
     street's average and the city's average; the indicator's full marks (= weight) are in the label."""
     labels = [f"{n}（{g}，{m:g} 分）" for n, g, m in zip(frame["name"], frame["group_name"], frame["max_score"])]
-    fig = go.Figure()
+    traces = []
     for col, rate_col, name, color in (("score", "score_rate", who, NEUTRAL), ("street_avg", "street_rate", street, "#f97316"),
                                        ("city_avg", "city_rate", city, MUTED)):
         raw = pd.to_numeric(frame[col], errors="coerce")
         rate = pd.to_numeric(frame[rate_col], errors="coerce")
-        fig.add_bar(y=labels, x=rate, name=name, orientation="h", marker_color=color,
-                    text=[f"{v:.1f}" if pd.notna(v) else "—" for v in raw], textposition="outside", cliponaxis=False,
-                    textfont=dict(size=14), constraintext="none", customdata=[f"{v:.0%}" if pd.notna(v) else "—" for v in rate],
-                    hovertemplate=f"{name} · %{{y}}：%{{text}} 分（得分率 %{{customdata}}）<extra></extra>")
-    fig.update_layout(template=TEMPLATE, barmode="group", height=max(300, 95 * len(frame) + 80), bargap=0.25,
-                      xaxis=dict(title_text="得分率（得分 ÷ 分值）；柱旁数字为得分", tickformat=".0%", range=[0, 1.12]),
-                      yaxis=dict(autorange="reversed", automargin=True), legend=dict(y=1.04, traceorder="normal"))
-    return fig
+        traces.append({"type": "bar", "y": labels, "x": rate, "name": name, "orientation": "h", "marker": {"color": color},
+                       "text": [f"{v:.1f}" if pd.notna(v) else "—" for v in raw], "textposition": "outside",
+                       "cliponaxis": False, "textfont": {"size": 14}, "constraintext": "none",
+                       "customdata": [f"{v:.0%}" if pd.notna(v) else "—" for v in rate],
+                       "hovertemplate": f"{name} · %{{y}}：%{{text}} 分（得分率 %{{customdata}}）<extra></extra>"})
+    return figure(traces, {
+        "barmode": "group", "height": max(300, 95 * len(frame) + 80), "bargap": 0.25,
+        "legend": {"y": 1.04, "traceorder": "normal"},
+        "xaxis": {"title": {"text": "得分率（得分 ÷ 分值）；柱旁数字为得分"}, "tickformat": ".0%", "range": [0, 1.12]},
+        "yaxis": {"autorange": "reversed", "automargin": True}})
 
 
 def rating_bars(frame: pd.DataFrame, unrated: str = "未评估") -> go.Figure:
@@ -334,16 +380,18 @@ def target_split_bars(frame: pd.DataFrame, m: Metric, height: int | None = None)
     Area codes travel in customdata so a click drills into the area."""
     data = ranked(frame, m)
     codes, names = list(data["area_code"]), list(data["area_name"])
-    fig = go.Figure()
-    fig.add_bar(y=names, x=data["communities_meeting_target"], name="达标", orientation="h", marker_color=GOOD,
-                customdata=codes, hovertemplate="%{y}：达标 %{x} 个<extra></extra>")
-    fig.add_bar(y=names, x=data["communities_below_target"], name="未达标", orientation="h", marker_color=BAD,
-                customdata=codes, hovertemplate="%{y}：未达标 %{x} 个<extra></extra>",
-                text=[f"达标率 {m.format(v)}" for v in data[m.col]], textposition="outside", cliponaxis=False,
-                textfont=dict(size=15), constraintext="none")
+    traces = [
+        {"type": "bar", "y": names, "x": data["communities_meeting_target"], "name": "达标", "orientation": "h",
+         "marker": {"color": GOOD}, "customdata": codes, "hovertemplate": "%{y}：达标 %{x} 个<extra></extra>"},
+        {"type": "bar", "y": names, "x": data["communities_below_target"], "name": "未达标", "orientation": "h",
+         "marker": {"color": BAD}, "customdata": codes, "hovertemplate": "%{y}：未达标 %{x} 个<extra></extra>",
+         "text": [f"达标率 {m.format(v)}" for v in data[m.col]], "textposition": "outside", "cliponaxis": False,
+         "textfont": {"size": 15}, "constraintext": "none"},
+    ]
     top = max([1] + [int(v) for v in data["communities"]])
-    fig.update_layout(template=TEMPLATE, barmode="stack", height=height or max(220, 40 * len(data) + 90), bargap=0.3,
-                      xaxis=dict(title_text="社区/村数（个）", range=[0, top * 1.3], tickformat=",d",
-                                 dtick=1 if top <= 10 else None),
-                      yaxis=dict(autorange="reversed", automargin=True), legend=dict(y=1.08, traceorder="normal"))
-    return fig
+    return figure(traces, {
+        "barmode": "stack", "height": height or max(220, 40 * len(data) + 90), "bargap": 0.3,
+        "legend": {"y": 1.08, "traceorder": "normal"},
+        "xaxis": {"title": {"text": "社区/村数（个）"}, "range": [0, top * 1.3], "tickformat": ",d",
+                  "dtick": 1 if top <= 10 else None},
+        "yaxis": {"autorange": "reversed", "automargin": True}})

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every figure a test builds (and every figure of an app a browser test starts) is checked by
+# plotly's full property validation, which the app itself skips for speed (dashboard/charts.py).
+os.environ["DASHBOARD_VALIDATE_FIGURES"] = "1"
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "city"
 # The fixture data describe the city as of this moment (数据截至).
 FIXTURE_AS_OF = datetime(2025, 11, 10, 12, 0, 0)

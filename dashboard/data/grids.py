@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from dashboard import db, geo
+from dashboard import charts, db, geo
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import Filters
@@ -443,8 +443,6 @@ def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
 
 def households_figure(norm: HouseholdNorm):
     """Histogram of households per 综合网格, the configured range shaded."""
-    import plotly.graph_objects as go
-
     hh = norm.households.dropna().to_numpy(dtype=float)
     top = max(float(hh.max()) if len(hh) else 0.0, norm.high * 1.2)
     # Bin width: at most 40 bars, and if possible the norm's ends fall on bin edges.
@@ -452,14 +450,13 @@ def households_figure(norm: HouseholdNorm):
     size = next((w for w in widths if norm.low % w == 0 and norm.high % w == 0), widths[0])
     counts, edges = np.histogram(hh, bins=np.arange(0, top + 2 * size, size))
     colours = ["#16a34a" if norm.low <= lo and hi <= norm.high else "#3182bd" for lo, hi in zip(edges[:-1], edges[1:])]
-    fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=size * 0.95, marker_color=colours,
-                           customdata=np.column_stack([edges[:-1], edges[1:]]),
-                           hovertemplate="%{customdata[0]:.0f}–%{customdata[1]:.0f} 户：%{y} 个网格<extra></extra>"))
-    fig.update_yaxes(dtick=max(1, int(math.ceil(counts.max() / 6))) if len(counts) else 1, rangemode="tozero")
-    fig.add_vrect(x0=norm.low, x1=norm.high, fillcolor="#16a34a", opacity=0.12, line_width=0,
-                  annotation_text=f"合理范围 {norm.low}–{norm.high} 户", annotation_position="top left",
-                  annotation_font_size=15)
-    fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      xaxis_title="每个综合网格的户数", yaxis_title="网格数", font={"size": 15})
-    fig.update_xaxes(range=[0, edges[-1]])
-    return fig
+    bars = {"type": "bar", "x": (edges[:-1] + edges[1:]) / 2, "y": counts, "width": size * 0.95,
+            "marker": {"color": colours}, "customdata": np.column_stack([edges[:-1], edges[1:]]),
+            "hovertemplate": "%{customdata[0]:.0f}–%{customdata[1]:.0f} 户：%{y} 个网格<extra></extra>"}
+    shape, label = charts.vrect(norm.low, norm.high, "#16a34a", 0.12, f"合理范围 {norm.low}–{norm.high} 户",
+                                font={"size": 15})
+    return charts.figure([bars], {
+        "height": 340, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "font": {"size": 15},
+        "xaxis": {"title": {"text": "每个综合网格的户数"}, "range": [0, edges[-1]]},
+        "yaxis": {"title": {"text": "网格数"}, "rangemode": "tozero",
+                  "dtick": max(1, int(math.ceil(counts.max() / 6))) if len(counts) else 1}}, [shape], label)

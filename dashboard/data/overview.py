@@ -119,12 +119,11 @@ def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS) 
         m = metric(key)
         if m.col not in children_frame.columns:
             continue
-        for _, r in children_frame.iterrows():
-            v = common.cell(r, m.col)
-            if m.is_alert(v):
-                rows.append({"area_code": r["area_code"], "区域": r["area_name"], "指标": m.zh,
-                             "数值": m.format(v), "预警线": m.format(m.alert_threshold()),
-                             "说明": ("低于" if m.direction == "up" else "高于") + "预警线"})
+        values = pd.to_numeric(children_frame[m.col], errors="coerce")
+        flagged = children_frame[[m.is_alert(v) for v in values.astype(object).where(values.notna(), None)]]
+        for code, name, v in zip(flagged["area_code"], flagged["area_name"], values[flagged.index]):
+            rows.append({"area_code": code, "区域": name, "指标": m.zh, "数值": m.format(float(v)),
+                         "预警线": m.format(m.alert_threshold()), "说明": ("低于" if m.direction == "up" else "高于") + "预警线"})
     frame = pd.DataFrame(rows, columns=["area_code", "区域", "指标", "数值", "预警线", "说明"])
     if frame.empty:
         return frame
