@@ -510,6 +510,15 @@ class DatabaseBuilder:
         rows["workday_calendar"] = len(cal.is_workday)
         return rows
 
+    def _write_ticket_daily(self) -> int:
+        """Daily ticket counts per street and per community (schema: ticket_daily), from the one
+        definition of those counts, the ticket_day_counts macro (stored in the file just before)."""
+        for unit_len in (9, 12):
+            self.con.execute("INSERT INTO ticket_daily SELECT $unit_len, * FROM "
+                             "ticket_day_counts('', $unit_len, TIMESTAMP '0001-01-01', TIMESTAMP '9999-12-31') "
+                             "ORDER BY area_code, day", {"unit_len": unit_len})
+        return self.con.execute("SELECT count(*) FROM ticket_daily").fetchall()[0][0]
+
     def _fill_area_km2(self) -> None:
         """Areas from geometry (local equal-area approximation, < 0.5 % error at city scale)."""
         for level, table in schema.AREA_TABLES.items():
@@ -565,6 +574,8 @@ class DatabaseBuilder:
                 self.con.execute(stmt)
             self.con.execute("INSERT INTO meta VALUES ('macros_sha256', ?)", [db.macros_digest()])
             meta["macros_sha256"] = db.macros_digest()
+            rows["ticket_daily"] = self._write_ticket_daily()
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'row_counts'", [json.dumps(rows, ensure_ascii=False)])
             for t in schema.TABLES:
                 for stmt in schema.comment_sql(t):
                     self.con.execute(stmt)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,8 +35,12 @@ QUERIES_DIR = ROOT / "queries"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 _STRING = re.compile(r"'(?:[^']|'')*'")
+_COMMENT_OUTSIDE_STRINGS = re.compile(r"('(?:[^']|'')*')|--[^\n]*")
 
 BUILD_COMMAND = "make demo-db"
+# DuckDB warns that Arrow output of execute() copies the rows; for our small results that copy is
+# cheaper than the second planning a relation (sql()) costs. Set once: catch_warnings is not thread-safe.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -51,6 +56,7 @@ class SqlQuery:
     name: str
     text: str
     params: frozenset[str]
+    sql: str  # what DuckDB is sent: the text without its comments (parsing Chinese comments costs ~3 ms a query)
     header: str  # the leading comment: what the query answers and what its parameters mean
     setup: str  # definitions of the shared macros (queries/macros.sql) this query uses
 
@@ -102,7 +108,8 @@ def load_query(name: str) -> SqlQuery:
     code = _strip(text)
     header = "\n".join(line[2:].strip() for line in text.splitlines() if line.startswith("--"))
     setup = ";\n".join(macros()[m] for m in _macros_used(code))
-    return SqlQuery(name, text, frozenset(_PARAM.findall(code)), header, setup)
+    sql = _COMMENT_OUTSIDE_STRINGS.sub(lambda m: m.group(1) or "", text)
+    return SqlQuery(name, text, frozenset(_PARAM.findall(code)), sql, header, setup)
 
 
 def all_queries() -> list[str]:
@@ -157,9 +164,10 @@ class Database:
         try:
             if q.setup and not self.stored_macros:
                 cur.execute(q.setup)
-            # Through Arrow: 3–4× faster than .df() for text-heavy results (lists of grids,
-            # organisations, tickets); dates stay datetime64 as with .df().
-            return cur.sql(q.text, params=bound).to_arrow_table().to_pandas(date_as_object=False)
+            # execute(), not sql(): a relation binds and plans the query once to learn its columns and
+            # again to run it (5–15 ms more for the larger questions). Through Arrow: 3–4× faster than
+            # .df() for text-heavy results (lists of grids, organisations, tickets); dates stay datetime64.
+            return cur.execute(q.sql, bound).to_arrow_table().to_pandas(date_as_object=False)
         finally:
             cur.close()
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 CODE_LENGTH = {"district": 6, "street": 9, "community": 12, "grid": 15}
 LEVELS = ("city", "district", "street", "community", "grid")
@@ -269,6 +269,27 @@ TABLES: tuple[Table, ...] = (
             Column("satisfaction", "VARCHAR", "回访：满意度", required=False),
             Column("handling_workdays", "INTEGER", "办理时长（工作日）", required=False),
         ), ("ticket_row",), ("closed_key", "created_at"), imported=False,
+    ),
+    Table(
+        "ticket_daily", "工单日汇总",
+        "每个街道/乡镇和每个社区/村每天受理、办结的工单计数（由 queries/macros.sql 的 ticket_day_counts 定义，"
+        "与直接从工单计算的口径相同）。期间类计数只需把期间内的日汇总相加；由构建程序从 tickets 生成，随数据一起刷新。", (
+            Column("unit_len", "TINYINT", "汇总单元的代码长度：9 街道/乡镇，12 社区/村"),
+            Column("area_code", "VARCHAR", "街道/乡镇或社区/村代码"),
+            Column("day", "DATE", "日期：受理类计数按受理日，办结类计数按办结日"),
+            Column("created", "INTEGER", "受理量"),
+            Column("repeat_count", "INTEGER", "重复诉求数"),
+            Column("returned_count", "INTEGER", "退单过的工单数"),
+            Column("extended_count", "INTEGER", "延期过的工单数"),
+            Column("proactive_count", "INTEGER", "主动发现数"),
+            Column("closed", "INTEGER", "办结量"),
+            Column("closed_on_time", "INTEGER", "按期办结数"),
+            Column("visited", "INTEGER", "有效回访数"),
+            Column("contacted", "INTEGER", "回访已联系数"),
+            Column("resolved", "INTEGER", "回访已解决数"),
+            Column("satisfied", "INTEGER", "回访满意数"),
+            Column("basic_satisfied", "INTEGER", "回访基本满意数"),
+        ), ("unit_len", "area_code", "day"), ("unit_len", "area_code", "day"), imported=False,
     ),
     Table(
         "meta", "元数据", "数据集说明：是否示例数据、数据截至时间、构建时间、使用的时限配置等。", (

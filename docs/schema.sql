@@ -1,4 +1,4 @@
--- 基层治理督查考评看板 数据模型 v2（由 dashboard/schema.py 生成，请勿手工修改）
+-- 基层治理督查考评看板 数据模型 v3（由 dashboard/schema.py 生成，请勿手工修改）
 
 -- 城市：看板所覆盖的城市（一行）。
 
@@ -472,6 +472,58 @@ COMMENT ON COLUMN ticket_closing.resolved IS '回访：问题是否解决';
 COMMENT ON COLUMN ticket_closing.satisfaction IS '回访：满意度';
 
 COMMENT ON COLUMN ticket_closing.handling_workdays IS '办理时长（工作日）';
+
+-- 工单日汇总：每个街道/乡镇和每个社区/村每天受理、办结的工单计数（由 queries/macros.sql 的 ticket_day_counts 定义，与直接从工单计算的口径相同）。期间类计数只需把期间内的日汇总相加；由构建程序从 tickets 生成，随数据一起刷新。
+
+CREATE TABLE ticket_daily (
+    unit_len TINYINT NOT NULL,
+    area_code VARCHAR NOT NULL,
+    day DATE NOT NULL,
+    created INTEGER NOT NULL,
+    repeat_count INTEGER NOT NULL,
+    returned_count INTEGER NOT NULL,
+    extended_count INTEGER NOT NULL,
+    proactive_count INTEGER NOT NULL,
+    closed INTEGER NOT NULL,
+    closed_on_time INTEGER NOT NULL,
+    visited INTEGER NOT NULL,
+    contacted INTEGER NOT NULL,
+    resolved INTEGER NOT NULL,
+    satisfied INTEGER NOT NULL,
+    basic_satisfied INTEGER NOT NULL
+);
+
+COMMENT ON TABLE ticket_daily IS '工单日汇总：每个街道/乡镇和每个社区/村每天受理、办结的工单计数（由 queries/macros.sql 的 ticket_day_counts 定义，与直接从工单计算的口径相同）。期间类计数只需把期间内的日汇总相加；由构建程序从 tickets 生成，随数据一起刷新。';
+
+COMMENT ON COLUMN ticket_daily.unit_len IS '汇总单元的代码长度：9 街道/乡镇，12 社区/村';
+
+COMMENT ON COLUMN ticket_daily.area_code IS '街道/乡镇或社区/村代码';
+
+COMMENT ON COLUMN ticket_daily.day IS '日期：受理类计数按受理日，办结类计数按办结日';
+
+COMMENT ON COLUMN ticket_daily.created IS '受理量';
+
+COMMENT ON COLUMN ticket_daily.repeat_count IS '重复诉求数';
+
+COMMENT ON COLUMN ticket_daily.returned_count IS '退单过的工单数';
+
+COMMENT ON COLUMN ticket_daily.extended_count IS '延期过的工单数';
+
+COMMENT ON COLUMN ticket_daily.proactive_count IS '主动发现数';
+
+COMMENT ON COLUMN ticket_daily.closed IS '办结量';
+
+COMMENT ON COLUMN ticket_daily.closed_on_time IS '按期办结数';
+
+COMMENT ON COLUMN ticket_daily.visited IS '有效回访数';
+
+COMMENT ON COLUMN ticket_daily.contacted IS '回访已联系数';
+
+COMMENT ON COLUMN ticket_daily.resolved IS '回访已解决数';
+
+COMMENT ON COLUMN ticket_daily.satisfied IS '回访满意数';
+
+COMMENT ON COLUMN ticket_daily.basic_satisfied IS '回访基本满意数';
 
 -- 元数据：数据集说明：是否示例数据、数据截至时间、构建时间、使用的时限配置等。
 

@@ -52,3 +52,44 @@ CREATE OR REPLACE TEMP MACRO community_org_status(scope, at_date, urban_target, 
                  AND org_active(registered_on, deregistered_on, at_date) AND starts_with(community_code, scope)
                GROUP BY 1) n ON n.community_code = c.code
     WHERE c.level = 'community' AND starts_with(c.code, scope);
+
+-- 工单按区域、按日的计数（DESIGN §3.1）——受理类和办结类计数的唯一定义。
+-- 受理类按受理日、办结类按办结日计入 unit_len 长度的区域（9 街道/乡镇，12 社区/村，15 网格）；
+-- 只计 [start_ts, end_ts) 内受理或办结的工单。构建程序用它生成 ticket_daily（街道和社区两级），
+-- queries/ticket_metrics.sql 按网格分组时直接调用它。
+CREATE OR REPLACE TEMP MACRO ticket_day_counts(scope, unit_len, start_ts, end_ts) AS TABLE
+    SELECT area_code, day,
+           coalesce(c.created, 0)::INTEGER         AS created,
+           coalesce(c.repeat_count, 0)::INTEGER    AS repeat_count,
+           coalesce(c.returned_count, 0)::INTEGER  AS returned_count,
+           coalesce(c.extended_count, 0)::INTEGER  AS extended_count,
+           coalesce(c.proactive_count, 0)::INTEGER AS proactive_count,
+           coalesce(d.closed, 0)::INTEGER          AS closed,
+           coalesce(d.closed_on_time, 0)::INTEGER  AS closed_on_time,
+           coalesce(d.visited, 0)::INTEGER         AS visited,
+           coalesce(d.contacted, 0)::INTEGER       AS contacted,
+           coalesce(d.resolved, 0)::INTEGER        AS resolved,
+           coalesce(d.satisfied, 0)::INTEGER       AS satisfied,
+           coalesce(d.basic_satisfied, 0)::INTEGER AS basic_satisfied
+    FROM (SELECT area_key(community_code, grid_code, unit_len) AS area_code, created_at::DATE AS day,
+                 count(*)                                    AS created,
+                 count(*) FILTER (WHERE is_repeat)           AS repeat_count,
+                 count(*) FILTER (WHERE return_count > 0)    AS returned_count,
+                 count(*) FILTER (WHERE extension_count > 0) AS extended_count,
+                 count(*) FILTER (WHERE is_proactive)        AS proactive_count
+          FROM tickets
+          WHERE created_at >= start_ts AND created_at < end_ts AND starts_with(community_code, scope)
+          GROUP BY 1, 2) c
+    FULL JOIN
+         (SELECT area_key(community_code, grid_code, unit_len) AS area_code, closed_at::DATE AS day,
+                 count(*)                                                     AS closed,
+                 count(*) FILTER (WHERE closed_at <= due_at)                  AS closed_on_time,
+                 count(*) FILTER (WHERE visited)                              AS visited,
+                 count(*) FILTER (WHERE visited AND contacted)                AS contacted,
+                 count(*) FILTER (WHERE visited AND resolved)                 AS resolved,
+                 count(*) FILTER (WHERE visited AND satisfaction = '满意')     AS satisfied,
+                 count(*) FILTER (WHERE visited AND satisfaction = '基本满意') AS basic_satisfied
+          FROM ticket_closing
+          WHERE closed_key >= start_ts AND closed_key < end_ts AND starts_with(community_code, scope)
+          GROUP BY 1, 2) d
+    USING (area_code, day);

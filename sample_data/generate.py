@@ -95,8 +95,11 @@ def is_current(path: Path, scale: Scale, seed: int, as_of: datetime) -> bool:
             con.close()
     except duckdb.Error:
         return False
+    from dashboard.db import macros_digest  # summaries (ticket_daily) are built with the shared macros
+
     wanted = {"schema_version": str(SCHEMA_VERSION), "generator_version": GENERATOR_VERSION,
-              "scale": scale.name, "seed": str(seed), "as_of": pd.Timestamp(as_of).isoformat(sep=" ")}
+              "scale": scale.name, "seed": str(seed), "as_of": pd.Timestamp(as_of).isoformat(sep=" "),
+              "macros_sha256": macros_digest()}
     return all(meta.get(k) == v for k, v in wanted.items())
 
 
