@@ -50,7 +50,7 @@ class PandasTickets:
 
     # -- the questions ---------------------------------------------------------------------------------------
     def ticket_metrics(self, scope, group_len, start_ts, end_ts, due_soon_ts, k, w_response, w_resolution,
-                       w_satisfaction, **_) -> pd.DataFrame:
+                       w_satisfaction, with_durations=True, **_) -> pd.DataFrame:
         df = self._scope(scope)
         c = df[(df["created_at"] >= start_ts) & (df["created_at"] < end_ts)]
         created = pd.DataFrame({"area_code": self._key(c, group_len), "n": 1, "rep": c["is_repeat"],
@@ -64,9 +64,10 @@ class PandasTickets:
                                "contacted": v & d["contacted"].fillna(False), "resolved": v & d["resolved"].fillna(False),
                                "satisfied": v & (d["satisfaction"] == "满意"),
                                "basic_satisfied": v & (d["satisfaction"] == "基本满意")}).groupby("area_code").sum()
-        dur = d.groupby(self._key(d, group_len))["handling_workdays"]
-        closed["duration_median"] = dur.median()
-        closed["duration_p90"] = dur.quantile(0.9)
+        if with_durations:
+            dur = d.groupby(self._key(d, group_len))["handling_workdays"]
+            closed["duration_median"] = dur.median()
+            closed["duration_p90"] = dur.quantile(0.9)
         o = self._open(df, end_ts)
         backlog = pd.DataFrame({"area_code": self._key(o, group_len), "backlog": 1, "overdue": o["due_at"] < end_ts,
                                 "due_soon": (o["due_at"] >= end_ts) & (o["due_at"] <= due_soon_ts)}).groupby("area_code").sum()

@@ -10,6 +10,7 @@
 --   $due_soon_ts  即将超期的截止时点：期末所在日之后第 N 个工作日的 23:59:59
 --   $k            满意率中“基本满意”的折算系数
 --   $w_response, $w_resolution, $w_satisfaction   三率综合得分权重（合计为 1）
+--   $with_durations  是否计算办理时长的中位数与 P90（只有诉求工单页的指标卡显示它们；不需要时为空，省去一次扫描）
 -- 返回：每个区域一行（没有工单的下级区域也返回，计数为 0，比率为空）。
 -- 口径：受理类指标按受理时间落在期间内；办结类和三率按办结时间落在期间内（三率只计有效回访）；
 --       积压类按期末时点仍未办结。
@@ -52,7 +53,7 @@ duration_counts AS (
     SELECT area_key(community_code, grid_code, $group_len) AS area_code, handling_workdays AS v, count(*) AS n
     FROM ticket_closing
     WHERE closed_key >= $start_ts AND closed_key < $end_ts AND starts_with(community_code, $scope)
-      AND handling_workdays IS NOT NULL
+      AND handling_workdays IS NOT NULL AND $with_durations
     GROUP BY 1, 2
 ),
 duration_positions AS (

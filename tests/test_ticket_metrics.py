@@ -21,9 +21,10 @@ October 2025, whole city:
 
 from datetime import datetime
 
+import pandas as pd
 import pytest
 
-PARAMS = dict(k=0.8, w_response=0.1, w_resolution=0.5, w_satisfaction=0.4)
+PARAMS = dict(k=0.8, w_response=0.1, w_resolution=0.5, w_satisfaction=0.4, with_durations=True)
 OCTOBER = dict(start_ts=datetime(2025, 10, 1), end_ts=datetime(2025, 11, 1),
                due_soon_ts=datetime(2025, 11, 3, 23, 59, 59), **PARAMS)
 
@@ -104,3 +105,10 @@ def test_backlog_at_the_data_moment(fixture_database):
     m = metrics(fixture_database, start_ts=datetime(2025, 11, 1), end_ts=datetime(2025, 11, 10, 12, 0, 1),
                 due_soon_ts=datetime(2025, 11, 11, 23, 59, 59), **PARAMS)[""]
     assert (m["backlog"], m["overdue"], m["due_soon"]) == (4, 2, 1)
+
+
+def test_durations_only_when_asked_for(fixture_database):
+    # Pages that do not show handling times skip that scan: the durations are empty, nothing else changes.
+    without = metrics(fixture_database, **{**OCTOBER, "with_durations": False})[""]
+    assert pd.isna(without["duration_median"]) and pd.isna(without["duration_p90"])
+    assert (without["created"], without["closed"], without["backlog"]) == (15, 11, 7)

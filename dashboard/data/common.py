@@ -56,9 +56,13 @@ def scope_params(f: Filters, group: Literal["scope", "children"] = "scope") -> d
     return {"scope": f.scope, "group_len": group_len(f, group)}
 
 
+DURATION_METRICS = ("duration_median", "duration_p90")
+
+
 def ticket_params(f: Filters, period: Period | None = None,
-                  group: Literal["scope", "children"] = "scope") -> dict:
-    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for a period."""
+                  group: Literal["scope", "children"] = "scope", durations: bool = False) -> dict:
+    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for a period;
+    ``durations``: also the handling-time median and P90 (DURATION_METRICS), which cost a scan."""
     cfg = settings()
     start_ts, end_ts = f.bounds(period)
     last_day = (end_ts - timedelta(microseconds=1)).date()
@@ -71,7 +75,7 @@ def ticket_params(f: Filters, period: Period | None = None,
     w = cfg.composite_weights
     return {**scope_params(f, group), "start_ts": start_ts, "end_ts": end_ts, "due_soon_ts": due_soon_ts,
             "k": cfg.basic_satisfied_factor, "w_response": w["response"], "w_resolution": w["resolution"],
-            "w_satisfaction": w["satisfaction"]}
+            "w_satisfaction": w["satisfaction"], "with_durations": durations}
 
 
 def period_last_day(f: Filters, period: Period | None = None) -> date:

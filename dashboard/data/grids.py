@@ -75,7 +75,8 @@ class ChildValues:
 
 def _source_frame(f: Filters, m: Metric) -> tuple[pd.DataFrame | None, str]:
     if m.query == "ticket_metrics":
-        return db.query("ticket_metrics", **common.ticket_params(f, group="children")), ""
+        return db.query("ticket_metrics", **common.ticket_params(f, group="children",
+                                                                 durations=m.key in common.DURATION_METRICS)), ""
     if m.query == "grid_metrics":
         return db.query("grid_metrics", **common.scope_params(f, "children")), "网格员配置为数据截至时的当前配置。"
     if m.query == "org_metrics":

@@ -36,15 +36,15 @@ def _nan(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
 
-def _sources(f: Filters, needed: set[str]) -> dict[str, tuple]:
+def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str, tuple]:
     """For each query the KPIs need: (row now, row in the comparison, comparison label).
     All of them run at once (``db.query_many``)."""
     label = COMPARISONS[f.compare] if f.comparison else ""
     asks: dict[tuple[str, str], tuple[str, dict]] = {}
     if "ticket_metrics" in needed:
-        asks["ticket_metrics", "now"] = ("ticket_metrics", common.ticket_params(f))
+        asks["ticket_metrics", "now"] = ("ticket_metrics", common.ticket_params(f, durations=durations))
         if f.comparison:
-            asks["ticket_metrics", "before"] = ("ticket_metrics", common.ticket_params(f, f.comparison))
+            asks["ticket_metrics", "before"] = ("ticket_metrics", common.ticket_params(f, f.comparison, durations=durations))
     if "grid_metrics" in needed:  # the current staffing: no history to compare with
         asks["grid_metrics", "now"] = ("grid_metrics", common.scope_params(f))
     if "org_metrics" in needed:
@@ -67,7 +67,7 @@ def _sources(f: Filters, needed: set[str]) -> dict[str, tuple]:
 
 def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
     metrics = [metric(k) for k in keys]
-    sources = _sources(f, {m.query for m in metrics})
+    sources = _sources(f, {m.query for m in metrics}, any(k in common.DURATION_METRICS for k in keys))
     out = []
     for m in metrics:
         now, before, label = sources[m.query]
