@@ -575,6 +575,8 @@ class DatabaseBuilder:
             self.con.execute("INSERT INTO meta VALUES ('macros_sha256', ?)", [db.macros_digest()])
             meta["macros_sha256"] = db.macros_digest()
             rows["ticket_daily"] = self._write_ticket_daily()
+            self.con.execute("INSERT INTO grid_staffing SELECT * FROM grid_staff() ORDER BY grid_code")
+            rows["grid_staffing"] = self.con.execute("SELECT count(*) FROM grid_staffing").fetchall()[0][0]
             self.con.execute("UPDATE meta SET value = ? WHERE key = 'row_counts'", [json.dumps(rows, ensure_ascii=False)])
             for t in schema.TABLES:
                 for stmt in schema.comment_sql(t):

@@ -271,6 +271,17 @@ TABLES: tuple[Table, ...] = (
         ), ("ticket_row",), ("closed_key", "created_at"), imported=False,
     ),
     Table(
+        "grid_staffing", "网格员配备",
+        "每个网格当前的在岗网格员配备（由 queries/macros.sql 的 grid_staff 定义）。由构建程序从 grid_assignments "
+        "和 grid_workers 生成，随数据一起刷新；没有在岗网格员的网格不在表中。", (
+            Column("grid_code", "VARCHAR", "网格编码"),
+            Column("fulltime_workers", "INTEGER", "在岗专职网格员数"),
+            Column("parttime_workers", "INTEGER", "在岗兼职网格员数"),
+            Column("grid_leaders", "INTEGER", "在岗网格长数"),
+            Column("workers", "VARCHAR", "在岗网格员名单（专职在前）"),
+        ), ("grid_code",), ("grid_code",), imported=False,
+    ),
+    Table(
         "ticket_daily", "工单日汇总",
         "每个街道/乡镇和每个社区/村每天受理、办结的工单计数（由 queries/macros.sql 的 ticket_day_counts 定义，"
         "与直接从工单计算的口径相同）。期间类计数只需把期间内的日汇总相加；由构建程序从 tickets 生成，随数据一起刷新。", (

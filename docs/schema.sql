@@ -473,6 +473,28 @@ COMMENT ON COLUMN ticket_closing.satisfaction IS '回访：满意度';
 
 COMMENT ON COLUMN ticket_closing.handling_workdays IS '办理时长（工作日）';
 
+-- 网格员配备：每个网格当前的在岗网格员配备（由 queries/macros.sql 的 grid_staff 定义）。由构建程序从 grid_assignments 和 grid_workers 生成，随数据一起刷新；没有在岗网格员的网格不在表中。
+
+CREATE TABLE grid_staffing (
+    grid_code VARCHAR NOT NULL,
+    fulltime_workers INTEGER NOT NULL,
+    parttime_workers INTEGER NOT NULL,
+    grid_leaders INTEGER NOT NULL,
+    workers VARCHAR NOT NULL
+);
+
+COMMENT ON TABLE grid_staffing IS '网格员配备：每个网格当前的在岗网格员配备（由 queries/macros.sql 的 grid_staff 定义）。由构建程序从 grid_assignments 和 grid_workers 生成，随数据一起刷新；没有在岗网格员的网格不在表中。';
+
+COMMENT ON COLUMN grid_staffing.grid_code IS '网格编码';
+
+COMMENT ON COLUMN grid_staffing.fulltime_workers IS '在岗专职网格员数';
+
+COMMENT ON COLUMN grid_staffing.parttime_workers IS '在岗兼职网格员数';
+
+COMMENT ON COLUMN grid_staffing.grid_leaders IS '在岗网格长数';
+
+COMMENT ON COLUMN grid_staffing.workers IS '在岗网格员名单（专职在前）';
+
 -- 工单日汇总：每个街道/乡镇和每个社区/村每天受理、办结的工单计数（由 queries/macros.sql 的 ticket_day_counts 定义，与直接从工单计算的口径相同）。期间类计数只需把期间内的日汇总相加；由构建程序从 tickets 生成，随数据一起刷新。
 
 CREATE TABLE ticket_daily (

@@ -3,20 +3,16 @@
 -- 参数：
 --   $scope      范围代码前缀（'' 全市）
 --   $group_len  分组代码长度：length($scope) 为范围合计，下一级长度（6/9/12/15）按下级分组
--- 口径：网格员配置为当前配置（数据截至时），不随期间变化。
-WITH fulltime AS (
-    SELECT DISTINCT a.grid_code
-    FROM grid_assignments a JOIN grid_workers w USING (worker_id)
-    WHERE w.employment = '专职' AND w.active
-),
-agg AS (
+-- 口径：网格员配置为当前配置（数据截至时），不随期间变化；“有专职网格员”按 grid_staffing
+--       （queries/macros.sql 的 grid_staff，只计在岗网格员）。
+WITH agg AS (
     SELECT left(g.grid_code, $group_len)                             AS area_code,
            count(*)                                                  AS grid_count,
            count(*) FILTER (WHERE g.kind = '综合网格')                AS comprehensive_grids,
            count(*) FILTER (WHERE g.kind = '专属网格')                AS dedicated_grids,
-           count(f.grid_code)                                        AS grids_with_fulltime,
+           count(*) FILTER (WHERE s.fulltime_workers > 0)            AS grids_with_fulltime,
            sum(g.households) FILTER (WHERE g.kind = '综合网格')       AS comprehensive_households
-    FROM grids g LEFT JOIN fulltime f USING (grid_code)
+    FROM grids g LEFT JOIN grid_staffing s USING (grid_code)
     WHERE starts_with(g.grid_code, $scope)
     GROUP BY 1
 )

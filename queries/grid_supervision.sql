@@ -3,36 +3,17 @@
 -- 参数：
 --   $scope  范围代码前缀（'' 全市，6 位区县，9 位街道/乡镇，12 位社区/村）
 -- 返回：每个网格一行。口径：网格员配置为当前配置（数据截至时），只计在岗（active）网格员；
---       “有专职网格员”与 grid_metrics.sql 的专职网格员配备率同一口径。
---       workers（在岗网格员名单）只为没有专职网格员的网格拼接（督查表只列这些网格）。
-WITH staff AS (
-    SELECT a.grid_code,
-           count(*) FILTER (WHERE w.employment = '专职')                 AS fulltime_workers,
-           count(*) FILTER (WHERE w.employment = '兼职')                 AS parttime_workers,
-           count(*) FILTER (WHERE a.duty = '网格长')                     AS grid_leaders
-    FROM grid_assignments a JOIN grid_workers w USING (worker_id)
-    WHERE w.active AND starts_with(a.grid_code, $scope)
-    GROUP BY 1
-),
-names AS (
-    SELECT a.grid_code,
-           string_agg(w.name || '（' || w.employment || CASE WHEN a.duty = '网格长' THEN '，网格长' ELSE '' END || '）',
-                      '、' ORDER BY w.employment DESC, w.worker_id) AS workers
-    FROM grid_assignments a JOIN grid_workers w USING (worker_id)
-    SEMI JOIN staff st ON st.grid_code = a.grid_code AND st.fulltime_workers = 0
-    WHERE w.active
-    GROUP BY 1
-)
+--       配备数读 grid_staffing（queries/macros.sql 的 grid_staff），与 grid_metrics.sql 的专职网格员配备率同一口径。
+--       workers（在岗网格员名单）只对没有专职网格员的网格给出（督查表只列这些网格）。
 SELECT g.grid_code, g.name, g.kind, g.dedicated_type, g.households, g.population,
        g.community_code, c.name AS community_name, s.name AS street_name,
        coalesce(st.fulltime_workers, 0) AS fulltime_workers,
        coalesce(st.parttime_workers, 0) AS parttime_workers,
        coalesce(st.grid_leaders, 0)     AS grid_leaders,
-       n.workers
+       CASE WHEN coalesce(st.fulltime_workers, 0) = 0 THEN st.workers END AS workers
 FROM grids g
 JOIN communities c USING (community_code)
 JOIN streets s ON s.street_code = g.street_code
-LEFT JOIN staff st USING (grid_code)
-LEFT JOIN names n USING (grid_code)
+LEFT JOIN grid_staffing st USING (grid_code)
 WHERE starts_with(g.grid_code, $scope)
 ORDER BY g.grid_code

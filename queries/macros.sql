@@ -93,3 +93,16 @@ CREATE OR REPLACE TEMP MACRO ticket_day_counts(scope, unit_len, start_ts, end_ts
           WHERE closed_key >= start_ts AND closed_key < end_ts AND starts_with(community_code, scope)
           GROUP BY 1, 2) d
     USING (area_code, day);
+
+-- 每个网格当前的网格员配备（DESIGN §3.2）——“有专职网格员”等配备口径的唯一定义：只计在岗（active）网格员，
+-- 按数据截至时的当前配置。构建程序用它生成 grid_staffing 表；workers 为在岗网格员名单（专职在前）。
+CREATE OR REPLACE TEMP MACRO grid_staff() AS TABLE
+    SELECT a.grid_code,
+           count(*) FILTER (WHERE w.employment = '专职')  AS fulltime_workers,
+           count(*) FILTER (WHERE w.employment = '兼职')  AS parttime_workers,
+           count(*) FILTER (WHERE a.duty = '网格长')      AS grid_leaders,
+           string_agg(w.name || '（' || w.employment || CASE WHEN a.duty = '网格长' THEN '，网格长' ELSE '' END || '）',
+                      '、' ORDER BY w.employment DESC, w.worker_id) AS workers
+    FROM grid_assignments a JOIN grid_workers w USING (worker_id)
+    WHERE w.active
+    GROUP BY 1;
