@@ -100,13 +100,14 @@ with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
     field = st.selectbox("业务领域", ["", *orgs.field_choices(f)], key="org_field", format_func=lambda v: v or "全部")
     rating = st.selectbox("评估等级", ["", *orgs.RATING_CHOICES], key="org_rating", format_func=lambda v: v or "全部")
     with_deregistered = st.toggle("含已注销", key="org_dereg")
-org_list = orgs.org_list(f, name, legal_type, field, rating, with_deregistered)
-if org_list.empty:
+list_filters = (name, legal_type, field, rating, with_deregistered)
+shown, total = orgs.org_list(f, *list_filters, limit=orgs.LIST_SHOWN)
+if shown.empty:
     st.info("没有符合条件的社会组织。", icon=":material/search_off:")
 else:
-    shown = org_list.head(orgs.LIST_SHOWN)
-    more = f"下面列出前 {len(shown):,} 个，完整名录请下载；" if len(shown) < len(org_list) else ""
-    st.caption(f"共 {len(org_list):,} 个组织，{more}存续状态和评估等级按期末 {day:%Y-%m-%d} 判断；“未评估”含等级已过期的。"
+    more = f"下面列出前 {len(shown):,} 个，完整名录请下载；" if len(shown) < total else ""
+    st.caption(f"共 {total:,} 个组织，{more}存续状态和评估等级按期末 {day:%Y-%m-%d} 判断；“未评估”含等级已过期的。"
                "点击列名可排序。")
     st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 520))
-    components.download_buttons(org_list, "社会组织名录", f, key="org_list_dl")
+    # The whole list (tens of thousands of rows at city scope) is only read when a download is clicked.
+    components.download_buttons(lambda: orgs.org_list(f, *list_filters)[0], "社会组织名录", f, key="org_list_dl")

@@ -9,6 +9,7 @@
 --   $field                 业务领域（'' 不限）
 --   $rating                有效评估等级：'5A'…'1A'，'未评估'（含已过期），'' 不限
 --   $include_deregistered  true 时同时列出在 $at_date 之前已注销的组织
+--   $limit                 最多返回的行数（NULL 不限）；total_rows 总是符合条件的全部组织数
 -- 返回：每个组织一行，含所在区县、街道/乡镇、社区/村名称，状态（存续/已注销），有效等级和等级状态
 --       （有效/已过期/未评估）。按状态、所在区域、名称排序。
 WITH orgs AS (
@@ -30,7 +31,8 @@ SELECT o.org_id, o.name, o.legal_type, o.field, o.registrar,
        CASE WHEN o.rating_ok THEN '有效'
             WHEN o.rating IS NOT NULL AND o.rated_on <= $at_date THEN '已过期'
             ELSE '未评估' END                                  AS rating_status,
-       coalesce(o.community_code, o.street_code, o.district_code) AS area_code
+       coalesce(o.community_code, o.street_code, o.district_code) AS area_code,
+       count(*) OVER ()                                       AS total_rows
 FROM orgs o
 LEFT JOIN districts d ON d.district_code = o.district_code
 LEFT JOIN streets s ON s.street_code = o.street_code
@@ -41,3 +43,4 @@ WHERE (o.active OR $include_deregistered)
   AND ($field = '' OR o.field = $field)
   AND ($rating = '' OR (CASE WHEN o.rating_ok THEN o.rating ELSE '未评估' END) = $rating)
 ORDER BY NOT o.active, area_code, o.name
+LIMIT $limit

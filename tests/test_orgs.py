@@ -172,7 +172,7 @@ def test_registrations_and_deregistrations(fixture_database):
 
 
 def org_list(db, scope="", **kw):
-    args = dict(name_contains="", legal_type="", field="", rating="", include_deregistered=False)
+    args = dict(name_contains="", legal_type="", field="", rating="", include_deregistered=False, limit=None)
     args.update(kw)
     return db.query("org_list", scope=scope, at_date=AS_OF, valid_years=5, **args)
 
@@ -242,3 +242,10 @@ def test_below_target_table(app_env):
     assert table["社区/村"].tolist() == ["东二社区", "西一社区", "东一社区"]
     assert table["还差"].tolist() == [10, 9, 8]
     assert table["类型"].tolist() == ["城市社区"] * 3
+
+
+def test_list_limit_keeps_the_total(fixture_database):
+    # The page draws the first rows only; total_rows still counts every match (8 active organisations).
+    first = org_list(fixture_database, limit=3)
+    assert len(first) == 3 and set(first["total_rows"]) == {8}
+    assert list(first["org_id"]) == list(org_list(fixture_database)["org_id"][:3])

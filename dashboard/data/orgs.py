@@ -150,18 +150,20 @@ LIST_SHOWN = 1_000  # rows of the list drawn on the page; the download has them 
 
 
 def org_list(f: Filters, name: str = "", legal_type: str = "", field: str = "", rating: str = "",
-             include_deregistered: bool = False) -> pd.DataFrame:
+             include_deregistered: bool = False, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Organisations in scope (active at the end of the period, optionally also deregistered ones),
-    searched by name or code and filtered by type, field and effective rating; Chinese headers."""
+    searched by name or code and filtered by type, field and effective rating; Chinese headers.
+    At most ``limit`` rows (the page draws LIST_SHOWN; the download asks for all), and how many match."""
     frame = db.query("org_list", scope=f.scope, at_date=at_date(f), valid_years=settings().rating_valid_years,
                      name_contains=(name or "").strip(), legal_type=legal_type or "", field=field or "",
-                     rating=rating or "", include_deregistered=bool(include_deregistered))
+                     rating=rating or "", include_deregistered=bool(include_deregistered), limit=limit)
+    total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
     out = frame[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS)
     for col in ("街道/乡镇", "社区/村", "评估等级"):  # not filled in: blank, not “None”
         out[col] = out[col].fillna("")
     for col in ("登记日期", "注销日期", "评估日期"):  # “2025-10-15”; blank when there is none
         out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d").fillna("")
-    return out
+    return out, total
 
 
 def field_choices(f: Filters) -> list[str]:
