@@ -253,9 +253,9 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "ticket_closing", "工单办结索引",
-        "tickets 的窄投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计"
-        "只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。", (
-            Column("ticket_row", "BIGINT", "在 tickets 表中的行号（rowid），用于取回工单明细"),
+        "tickets 的投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计"
+        "以及督办清单只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。", (
+            Column("ticket_row", "BIGINT", "在 tickets 表中的行号（rowid），用于取回其余明细"),
             Column("closed_key", "TIMESTAMP", "排序键：办结时间；未办结为 9999-12-31"),
             Column("closed_at", "TIMESTAMP", "办结时间", required=False),
             Column("created_at", "TIMESTAMP", "受理时间"),
@@ -268,6 +268,20 @@ TABLES: tuple[Table, ...] = (
             Column("resolved", "BOOLEAN", "回访：问题是否解决", required=False),
             Column("satisfaction", "VARCHAR", "回访：满意度", required=False),
             Column("handling_workdays", "INTEGER", "办理时长（工作日）", required=False),
+            # For the 督办清单 (open tickets at a period end): the details it lists.
+            Column("ticket_id", "VARCHAR", "工单编号"),
+            Column("title", "VARCHAR", "标题"),
+            Column("category_l2", "VARCHAR", "二级分类"),
+            Column("urgency", "VARCHAR", "紧急程度"),
+            Column("channel", "VARCHAR", "来源渠道"),
+            Column("status", "VARCHAR", "工单状态（截至数据日期）"),
+            Column("original_due_at", "TIMESTAMP", "原办结时限（不含延期）", required=False),
+            Column("extension_count", "INTEGER", "延期次数"),
+            Column("return_count", "INTEGER", "退单次数"),
+            Column("is_repeat", "BOOLEAN", "是否重复诉求"),
+            Column("handling_unit", "VARCHAR", "主办单位", required=False),
+            Column("district_code", "VARCHAR", "区县代码"),
+            Column("street_code", "VARCHAR", "街道/乡镇代码"),
         ), ("ticket_row",), ("closed_key", "created_at"), imported=False,
     ),
     Table(

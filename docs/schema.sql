@@ -427,7 +427,7 @@ COMMENT ON COLUMN workday_calendar.holiday_name IS '节假日/调休名称';
 
 COMMENT ON COLUMN workday_calendar.source IS '来源：chinese_calendar 法定节假日库；override 覆盖文件；weekend_fallback 无节假日数据、按周末计';
 
--- 工单办结索引：tickets 的窄投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。
+-- 工单办结索引：tickets 的投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计以及督办清单只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。
 
 CREATE TABLE ticket_closing (
     ticket_row BIGINT NOT NULL,
@@ -442,12 +442,25 @@ CREATE TABLE ticket_closing (
     contacted BOOLEAN,
     resolved BOOLEAN,
     satisfaction VARCHAR,
-    handling_workdays INTEGER
+    handling_workdays INTEGER,
+    ticket_id VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    category_l2 VARCHAR NOT NULL,
+    urgency VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    original_due_at TIMESTAMP,
+    extension_count INTEGER NOT NULL,
+    return_count INTEGER NOT NULL,
+    is_repeat BOOLEAN NOT NULL,
+    handling_unit VARCHAR,
+    district_code VARCHAR NOT NULL,
+    street_code VARCHAR NOT NULL
 );
 
-COMMENT ON TABLE ticket_closing IS '工单办结索引：tickets 的窄投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。';
+COMMENT ON TABLE ticket_closing IS '工单办结索引：tickets 的投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计以及督办清单只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。';
 
-COMMENT ON COLUMN ticket_closing.ticket_row IS '在 tickets 表中的行号（rowid），用于取回工单明细';
+COMMENT ON COLUMN ticket_closing.ticket_row IS '在 tickets 表中的行号（rowid），用于取回其余明细';
 
 COMMENT ON COLUMN ticket_closing.closed_key IS '排序键：办结时间；未办结为 9999-12-31';
 
@@ -472,6 +485,32 @@ COMMENT ON COLUMN ticket_closing.resolved IS '回访：问题是否解决';
 COMMENT ON COLUMN ticket_closing.satisfaction IS '回访：满意度';
 
 COMMENT ON COLUMN ticket_closing.handling_workdays IS '办理时长（工作日）';
+
+COMMENT ON COLUMN ticket_closing.ticket_id IS '工单编号';
+
+COMMENT ON COLUMN ticket_closing.title IS '标题';
+
+COMMENT ON COLUMN ticket_closing.category_l2 IS '二级分类';
+
+COMMENT ON COLUMN ticket_closing.urgency IS '紧急程度';
+
+COMMENT ON COLUMN ticket_closing.channel IS '来源渠道';
+
+COMMENT ON COLUMN ticket_closing.status IS '工单状态（截至数据日期）';
+
+COMMENT ON COLUMN ticket_closing.original_due_at IS '原办结时限（不含延期）';
+
+COMMENT ON COLUMN ticket_closing.extension_count IS '延期次数';
+
+COMMENT ON COLUMN ticket_closing.return_count IS '退单次数';
+
+COMMENT ON COLUMN ticket_closing.is_repeat IS '是否重复诉求';
+
+COMMENT ON COLUMN ticket_closing.handling_unit IS '主办单位';
+
+COMMENT ON COLUMN ticket_closing.district_code IS '区县代码';
+
+COMMENT ON COLUMN ticket_closing.street_code IS '街道/乡镇代码';
 
 -- 网格员配备：每个网格当前的在岗网格员配备（由 queries/macros.sql 的 grid_staff 定义）。由构建程序从 grid_assignments 和 grid_workers 生成，随数据一起刷新；没有在岗网格员的网格不在表中。
 
