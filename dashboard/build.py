@@ -577,6 +577,8 @@ class DatabaseBuilder:
             rows["ticket_daily"] = self._write_ticket_daily()
             self.con.execute("INSERT INTO grid_staffing SELECT * FROM grid_staff() ORDER BY grid_code")
             rows["grid_staffing"] = self.con.execute("SELECT count(*) FROM grid_staffing").fetchall()[0][0]
+            self.con.execute("INSERT INTO multi_grid_workers SELECT * FROM multi_grid_staff() ORDER BY worker_id")
+            rows["multi_grid_workers"] = self.con.execute("SELECT count(*) FROM multi_grid_workers").fetchall()[0][0]
             self.con.execute("UPDATE meta SET value = ? WHERE key = 'row_counts'", [json.dumps(rows, ensure_ascii=False)])
             for t in schema.TABLES:
                 for stmt in schema.comment_sql(t):

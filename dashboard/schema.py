@@ -296,6 +296,21 @@ TABLES: tuple[Table, ...] = (
         ), ("grid_code",), ("grid_code",), imported=False,
     ),
     Table(
+        "multi_grid_workers", "一人多格网格员",
+        "同时分管两个及以上网格的在岗网格员（由 queries/macros.sql 的 multi_grid_staff 定义，按当前配置）。"
+        "由构建程序从 grid_assignments、grid_workers、grids 和 communities 生成，随数据一起刷新。", (
+            Column("worker_id", "VARCHAR", "网格员编号"),
+            Column("name", "VARCHAR", "姓名"),
+            Column("employment", "VARCHAR", "用工类型"),
+            Column("is_leader", "BOOLEAN", "是否在某个分管网格任网格长"),
+            Column("grid_count", "INTEGER", "分管网格数"),
+            Column("community_count", "INTEGER", "分管网格涉及的社区/村数"),
+            Column("grid_names", "VARCHAR", "分管网格名称"),
+            Column("community_names", "VARCHAR", "所属社区/村名称"),
+            Column("grid_codes", "VARCHAR[]", "分管网格编码（按范围筛选用）"),
+        ), ("worker_id",), ("worker_id",), imported=False,
+    ),
+    Table(
         "ticket_daily", "工单日汇总",
         "每个街道/乡镇和每个社区/村每天受理、办结的工单计数（由 queries/macros.sql 的 ticket_day_counts 定义，"
         "与直接从工单计算的口径相同）。期间类计数只需把期间内的日汇总相加；由构建程序从 tickets 生成，随数据一起刷新。", (

@@ -534,6 +534,40 @@ COMMENT ON COLUMN grid_staffing.grid_leaders IS '在岗网格长数';
 
 COMMENT ON COLUMN grid_staffing.workers IS '在岗网格员名单（专职在前）';
 
+-- 一人多格网格员：同时分管两个及以上网格的在岗网格员（由 queries/macros.sql 的 multi_grid_staff 定义，按当前配置）。由构建程序从 grid_assignments、grid_workers、grids 和 communities 生成，随数据一起刷新。
+
+CREATE TABLE multi_grid_workers (
+    worker_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    employment VARCHAR NOT NULL,
+    is_leader BOOLEAN NOT NULL,
+    grid_count INTEGER NOT NULL,
+    community_count INTEGER NOT NULL,
+    grid_names VARCHAR NOT NULL,
+    community_names VARCHAR NOT NULL,
+    grid_codes VARCHAR[] NOT NULL
+);
+
+COMMENT ON TABLE multi_grid_workers IS '一人多格网格员：同时分管两个及以上网格的在岗网格员（由 queries/macros.sql 的 multi_grid_staff 定义，按当前配置）。由构建程序从 grid_assignments、grid_workers、grids 和 communities 生成，随数据一起刷新。';
+
+COMMENT ON COLUMN multi_grid_workers.worker_id IS '网格员编号';
+
+COMMENT ON COLUMN multi_grid_workers.name IS '姓名';
+
+COMMENT ON COLUMN multi_grid_workers.employment IS '用工类型';
+
+COMMENT ON COLUMN multi_grid_workers.is_leader IS '是否在某个分管网格任网格长';
+
+COMMENT ON COLUMN multi_grid_workers.grid_count IS '分管网格数';
+
+COMMENT ON COLUMN multi_grid_workers.community_count IS '分管网格涉及的社区/村数';
+
+COMMENT ON COLUMN multi_grid_workers.grid_names IS '分管网格名称';
+
+COMMENT ON COLUMN multi_grid_workers.community_names IS '所属社区/村名称';
+
+COMMENT ON COLUMN multi_grid_workers.grid_codes IS '分管网格编码（按范围筛选用）';
+
 -- 工单日汇总：每个街道/乡镇和每个社区/村每天受理、办结的工单计数（由 queries/macros.sql 的 ticket_day_counts 定义，与直接从工单计算的口径相同）。期间类计数只需把期间内的日汇总相加；由构建程序从 tickets 生成，随数据一起刷新。
 
 CREATE TABLE ticket_daily (

@@ -106,3 +106,33 @@ CREATE OR REPLACE TEMP MACRO grid_staff() AS TABLE
     FROM grid_assignments a JOIN grid_workers w USING (worker_id)
     WHERE w.active
     GROUP BY 1;
+
+-- 一人多格：同时分管两个及以上网格的在岗网格员（DESIGN §3.2），按当前配置——这一口径的唯一定义。
+-- 构建程序用它生成 multi_grid_workers 表；grid_codes 为其分管的全部网格编码，用于按范围筛选。
+CREATE OR REPLACE TEMP MACRO multi_grid_staff() AS TABLE
+    WITH per_worker AS (
+        SELECT a.worker_id,
+               count(DISTINCT a.grid_code)  AS grid_count,
+               bool_or(a.duty = '网格长')    AS is_leader,
+               list(DISTINCT a.grid_code ORDER BY a.grid_code) AS grid_codes
+        FROM grid_assignments a
+        GROUP BY 1
+        HAVING count(DISTINCT a.grid_code) >= 2
+    ),
+    names AS (
+        SELECT a.worker_id,
+               string_agg(DISTINCT g.name, '、' ORDER BY g.name)  AS grid_names,
+               string_agg(DISTINCT c.name, '、' ORDER BY c.name)  AS community_names,
+               count(DISTINCT g.community_code)                  AS community_count
+        FROM grid_assignments a
+        SEMI JOIN per_worker p ON p.worker_id = a.worker_id
+        JOIN grids g USING (grid_code)
+        JOIN communities c ON c.community_code = g.community_code
+        GROUP BY 1
+    )
+    SELECT w.worker_id, w.name, w.employment, p.is_leader, p.grid_count, n.community_count,
+           n.grid_names, n.community_names, p.grid_codes
+    FROM per_worker p
+    JOIN names n USING (worker_id)
+    JOIN grid_workers w USING (worker_id)
+    WHERE w.active;
