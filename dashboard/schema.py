@@ -255,7 +255,7 @@ TABLES: tuple[Table, ...] = (
         "ticket_closing", "工单办结索引",
         "tickets 的投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计"
         "以及督办清单只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。", (
-            Column("ticket_row", "BIGINT", "在 tickets 表中的行号（rowid），用于取回其余明细"),
+            Column("ticket_row", "BIGINT", "在 tickets 表中的行号（rowid）；也用作同一时限的工单的排序"),
             Column("closed_key", "TIMESTAMP", "排序键：办结时间；未办结为 9999-12-31"),
             Column("closed_at", "TIMESTAMP", "办结时间", required=False),
             Column("created_at", "TIMESTAMP", "受理时间"),
