@@ -264,8 +264,8 @@ class DatabaseBuilder:
         src = self.sources.get(table.name, table.import_file)
         return f"{src} 第 {row} 行" if row is not None else src
 
-    def _check(self, table: Table, sql: str, message, problems: list[str]) -> None:
-        rows = self.con.execute(sql + f" LIMIT {MAX_EXAMPLES + 1}").fetchall()
+    def _check(self, table: Table, sql: str, message, problems: list[str], params: dict | None = None) -> None:
+        rows = self.con.execute(sql + f" LIMIT {MAX_EXAMPLES + 1}", params).fetchall()
         if rows:
             more = "等" if len(rows) > MAX_EXAMPLES else ""
             problems.append(message(rows) + more)
@@ -363,6 +363,10 @@ class DatabaseBuilder:
 
         tk = TABLE_BY_NAME["tickets"]
         w = lambda r: self._where(tk, r)  # noqa: E731
+        if self.as_of is not None:  # the data describe that moment: nothing may happen after it (ticket_daily relies on it)
+            self._check(tk, "SELECT _row, ticket_id FROM stage_tickets WHERE created_at > $as_of OR closed_at > $as_of ORDER BY _row",
+                        lambda rows: f"工单的受理或办结时间晚于数据截至时间 {self.as_of:%Y-%m-%d %H:%M}：" + _examples(rows, lambda r, v: f"{w(r)}（{v}）")
+                        + "。请检查数据或把截至时间设为最后一条记录之后。", problems, {"as_of": self.as_of})
         for col, zh in (("signed_at", "签收时间"), ("first_contact_at", "首次联系时间"), ("closed_at", "办结时间")):
             self._check(tk, f"SELECT _row, ticket_id FROM stage_tickets WHERE {col} < created_at ORDER BY _row",
                         lambda rows, zh=zh: f"工单{zh}早于受理时间：" + _examples(rows, lambda r, v: f"{w(r)}（{v}）"), problems)

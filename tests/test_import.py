@@ -163,3 +163,13 @@ def test_command_line_prints_chinese_errors_and_exits_1(source, tmp_path, capsys
     assert code == 1
     assert "导入失败" in capsys.readouterr().err
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_ticket_after_the_data_moment_is_refused(source, tmp_path):
+    # Period counts add up whole days of ticket_daily: that is exact only if nothing happens after the data moment.
+    def late(f):
+        f.loc[f["ticket_id"] == "T17", "created_at"] = "2025-11-10 15:00:00"  # as of 10 Nov 12:00
+        return f
+    edit_csv(source, "tickets", late)
+    message = _expect_problem(source, tmp_path, "工单的受理或办结时间晚于数据截至时间 2025-11-10 12:00")
+    assert "T17" in message
