@@ -22,7 +22,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import duckdb
 import pandas as pd
@@ -31,6 +31,7 @@ import streamlit as st
 from dashboard.config import ROOT, settings
 from dashboard.schema import SCHEMA_VERSION
 
+T = TypeVar("T")
 QUERIES_DIR = ROOT / "queries"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
@@ -195,27 +196,34 @@ def _cached(signature: tuple, name: str, params: tuple) -> pd.DataFrame:
 
 
 QUERY_THREADS = int(os.environ.get("DASHBOARD_QUERY_THREADS", "4"))
+WORKER_PREFIX = "dashboard-worker"  # threads of in_parallel (the benchmark counts their time inside the caller's)
 
 
-def query_many(requests: list[tuple[str, dict]]) -> list[pd.DataFrame]:
-    """Run independent queries at the same time (each on its own cursor; DuckDB works
-    without holding Python's lock), results in the order asked. Most of a small query's
-    time is parsing and planning, so a page's queries overlap well even on two cores."""
-    if len(requests) <= 1 or QUERY_THREADS <= 1:
-        return [query(name, **params) for name, params in requests]
+def in_parallel(calls: list[Callable[[], T]], workers: int = QUERY_THREADS) -> list[T]:
+    """Run independent calls at the same time, results in the order given. DuckDB works without
+    holding Python's lock and each query has its own cursor, so a page's questions overlap well
+    even on two cores. The page's Streamlit context goes along (the result cache needs it);
+    an exception in any call is raised here. ``DASHBOARD_QUERY_THREADS=1`` runs them one by one."""
+    if len(calls) <= 1 or QUERY_THREADS <= 1:
+        return [call() for call in calls]
     from concurrent.futures import ThreadPoolExecutor
 
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
     ctx = get_script_run_ctx(suppress_warning=True)
 
-    def run(request: tuple[str, dict]) -> pd.DataFrame:
-        if ctx is not None:  # the result cache and its messages belong to the page's session
+    def run(call: Callable[[], T]) -> T:
+        if ctx is not None:
             add_script_run_ctx(threading.current_thread(), ctx)
-        return query(request[0], **request[1])
+        return call()
 
-    with ThreadPoolExecutor(max_workers=min(QUERY_THREADS, len(requests))) as pool:
-        return list(pool.map(run, requests))
+    with ThreadPoolExecutor(max_workers=min(workers, len(calls)), thread_name_prefix=WORKER_PREFIX) as pool:
+        return list(pool.map(run, calls))
+
+
+def query_many(requests: list[tuple[str, dict]]) -> list[pd.DataFrame]:
+    """Run independent queries at the same time (``in_parallel``), results in the order asked."""
+    return in_parallel([lambda r=r: query(r[0], **r[1]) for r in requests])
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:

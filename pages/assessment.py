@@ -5,7 +5,7 @@ the city."""
 
 import streamlit as st
 
-from dashboard import charts, components, state, ui
+from dashboard import charts, components, db, state, ui
 from dashboard.config import settings
 from dashboard.data import assessment, common
 from dashboard.metrics import metric
@@ -39,8 +39,13 @@ def round_results() -> None:
     check = assessment.weights(choice)
     if not check.ok:
         st.warning(check.message, icon=":material/balance:")
-    ui.kpi_cards(assessment.kpis(f, choice))
-    committees = assessment.committees(f, choice)
+    # The round's questions are independent: ask them at once.
+    breakdown = f.level not in ("street", "community")  # child areas (not committees) are ranked
+    kpis, committees, grade_counts, children = db.in_parallel([
+        lambda: assessment.kpis(f, choice), lambda: assessment.committees(f, choice),
+        lambda: assessment.grade_counts(f, choice) if f.level != "community" else None,
+        lambda: assessment.children(f, choice) if breakdown else None])
+    ui.kpi_cards(kpis)
     if committees.empty:
         st.info(f"{area}没有参加{choice.name}的社区/村。", icon=":material/info:")
         return
@@ -55,7 +60,7 @@ def round_results() -> None:
                             width="stretch", config={"displayModeBar": False})
         with right:
             st.markdown("**各等级社区/村数**" + ("（灰色为上一轮）" if choice.previous is not None else ""))
-            st.plotly_chart(charts.grade_count_bars(assessment.grade_counts(f, choice), choice.name,
+            st.plotly_chart(charts.grade_count_bars(grade_counts, choice.name,
                                                     choice.previous_name or None),
                             width="stretch", config={"displayModeBar": False})
 
@@ -69,8 +74,7 @@ def round_results() -> None:
             components.ranking_chart(committees, total, f, key="assess_rank", highlight=cfg.red_black_size)
         with right:
             components.red_black_board(committees, total, f, key="assess_rb")
-    elif f.level != "community":
-        children = assessment.children(f, choice)
+    elif breakdown:
         st.subheader(f"各{f.child_level_zh}考核平均分排名与红黑榜", anchor=False)
         st.caption(f"考核平均分 = 各社区/村总分之和 ÷ 参评社区/村数；橙色为低于 {avg.format(avg.alert_threshold())} 的预警。")
         left, right = st.columns([3, 2], gap="large")

@@ -4,7 +4,7 @@ area to go into it, down to the grids and each grid's card; then grid-worker sup
 
 import streamlit as st
 
-from dashboard import components, maps, state, ui
+from dashboard import components, db, maps, state, ui
 from dashboard.config import settings
 from dashboard.data import grids
 from dashboard.metrics import metric
@@ -29,7 +29,11 @@ st.segmented_control("地图着色指标", grids.map_metrics(f), key="w_map_metr
                      format_func=lambda k: metric(k).zh,
                      on_change=lambda: state.set_page_param("metric", st.session_state["w_map_metric"]))
 
-values = grids.child_values(f, key)
+# The page's questions are independent: ask them at once (staffing, households and the grid list
+# come from one query, so they are read one after the other in the same call).
+values, shapes, (missing, norm), multi = db.in_parallel([
+    lambda: grids.child_values(f, key), lambda: grids.child_shapes(f, basemap.gcj02),
+    lambda: (grids.grids_without_fulltime(f), grids.household_norm(f)), lambda: grids.multi_grid_workers(f)])
 m = values.metric
 title = grids.map_title(f, m)
 st.subheader(title, anchor=False, help=m.help())
@@ -40,7 +44,6 @@ if basemap.problem:
     st.info(basemap.problem, icon=":material/layers_clear:")
 
 # -- the map and the ranking beside it ------------------------------------------------------------------------
-shapes = grids.child_shapes(f, basemap.gcj02)
 check_coverage = grids.coverage_runs_now(f) or st.session_state.get(f"coverage_{f.scope}", False)
 if check_coverage:
     with st.spinner("正在检查网格覆盖（缝隙/重叠）…"):
@@ -89,9 +92,6 @@ with right:
 # -- grid-worker supervision (网格员配备督查) ----------------------------------------------------------------------
 st.divider()
 st.subheader("网格员配备督查", anchor=False)
-missing = grids.grids_without_fulltime(f)
-multi = grids.multi_grid_workers(f)
-norm = grids.household_norm(f)
 a, b, c = st.columns(3)
 a.metric("无在岗专职网格员的网格", f"{len(missing)} 个", help="没有在岗专职网格员的网格（综合网格和专属网格），需要补齐。")
 b.metric("一人分管多个网格", f"{len(multi)} 人", help="同时分管 2 个及以上网格的在岗网格员。")

@@ -3,7 +3,7 @@ the density and community-organisation targets, how registrations move, and the 
 
 import streamlit as st
 
-from dashboard import charts, components, ui
+from dashboard import charts, components, db, ui
 from dashboard.config import settings
 from dashboard.data import common, orgs
 from dashboard.metrics import metric
@@ -12,13 +12,15 @@ cfg = settings()
 f = ui.page_header("社会组织")
 day = orgs.at_date(f)
 area = common.areas().name(f.scope) if f.scope else "全市"
-kpis = orgs.kpis(f)
+# The page's questions are independent: ask them at once (the list waits for its search fields below).
+kpis, mix, children, targets, flows = db.in_parallel([
+    lambda: orgs.kpis(f), lambda: orgs.mix(f), lambda: orgs.children(f) if f.level != "community" else None,
+    lambda: orgs.community_targets(f), lambda: orgs.flows(f)], workers=5)
 ui.kpi_cards(kpis)
 st.caption(f"存量按期末（{day:%Y-%m-%d}）计算：登记日期不晚于期末、期末时未注销的组织为存续组织；"
            f"评估等级有效期 {cfg.rating_valid_years} 年，过期按未评估计。")
 
 # -- 构成 ---------------------------------------------------------------------------------------------------
-mix = orgs.mix(f)
 st.subheader(f"存续社会组织构成：类型、评估等级、业务领域（共 {mix.total:,} 个）", anchor=False)
 if mix.total == 0:
     st.info(f"{area}在 {day:%Y-%m-%d} 没有存续的社会组织。", icon=":material/info:")
@@ -43,8 +45,7 @@ else:
 
 # -- 每万人社会组织数 ----------------------------------------------------------------------------------------------
 per_10k = metric("orgs_per_10k")
-if f.level != "community":
-    children = orgs.children(f)
+if children is not None:
     st.subheader(f"各{f.child_level_zh}每万人社会组织数（目标 {cfg.org_per_10k_target:g} 个）", anchor=False)
     st.caption(f"每万人社会组织数 = 存续社会组织数 ÷ 常住人口 × 10000；红色虚线为目标，低于目标的标为橙色。"
                f"只登记到上一级（如只填到区县）的组织不计入下级区域。")
@@ -56,7 +57,6 @@ if f.level != "community":
                             extra={"communities": "社区/村数", "communities_meeting_target": "达标社区/村数"})
 
 # -- 社区社会组织达标 ------------------------------------------------------------------------------------------------
-targets = orgs.community_targets(f)
 st.subheader(f"社区社会组织：城市社区每个不少于 {cfg.community_orgs_urban_target} 个、"
              f"村每个不少于 {cfg.community_orgs_rural_target} 个", anchor=False)
 if targets.empty:
@@ -81,7 +81,6 @@ else:
         components.download_buttons(below, "社区社会组织未达标社区村", f, key="orgs_below_dl")
 
 # -- 登记与注销 ------------------------------------------------------------------------------------------------------
-flows = orgs.flows(f)
 unit = "月" if flows.bucket == "month" else "年"
 st.subheader(f"登记与注销趋势（按{unit}，{flows.start:%Y年%m月}至{flows.end:%Y年%m月}）", anchor=False)
 st.caption(f"本期（{f.period.label}）新登记/备案 {flows.registered} 个、注销 {flows.deregistered} 个；"

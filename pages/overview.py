@@ -3,15 +3,17 @@ the key numbers, who is ahead and who is behind, the trend, and what needs atten
 
 import streamlit as st
 
-from dashboard import charts, components, ui
+from dashboard import charts, components, db, ui
 from dashboard.config import settings
 from dashboard.data import overview
 from dashboard.metrics import metric
 
 f = ui.page_header("总览")
-ui.kpi_cards(overview.kpi_row(f))
+# The page's questions are independent: ask them at once (each runs its own queries together too).
+kpis, children, trend = db.in_parallel([lambda: overview.kpi_row(f), lambda: overview.children(f),
+                                        lambda: overview.trend(f)])
+ui.kpi_cards(kpis)
 
-children = overview.children(f)
 score = metric("composite_score")
 st.subheader(f"各{f.child_level_zh}{score.zh}排名", anchor=False)
 st.caption(f"{settings().composite_formula}；{settings().satisfaction_formula}。按期间内办结并有效回访的工单计算。")
@@ -22,7 +24,6 @@ with right:
     components.red_black_board(children, score, f, key="overview_rb")
 
 st.subheader("受理与办结趋势", anchor=False)
-trend = overview.trend(f)
 st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
                 width="stretch", config={"displayModeBar": False})
 

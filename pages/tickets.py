@@ -3,19 +3,23 @@ overdue or about to be, who handles requests well, and where problems repeat."""
 
 import streamlit as st
 
-from dashboard import charts, components, ui
+from dashboard import charts, components, db, ui
 from dashboard.data import overview, tickets
 from dashboard.metrics import metric
 
 f = ui.page_header("诉求工单")
-ui.kpi_cards(tickets.kpis(f))
+# The page's questions are independent: ask them at once.
+kpis, trend, aging, (supervision, total), children, categories, hot_community, hot_grid = db.in_parallel([
+    lambda: tickets.kpis(f), lambda: overview.trend(f), lambda: tickets.aging(f), lambda: tickets.supervision(f),
+    lambda: tickets.children(f), lambda: tickets.categories(f), lambda: tickets.hotspots(f, "community"),
+    lambda: tickets.hotspots(f, "grid")], workers=8)
+ui.kpi_cards(kpis)
 
 st.subheader("受理与办结趋势", anchor=False)
-st.plotly_chart(charts.trend_lines(overview.trend(f), "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
+st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
                 width="stretch", config={"displayModeBar": False})
 
 st.subheader("期末积压账龄（按一级分类，工作日）", anchor=False)
-aging = tickets.aging(f)
 if aging.empty:
     st.success("期末没有积压工单。", icon=":material/check_circle:")
 else:
@@ -23,7 +27,6 @@ else:
                "按受理以来经过的工作日数分段（法定节假日不计，调休上班日计入）。")
     st.plotly_chart(charts.aging_bars(aging, tickets.aging_labels()), width="stretch", config={"displayModeBar": False})
 
-supervision, total = tickets.supervision(f)
 overdue = int((supervision["督办类型"] == "已超期").sum()) if total <= len(supervision) else None
 st.subheader("督办清单：已超期和即将超期的工单", anchor=False)
 if total == 0:
@@ -40,7 +43,6 @@ else:
     components.download_buttons(lambda: tickets.supervision(f, limit=1_000_000)[0], "督办清单", f, key="supervision_dl")
 
 st.subheader(f"各{f.child_level_zh}三率与按期办结率", anchor=False)
-children = tickets.children(f)
 components.metric_table(children, ["composite_score", "response_rate", "resolution_rate", "satisfaction_rate",
                                    "on_time_rate"], f, key="tickets_rates", title=f"各{f.child_level_zh}三率排名",
                         sort_by="composite_score")
@@ -51,7 +53,6 @@ st.caption("每千名常住人口的诉求量，数值越高说明诉求越集�
 components.ranking_chart(children, per_1000, f, key="tickets_per_1000")
 
 st.subheader("诉求分类", anchor=False)
-categories = tickets.categories(f)
 if categories.empty:
     st.info("期间内没有受理工单。", icon=":material/info:")
 else:
@@ -73,9 +74,8 @@ else:
 
 st.subheader("重复诉求热点", anchor=False)
 left, right = st.columns(2, gap="large")
-for col, level, title in ((left, "community", "社区/村"), (right, "grid", "网格")):
+for col, level, title, hot in ((left, "community", "社区/村", hot_community), (right, "grid", "网格", hot_grid)):
     with col:
-        hot = tickets.hotspots(f, level)
         st.markdown(f"**重复诉求最多的{title}**")
         if hot.empty:
             st.caption("期间内没有重复诉求。")
