@@ -55,7 +55,8 @@ def figure(traces: list[dict], layout: dict, shapes: list[dict] = (), annotation
     return go.Figure({"data": list(traces), "layout": lay}, _validate=VALIDATE)
 
 
-_ANCHORS = {"top": ("center", "bottom"), "top right": ("left", "top"), "top left": ("left", "top")}
+_ANCHORS = {"top": ("center", "bottom"), "top right": ("left", "top"), "top left": ("left", "top"),
+            "above left": ("left", "bottom")}
 
 
 def vline(x: float, color: str, text: str = "", position: str = "top", width: float | None = None,
@@ -67,10 +68,10 @@ def vline(x: float, color: str, text: str = "", position: str = "top", width: fl
 
 
 def vrect(x0, x1, color: str, opacity: float, text: str = "", font: dict | None = None) -> tuple[dict, list[dict]]:
-    """A shaded band from ``x0`` to ``x1`` behind the bars, labelled at its top left."""
+    """A shaded band from ``x0`` to ``x1`` behind the bars, labelled above its left edge (clear of tall bars)."""
     shape = {"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
              "fillcolor": color, "opacity": opacity, "line": {"width": 0}, "layer": "below"}
-    return shape, _label(x0, text, "top left", font)
+    return shape, _label(x0, text, "above left", font)
 
 
 def _label(x, text: str, position: str, font: dict | None) -> list[dict]:
