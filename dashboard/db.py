@@ -34,9 +34,8 @@ from dashboard.schema import SCHEMA_VERSION
 T = TypeVar("T")
 QUERIES_DIR = ROOT / "queries"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"--[^\n]*")
 _STRING = re.compile(r"'(?:[^']|'')*'")
-_COMMENT_OUTSIDE_STRINGS = re.compile(r"('(?:[^']|'')*')|--[^\n]*")
+_STRING_OR_COMMENT = re.compile(r"('(?:[^']|'')*')|--[^\n]*")
 
 BUILD_COMMAND = "make demo-db"
 # DuckDB warns that Arrow output of execute() copies the rows; for our small results that copy is
@@ -62,14 +61,20 @@ class SqlQuery:
     setup: str  # definitions of the shared macros (queries/macros.sql) this query uses
 
 
+def _without_comments(text: str) -> str:
+    """SQL text without its ``--`` comments (a ``--`` inside a string literal is kept)."""
+    return _STRING_OR_COMMENT.sub(lambda m: m.group(1) or "", text)
+
+
 def _strip(text: str) -> str:
-    return _STRING.sub("''", _COMMENT.sub("", text))
+    """Code only: no comments, string literals emptied (to find parameters and macro calls)."""
+    return _STRING.sub("''", _without_comments(text))
 
 
 @lru_cache(maxsize=1)
 def macros() -> dict[str, str]:
     """Shared SQL macros from queries/macros.sql: name -> CREATE statement."""
-    code = _COMMENT.sub("", (QUERIES_DIR / f"{MACROS_FILE}.sql").read_text(encoding="utf-8"))
+    code = _without_comments((QUERIES_DIR / f"{MACROS_FILE}.sql").read_text(encoding="utf-8"))
     out = {}
     for stmt in (s.strip() for s in code.split(";")):
         m = _MACRO.match(stmt)
@@ -109,8 +114,7 @@ def load_query(name: str) -> SqlQuery:
     code = _strip(text)
     header = "\n".join(line[2:].strip() for line in text.splitlines() if line.startswith("--"))
     setup = ";\n".join(macros()[m] for m in _macros_used(code))
-    sql = _COMMENT_OUTSIDE_STRINGS.sub(lambda m: m.group(1) or "", text)
-    return SqlQuery(name, text, frozenset(_PARAM.findall(code)), sql, header, setup)
+    return SqlQuery(name, text, frozenset(_PARAM.findall(code)), _without_comments(text), header, setup)
 
 
 def all_queries() -> list[str]:
