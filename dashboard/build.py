@@ -514,14 +514,20 @@ class DatabaseBuilder:
         rows["workday_calendar"] = len(cal.is_workday)
         return rows
 
-    def _write_ticket_daily(self) -> int:
-        """Daily ticket counts per street and per community (schema: ticket_daily), from the one
-        definition of those counts, the ticket_day_counts macro (stored in the file just before)."""
-        for unit_len in (9, 12):
-            self.con.execute("INSERT INTO ticket_daily SELECT $unit_len, * FROM "
-                             "ticket_day_counts('', $unit_len, TIMESTAMP '0001-01-01', TIMESTAMP '9999-12-31') "
-                             "ORDER BY area_code, day", {"unit_len": unit_len})
-        return self.con.execute("SELECT count(*) FROM ticket_daily").fetchall()[0][0]
+    # Summary tables, each filled from the one definition of its rule: a macro of queries/macros.sql
+    # (stored in the file just before). (table, SELECT, parameters); rows in the table's order.
+    SUMMARIES = (
+        *(("ticket_daily", "SELECT $unit_len, * FROM ticket_day_counts('', $unit_len, TIMESTAMP '0001-01-01', "
+           "TIMESTAMP '9999-12-31') ORDER BY area_code, day", {"unit_len": n}) for n in (9, 12)),  # streets, communities
+        ("grid_staffing", "SELECT * FROM grid_staff() ORDER BY grid_code", None),
+        ("multi_grid_workers", "SELECT * FROM multi_grid_staff() ORDER BY worker_id", None),
+    )
+
+    def _write_summaries(self) -> dict[str, int]:
+        for table, select, params in self.SUMMARIES:
+            self.con.execute(f"INSERT INTO {table} {select}", params)
+        tables = dict.fromkeys(table for table, _, _ in self.SUMMARIES)
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables}
 
     def _fill_area_km2(self) -> None:
         """Areas from geometry (local equal-area approximation, < 0.5 % error at city scale)."""
@@ -578,11 +584,7 @@ class DatabaseBuilder:
                 self.con.execute(stmt)
             self.con.execute("INSERT INTO meta VALUES ('macros_sha256', ?)", [db.macros_digest()])
             meta["macros_sha256"] = db.macros_digest()
-            rows["ticket_daily"] = self._write_ticket_daily()
-            self.con.execute("INSERT INTO grid_staffing SELECT * FROM grid_staff() ORDER BY grid_code")
-            rows["grid_staffing"] = self.con.execute("SELECT count(*) FROM grid_staffing").fetchall()[0][0]
-            self.con.execute("INSERT INTO multi_grid_workers SELECT * FROM multi_grid_staff() ORDER BY worker_id")
-            rows["multi_grid_workers"] = self.con.execute("SELECT count(*) FROM multi_grid_workers").fetchall()[0][0]
+            rows.update(self._write_summaries())
             self.con.execute("UPDATE meta SET value = ? WHERE key = 'row_counts'", [json.dumps(rows, ensure_ascii=False)])
             for t in schema.TABLES:
                 for stmt in schema.comment_sql(t):
