@@ -121,24 +121,16 @@ def weights(choice: RoundChoice) -> WeightCheck:
 
 
 # -- KPI row ------------------------------------------------------------------------------------------------------------
-def _summary_params(f: Filters, round_id: str, group: str = "scope") -> dict:
-    return {**common.scope_params(f, group), "round_id": round_id, **common.grade_params()}
-
-
-def _summary(f: Filters, round_id: str, group: str = "scope") -> pd.DataFrame:
-    return db.query("assessment_summary", **_summary_params(f, round_id, group))
-
-
-def _changes(f: Filters, choice: RoundChoice, group: str = "scope") -> pd.DataFrame:
-    return db.query("assessment_changes", **common.scope_params(f, group), **round_params(choice))
+def _changes_params(f: Filters, choice: RoundChoice, group: str = "scope") -> dict:
+    return {**common.scope_params(f, group), **round_params(choice)}
 
 
 def kpis(f: Filters, choice: RoundChoice, keys: tuple[str, ...] = ASSESSMENT_KPIS) -> list[Kpi]:
     """Results of the chosen round in scope; averages and counts compared with the previous round."""
-    asks = [("assessment_summary", _summary_params(f, choice.round_id)),
-            ("assessment_changes", {**common.scope_params(f, "scope"), **round_params(choice)})]
+    asks = [("assessment_summary", common.summary_params(f, choice.round_id)),
+            ("assessment_changes", _changes_params(f, choice))]
     if choice.previous is not None:
-        asks.append(("assessment_summary", _summary_params(f, choice.previous_id)))
+        asks.append(("assessment_summary", common.summary_params(f, choice.previous_id)))
     now, changes, *before = (common.first_row(frame) for frame in db.query_many(asks))
     before = before[0] if before else None
     out = []
@@ -161,9 +153,9 @@ def committees(f: Filters, choice: RoundChoice) -> pd.DataFrame:
 
 def children(f: Filters, choice: RoundChoice) -> pd.DataFrame:
     """Every child area: average, grade counts and movement against the previous round."""
-    summary = _summary(f, choice.round_id, "children")
-    changes = _changes(f, choice, "children").drop(columns=["area_name", "level", "assessed"])
-    return summary.merge(changes, on="area_code", how="left")
+    summary, changes = db.query_many([("assessment_summary", common.summary_params(f, choice.round_id, "children")),
+                                      ("assessment_changes", _changes_params(f, choice, "children"))])
+    return summary.merge(changes.drop(columns=["area_name", "level", "assessed"]), on="area_code", how="left")
 
 
 def grade_counts(f: Filters, choice: RoundChoice) -> pd.DataFrame:

@@ -94,6 +94,11 @@ def grade_params() -> dict:
     return {"grade_names": list(cuts.keys()), "grade_mins": [float(v) for v in cuts.values()]}
 
 
+def summary_params(f: Filters, round_id: str, group: Literal["scope", "children"] = "scope") -> dict:
+    """Parameters of queries/assessment_summary.sql for one assessment round."""
+    return {**scope_params(f, group), "round_id": round_id, **grade_params()}
+
+
 def assessment_rounds() -> pd.DataFrame:
     return db.query("assessment_rounds")
 

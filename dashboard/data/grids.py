@@ -85,8 +85,7 @@ def _source_frame(f: Filters, m: Metric) -> tuple[pd.DataFrame | None, str]:
         rnd, _ = common.round_for(f)
         if rnd is None:
             return None, "统计期间结束前还没有公布的考核轮次。"
-        frame = db.query("assessment_summary", **common.scope_params(f, "children"), round_id=rnd["round_id"],
-                         **common.grade_params())
+        frame = db.query("assessment_summary", **common.summary_params(f, rnd["round_id"], "children"))
         return frame, f"考核轮次：{rnd['name']}"
     raise ValueError(f"no source for {m.key}")
 

@@ -55,8 +55,7 @@ def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str,
     rnd, prev = common.round_for(f) if "assessment_summary" in needed else (None, None)
     for when, r in (("now", rnd), ("before", prev)):
         if r is not None:
-            asks["assessment_summary", when] = ("assessment_summary", {**common.scope_params(f), "round_id": r["round_id"],
-                                                                      **common.grade_params()})
+            asks["assessment_summary", when] = ("assessment_summary", common.summary_params(f, r["round_id"]))
     rows = dict(zip(asks, (common.first_row(frame) for frame in db.query_many(list(asks.values())))))
     out: dict[str, tuple] = {}
     for source in needed:
@@ -88,8 +87,7 @@ def children(f: Filters) -> pd.DataFrame:
             ("grid_metrics", common.scope_params(f, "children")),
             ("org_metrics", common.org_params(f, group="children"))]
     if rnd is not None:
-        asks.append(("assessment_summary", {**common.scope_params(f, "children"), "round_id": rnd["round_id"],
-                                            **common.grade_params()}))
+        asks.append(("assessment_summary", common.summary_params(f, rnd["round_id"], "children")))
     frame, grids, orgs, *assess = db.query_many(asks)
     keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
     frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
