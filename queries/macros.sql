@@ -136,3 +136,11 @@ CREATE OR REPLACE TEMP MACRO multi_grid_staff() AS TABLE
     JOIN names n USING (worker_id)
     JOIN grid_workers w USING (worker_id)
     WHERE w.active;
+
+-- 期间内的工单日汇总行（ticket_daily），按分组代码长度 n 选汇总单元：n ≤ 9（全市、区县、街道/乡镇）读街道一级的行，
+-- n = 12 读社区/村一级的行；n = 15（网格）没有日汇总，不返回行（按网格请直接调用 ticket_day_counts）。
+-- 日汇总按整日计：start_ts 总是 0 点，end_ts 是 0 点或数据截至时间（其后没有工单），所以与按时刻筛选相同。
+CREATE OR REPLACE TEMP MACRO daily_rows(scope, n, start_ts, end_ts) AS TABLE
+    SELECT * FROM ticket_daily
+    WHERE unit_len = CASE WHEN n <= 9 THEN 9 WHEN n = 12 THEN 12 END
+      AND starts_with(area_code, scope) AND day >= start_ts AND day < end_ts;

@@ -15,15 +15,12 @@
 -- 口径：受理类指标按受理时间落在期间内；办结类和三率按办结时间落在期间内（三率只计有效回访）；
 --       积压类按期末时点仍未办结。
 -- 读取：受理类和办结类计数的定义在 queries/macros.sql 的 ticket_day_counts。按区县、街道、社区分组时
---       把 ticket_daily（构建时由它生成的日汇总）中期间内的日子相加；按网格分组时直接调用它。
---       日汇总按整日计：$start_ts 总是 0 点，$end_ts 是 0 点或数据截至时间（其后没有工单），所以与按时刻筛选相同。
+--       把 ticket_daily（构建时由它生成的日汇总，按 daily_rows 选行）中期间内的日子相加；按网格分组时直接调用它。
 --       办理时长的中位数和积压类读 ticket_closing（按办结时间存放，未办结的在最后），只需读取一段连续的数据块。
 WITH daily AS (
     SELECT area_code, created, repeat_count, returned_count, extended_count, proactive_count, closed, closed_on_time,
            visited, contacted, resolved, satisfied, basic_satisfied
-    FROM ticket_daily
-    WHERE $group_len < 15 AND unit_len = CASE WHEN $group_len <= 9 THEN 9 ELSE 12 END
-      AND starts_with(area_code, $scope) AND day >= $start_ts AND day < $end_ts
+    FROM daily_rows($scope, $group_len, $start_ts, $end_ts)
     UNION ALL
     SELECT area_code, created, repeat_count, returned_count, extended_count, proactive_count, closed, closed_on_time,
            visited, contacted, resolved, satisfied, basic_satisfied

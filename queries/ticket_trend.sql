@@ -9,13 +9,10 @@ WITH buckets AS (
     SELECT unnest(generate_series(date_trunc($bucket, $start_ts::TIMESTAMP), $end_ts::TIMESTAMP - INTERVAL 1 SECOND,
            CASE $bucket WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY ELSE INTERVAL 1 MONTH END)) AS bucket
 ),
--- 读取：ticket_daily（构建时由 queries/macros.sql 的 ticket_day_counts 生成的日汇总）；范围是街道或更大时
---       读街道一级的行，社区范围读社区一级的行。日汇总按整日计，$end_ts 是 0 点或数据截至时间，与按时刻筛选相同。
+-- 读取：ticket_daily（构建时由 queries/macros.sql 的 ticket_day_counts 生成的日汇总），按 daily_rows 选行。
 counts AS (
     SELECT date_trunc($bucket, day)::TIMESTAMP AS bucket, sum(created)::BIGINT AS created, sum(closed)::BIGINT AS closed
-    FROM ticket_daily
-    WHERE unit_len = CASE WHEN length($scope) <= 9 THEN 9 ELSE 12 END
-      AND starts_with(area_code, $scope) AND day >= $start_ts AND day < $end_ts
+    FROM daily_rows($scope, length($scope), $start_ts, $end_ts)
     GROUP BY 1
 )
 SELECT b.bucket, coalesce(c.created, 0) AS created, coalesce(c.closed, 0) AS closed
