@@ -72,3 +72,21 @@ def test_unreadable_database_file_is_explained(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(bad))
     at = run_app()
     assert "无法读取" in at.error[0].value
+
+
+def _marker(at: AppTest) -> tuple[int, float]:
+    """The run marker's run number and the session's server-side script time (ui.run_marker)."""
+    import re
+
+    html = next(e.proto.body for e in at.sidebar if type(e).__name__ == "Html" and "run-marker" in e.proto.body)
+    run, ms = re.search(r'data-run="(\d+)" data-script-ms="([\d.]+)"', html).groups()
+    return int(run), float(ms)
+
+
+def test_run_marker_counts_runs_and_adds_up_script_time(app_env):
+    at = run_app(OCTOBER)
+    run, ms = _marker(at)
+    assert run == 1 and ms > 0
+    at.run()
+    assert at.session_state["_run_count"] == 2
+    assert at.session_state["_script_ms"] > ms  # the second run's time is added to the first's
