@@ -142,6 +142,12 @@ def export_frame(view: pd.DataFrame, ms: Sequence[Metric]) -> pd.DataFrame:
     return out
 
 
+def first_rows_note(frame: pd.DataFrame, total: int, unit: str) -> None:
+    """Under a long list cut to its first rows: how many there are in all, and that the download has them."""
+    if len(frame) < total:
+        st.caption(f"共 {total:,} {unit}，下面列出前 {len(frame):,} {unit}，完整名单请下载。")
+
+
 def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], title: str, f: Filters, key: str) -> None:
     """Excel and CSV downloads with the title, scope, period and export time on top.
     ``frame`` may be a function: then the (possibly large) table is only built on click."""

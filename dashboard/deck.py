@@ -128,9 +128,9 @@ def _map(f: Filters) -> Slide:
     figure = maps.static_map(values, shapes, parent_name=parent, when=grids.when(f, values)) if shapes.codes else None
     kpis = overview.kpi_row(f, ("grid_count", "fulltime_coverage", "per_1000", key))
     red, black = red_black(values.frame.rename(columns={"value": m.col}), m)
-    missing = grids.grids_without_fulltime(f)
+    missing = len(grids.no_fulltime_codes(f))
     notes = definitions([k.metric for k in kpis]) + \
-        f"\n地图颜色：{m.zh}，蓝色为好、红色为差，分档为等数量分档。范围内无在岗专职网格员的网格 {len(missing):,} 个，名单见“网格地图”页。"
+        f"\n地图颜色：{m.zh}，蓝色为好、红色为差，分档为等数量分档。范围内无在岗专职网格员的网格 {missing:,} 个，名单见“网格地图”页。"
     return Slide("map", "网格地图", kpis, figure, grids.map_title(f, m), f"{m.zh} 红黑榜", red, black, notes,
                  message="" if figure is not None else "该范围没有下级区域的边界数据。")
 

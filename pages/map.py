@@ -29,11 +29,11 @@ st.segmented_control("地图着色指标", grids.map_metrics(f), key="w_map_metr
                      format_func=lambda k: metric(k).zh,
                      on_change=lambda: state.set_page_param("metric", st.session_state["w_map_metric"]))
 
-# The page's questions are independent: ask them at once (staffing, households and the grid list
-# come from one query, so they are read one after the other in the same call).
-values, shapes, (missing, norm), multi = db.in_parallel([
-    lambda: grids.child_values(f, key), lambda: grids.child_shapes(f, basemap.gcj02),
-    lambda: (grids.grids_without_fulltime(f), grids.household_norm(f)), lambda: grids.multi_grid_workers(f)])
+# The page's questions are independent: ask them at once. The supervision lists draw their first
+# common.LIST_SHOWN rows; a download reads the whole list (thousands of grids at city scope).
+values, shapes, sup = db.in_parallel([lambda: grids.child_values(f, key), lambda: grids.child_shapes(f, basemap.gcj02),
+                                      lambda: grids.supervision(f)])
+missing, missing_total, multi, multi_total, norm = sup.missing, sup.missing_total, sup.multi, sup.multi_total, sup.norm
 m = values.metric
 title = grids.map_title(f, m)
 st.subheader(title, anchor=False, help=m.help())
@@ -93,34 +93,43 @@ with right:
 st.divider()
 st.subheader("网格员配备督查", anchor=False)
 a, b, c = st.columns(3)
-a.metric("无在岗专职网格员的网格", f"{len(missing)} 个", help="没有在岗专职网格员的网格（综合网格和专属网格），需要补齐。")
-b.metric("一人分管多个网格", f"{len(multi)} 人", help="同时分管 2 个及以上网格的在岗网格员。")
-c.metric(f"户数不在 {norm.low}–{norm.high} 户的综合网格", f"{norm.below + norm.above} 个",
+a.metric("无在岗专职网格员的网格", f"{missing_total:,} 个", help="没有在岗专职网格员的网格（综合网格和专属网格），需要补齐。")
+b.metric("一人分管多个网格", f"{multi_total:,} 人", help="同时分管 2 个及以上网格的在岗网格员。")
+outside_total = norm.below + norm.above
+c.metric(f"户数不在 {norm.low}–{norm.high} 户的综合网格", f"{outside_total:,} 个",
          help=f"综合网格的合理户数范围为 {norm.low}–{norm.high} 户（config/settings.toml 的 [grids]）。"
               f"少于 {norm.low} 户 {norm.below} 个，多于 {norm.high} 户 {norm.above} 个。")
-t1, t2, t3 = st.tabs([f"无专职网格员的网格（{len(missing)}）", f"一人多格（{len(multi)}）", "网格户数分布"])
+
+
+t1, t2, t3 = st.tabs([f"无专职网格员的网格（{missing_total:,}）", f"一人多格（{multi_total:,}）", "网格户数分布"])
 with t1:
     if missing.empty:
         st.success("范围内每个网格都有在岗专职网格员。", icon=":material/check_circle:")
     else:
+        components.first_rows_note(missing, missing_total, "个")
         st.dataframe(missing, hide_index=True, width="stretch")
-        components.download_buttons(missing, "无在岗专职网格员的网格", f, key="map_missing_dl")
+        components.download_buttons(lambda: grids.grids_without_fulltime(f)[0], "无在岗专职网格员的网格", f,
+                                    key="map_missing_dl")
 with t2:
     if multi.empty:
         st.success("范围内没有分管 2 个及以上网格的网格员。", icon=":material/check_circle:")
     else:
+        components.first_rows_note(multi, multi_total, "人")
         st.dataframe(multi, hide_index=True, width="stretch")
-        components.download_buttons(multi, "一人分管多个网格的网格员", f, key="map_multi_dl")
+        components.download_buttons(lambda: grids.multi_grid_workers(f)[0], "一人分管多个网格的网格员", f,
+                                    key="map_multi_dl")
 with t3:
     if norm.total == 0:
         st.info("范围内没有综合网格。")
     else:
         st.plotly_chart(grids.households_figure(norm), width="stretch", config={"displayModeBar": False})
-        st.caption(f"综合网格 {norm.total} 个：少于 {norm.low} 户 {norm.below} 个，{norm.low}–{norm.high} 户 "
-                   f"{norm.within} 个，多于 {norm.high} 户 {norm.above} 个。专属网格（学校、园区等）不计。")
+        st.caption(f"综合网格 {norm.total:,} 个：少于 {norm.low} 户 {norm.below:,} 个，{norm.low}–{norm.high} 户 "
+                   f"{norm.within:,} 个，多于 {norm.high} 户 {norm.above:,} 个。专属网格（学校、园区等）不计。")
         if not norm.outside.empty:
+            components.first_rows_note(norm.outside, outside_total, "个")
             st.dataframe(norm.outside, hide_index=True, width="stretch")
-            components.download_buttons(norm.outside, f"户数不在{norm.low}至{norm.high}户的综合网格", f, key="map_norm_dl")
+            components.download_buttons(lambda: grids.household_outside(f), f"户数不在{norm.low}至{norm.high}户的综合网格",
+                                        f, key="map_norm_dl")
 
 # -- coverage check (横到边、纵到底、全覆盖、无缝隙) ----------------------------------------------------------------
 st.divider()
@@ -128,7 +137,7 @@ st.subheader("网格覆盖检查", anchor=False,
              help="检查每个社区/村内的网格是否“横到边、纵到底、全覆盖、无缝隙”：缝隙 = 社区内不属于任何网格的部分；"
                   "重叠 = 同时属于两个网格的部分。面积按球面计算，小于 1 平方米的视为误差不计。")
 if not check_coverage:
-    st.info(f"范围内共有 {len(grids.grid_staffing(f)):,} 个网格，逐个社区核对缝隙和重叠需要几秒钟。",
+    st.info(f"范围内共有 {grids.grid_count(f):,} 个网格，逐个社区核对缝隙和重叠需要几秒钟。",
             icon=":material/hourglass_top:")
     st.button("开始检查", key=f"coverage_{f.scope}", icon=":material/search:")
 elif issues.empty:

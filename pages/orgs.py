@@ -100,7 +100,7 @@ with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
     rating = st.selectbox("评估等级", ["", *orgs.RATING_CHOICES], key="org_rating", format_func=lambda v: v or "全部")
     with_deregistered = st.toggle("含已注销", key="org_dereg")
 list_filters = (name, legal_type, field, rating, with_deregistered)
-shown, total = orgs.org_list(f, *list_filters, limit=orgs.LIST_SHOWN)
+shown, total = orgs.org_list(f, *list_filters, limit=common.LIST_SHOWN)
 if shown.empty:
     st.info("没有符合条件的社会组织。", icon=":material/search_off:")
 else:

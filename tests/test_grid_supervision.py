@@ -32,20 +32,32 @@ def filters(app_env):
 def test_grids_without_a_full_time_worker(filters):
     from dashboard.data import grids
 
-    table = grids.grids_without_fulltime(filters())
+    table, total = grids.grids_without_fulltime(filters())
     assert list(table["网格"]) == ["东二实验学校网格", "西一第二网格", "南村第二网格"]
     assert list(table["在岗网格员"]) == ["赵四（兼职）", "孙六（兼职）", "（无）"]
-    assert list(grids.grids_without_fulltime(filters("990102"))["网格"]) == ["南村第二网格"]
+    assert total == 3 and len(grids.no_fulltime_codes(filters())) == 3
+    assert list(grids.grids_without_fulltime(filters("990102"))[0]["网格"]) == ["南村第二网格"]
+
+
+def test_long_lists_draw_their_first_rows_and_count_them_all(filters):
+    """The page draws the first rows of a list; the count (and the download) covers all of them."""
+    from dashboard.data import grids
+
+    first, total = grids.grids_without_fulltime(filters(), shown=2)
+    assert list(first["网格"]) == ["东二实验学校网格", "西一第二网格"] and total == 3
+    norm = grids.household_norm(filters(), shown=4)
+    assert list(norm.outside["户数"]) == [900, 850, 600, 270]  # most households first
+    assert norm.below + norm.above == 6 and len(grids.household_outside(filters())) == 6
 
 
 def test_workers_spread_over_several_grids(filters):
     from dashboard.data import grids
 
-    table = grids.multi_grid_workers(filters())
-    assert list(table["网格员"]) == ["张一"]
+    table, total = grids.multi_grid_workers(filters())
+    assert list(table["网格员"]) == ["张一"] and total == 1
     assert table.iloc[0]["分管网格数"] == 2
     assert table.iloc[0]["分管网格"] == "东一第一网格、东一第二网格"
-    assert grids.multi_grid_workers(filters("990101002")).empty  # 西街道: one grid each
+    assert grids.multi_grid_workers(filters("990101002"))[0].empty  # 西街道: one grid each
 
 
 def test_households_per_grid_against_the_norm(filters):

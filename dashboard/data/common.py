@@ -57,6 +57,7 @@ def scope_params(f: Filters, group: Literal["scope", "children"] = "scope") -> d
 
 
 DURATION_METRICS = ("duration_median", "duration_p90")
+LIST_SHOWN = 1_000  # rows a long list (organisations, grids, workers) draws on the page; the download has them all
 
 
 def ticket_params(f: Filters, period: Period | None = None,

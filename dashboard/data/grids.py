@@ -240,66 +240,108 @@ def grid_card(f: Filters, code: str) -> GridCard | None:
 
 
 # -- grid-worker supervision --------------------------------------------------------------------------------------
-def grid_staffing(f: Filters) -> pd.DataFrame:
-    """Every grid in scope with its staffing (queries/grid_supervision.sql)."""
-    return db.query("grid_supervision", scope=f.scope)
+# Counts and the households histogram come from one summary row (queries/grid_staffing_summary.sql); the two lists
+# from queries/grid_supervision.sql, whose totals count every grid. The page draws the first common.LIST_SHOWN
+# rows of a list (thousands of grids at city scope); a download reads the whole list.
+def staffing_summary(f: Filters) -> tuple[int, np.ndarray]:
+    """How many grids there are in scope, and the households of each 综合网格 (known ones)."""
+    row = db.query("grid_staffing_summary", scope=f.scope).iloc[0]
+    return int(row["grid_count"]), np.asarray(row["households"], dtype=float)
 
 
-def grids_without_fulltime(f: Filters) -> pd.DataFrame:
-    g = grid_staffing(f)
-    g = g[g["fulltime_workers"] == 0]
+def grid_count(f: Filters) -> int:
+    return staffing_summary(f)[0]
+
+
+def _list(f: Filters, name: str, shown: int | None) -> tuple[pd.DataFrame, int, int]:
+    """One supervision list's first ``shown`` rows, its total, and (households list) how many fall below the range."""
+    low, high = settings().households_per_grid
+    g = db.query("grid_supervision", scope=f.scope, low=low, high=high, limit=shown)
+    rows = g[g["list"] == name].reset_index(drop=True)
+    first = rows.iloc[0] if len(rows) else None
+    return rows, int(first["total_rows"]) if first is not None else 0, int(first["below_rows"]) if first is not None else 0
+
+
+def grids_without_fulltime(f: Filters, shown: int | None = None) -> tuple[pd.DataFrame, int]:
+    """The grids without an active full-time worker (the first ``shown`` of them), and how many there are."""
+    rows, total, _ = _list(f, "no_fulltime", shown)
     return pd.DataFrame({
-        "网格": g["name"], "网格编码": g["grid_code"], "所属社区/村": g["community_name"], "街道/乡镇": g["street_name"],
-        "类型": g["kind"], "户数": g["households"], "兼职网格员": g["parttime_workers"],
-        "在岗网格员": g["workers"].fillna("（无）"),
-    }).reset_index(drop=True)
+        "网格": rows["name"], "网格编码": rows["grid_code"], "所属社区/村": rows["community_name"],
+        "街道/乡镇": rows["street_name"], "类型": rows["kind"], "户数": rows["households"],
+        "兼职网格员": rows["parttime_workers"], "在岗网格员": rows["workers"].fillna("（无）"),
+    }), total
 
 
-def multi_grid_workers(f: Filters) -> pd.DataFrame:
-    w = db.query("grid_workers_supervision", scope=f.scope)
+def no_fulltime_codes(f: Filters) -> set[str]:
+    rows, total, _ = _list(f, "no_fulltime", common.LIST_SHOWN)
+    if total > len(rows):
+        rows, _, _ = _list(f, "no_fulltime", None)
+    return set(rows["grid_code"].astype(str))
+
+
+def household_outside(f: Filters, shown: int | None = None) -> pd.DataFrame:
+    """The 综合网格 whose households fall outside the configured range (the first ``shown``), most households first."""
+    low, high = settings().households_per_grid
+    rows, _, _ = _list(f, "household_outside", shown)
+    return pd.DataFrame({
+        "网格": rows["name"], "网格编码": rows["grid_code"], "所属社区/村": rows["community_name"],
+        "户数": rows["households"],
+        "情况": np.where(rows["households"] < low, f"少于 {low} 户", f"多于 {high} 户"),
+    })
+
+
+def multi_grid_workers(f: Filters, shown: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Active workers over two or more grids (the first ``shown`` of them), and how many there are."""
+    w = db.query("grid_workers_supervision", scope=f.scope, limit=shown)
+    total = int(w["total_rows"].iloc[0]) if len(w) else 0
     return pd.DataFrame({
         "网格员": w["name"], "编号": w["worker_id"], "类型": w["employment"],
         "网格长": np.where(w["is_leader"].fillna(False).astype(bool), "是", ""),
         "分管网格数": w["grid_count"], "涉及社区/村数": w["community_count"],
         "分管网格": w["grid_names"], "所属社区/村": w["community_names"],
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), total
 
 
 @dataclass(frozen=True)
 class HouseholdNorm:
     low: int
     high: int
-    households: pd.Series  # households of each 综合网格 in scope
+    households: pd.Series  # households of each 综合网格 in scope (where known)
     below: int
     within: int
     above: int
-    outside: pd.DataFrame  # the grids outside the norm, for the table
+    outside: pd.DataFrame  # the first grids outside the norm, for the table (household_outside has them all)
 
     @property
     def total(self) -> int:
         return len(self.households)
 
 
-def household_norm(f: Filters) -> HouseholdNorm:
+def household_norm(f: Filters, shown: int | None = common.LIST_SHOWN) -> HouseholdNorm:
     """Households per 综合网格 against the configured reasonable range (专属网格 are not residential)."""
     low, high = settings().households_per_grid
-    g = grid_staffing(f)
-    g = g[g["kind"] == "综合网格"]
-    hh = pd.to_numeric(g["households"], errors="coerce")
-    below, above = hh < low, hh > high
-    out = g[below | above]
-    outside = pd.DataFrame({
-        "网格": out["name"], "网格编码": out["grid_code"], "所属社区/村": out["community_name"],
-        "户数": out["households"],
-        "情况": np.where(out["households"] < low, f"少于 {low} 户", f"多于 {high} 户"),
-    }).sort_values("户数", ascending=False, ignore_index=True)
-    return HouseholdNorm(low, high, hh.reset_index(drop=True), int(below.sum()),
-                         int((~below & ~above & hh.notna()).sum()), int(above.sum()), outside)
+    _, households = staffing_summary(f)
+    _, outside_total, below = _list(f, "household_outside", shown)
+    return HouseholdNorm(low, high, pd.Series(households), below, len(households) - outside_total,
+                         outside_total - below, household_outside(f, shown))
 
 
-def no_fulltime_codes(f: Filters) -> set[str]:
-    g = grid_staffing(f)
-    return set(g.loc[g["fulltime_workers"] == 0, "grid_code"].astype(str))
+@dataclass(frozen=True)
+class Supervision:
+    """网格员配备督查 as the map page shows it: each list's first rows and how many there are in all."""
+    missing: pd.DataFrame
+    missing_total: int
+    multi: pd.DataFrame
+    multi_total: int
+    norm: HouseholdNorm
+
+
+def supervision(f: Filters, shown: int = common.LIST_SHOWN) -> Supervision:
+    """Its three queries at once; the lists and the households norm then read their cached results."""
+    _, _, (multi, multi_total) = db.in_parallel([lambda: staffing_summary(f), lambda: _list(f, "no_fulltime", shown),
+                                                 lambda: multi_grid_workers(f, shown)])
+    missing, missing_total = grids_without_fulltime(f, shown)
+    return Supervision(missing, missing_total, multi, multi_total, household_norm(f, shown))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -344,7 +386,7 @@ def _coverage(signature: tuple, scope: str) -> pd.DataFrame:
 def coverage_runs_now(f: Filters) -> bool:
     """Small scopes are checked at once; a whole large city only on request (or when
     someone has already checked it since the database was built)."""
-    return (len(grid_staffing(f)) <= COVERAGE_AUTO_LIMIT
+    return (grid_count(f) <= COVERAGE_AUTO_LIMIT
             or (db.database().signature, f.scope) in _coverage_done)
 
 

@@ -146,14 +146,11 @@ LIST_COLUMNS = {
 }
 
 
-LIST_SHOWN = 1_000  # rows of the list drawn on the page; the download has them all
-
-
 def org_list(f: Filters, name: str = "", legal_type: str = "", field: str = "", rating: str = "",
              include_deregistered: bool = False, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """Organisations in scope (active at the end of the period, optionally also deregistered ones),
     searched by name or code and filtered by type, field and effective rating; Chinese headers.
-    At most ``limit`` rows (the page draws LIST_SHOWN; the download asks for all), and how many match."""
+    At most ``limit`` rows (the page draws common.LIST_SHOWN; the download asks for all), and how many match."""
     frame = db.query("org_list", scope=f.scope, at_date=at_date(f), valid_years=settings().rating_valid_years,
                      name_contains=(name or "").strip(), legal_type=legal_type or "", field=field or "",
                      rating=rating or "", include_deregistered=bool(include_deregistered), limit=limit)
