@@ -36,15 +36,14 @@ else:
 
 def round_results() -> None:
     st.caption(f"{assessment.round_description(choice)}等级分档：{assessment.grade_rule()}。")
-    check = assessment.weights(choice)
-    if not check.ok:
-        st.warning(check.message, icon=":material/balance:")
     # The round's questions are independent: ask them at once.
     breakdown = f.level not in ("street", "community")  # child areas (not committees) are ranked
-    kpis, committees, grade_counts, children = db.in_parallel([
-        lambda: assessment.kpis(f, choice), lambda: assessment.committees(f, choice),
+    check, kpis, committees, grade_counts, children = db.in_parallel([
+        lambda: assessment.weights(choice), lambda: assessment.kpis(f, choice), lambda: assessment.committees(f, choice),
         lambda: assessment.grade_counts(f, choice) if f.level != "community" else None,
         lambda: assessment.children(f, choice) if breakdown else None])
+    if not check.ok:
+        st.warning(check.message, icon=":material/balance:")
     ui.kpi_cards(kpis)
     if committees.empty:
         st.info(f"{area}没有参加{choice.name}的社区/村。", icon=":material/info:")
@@ -110,7 +109,8 @@ def round_results() -> None:
                 else:
                     st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 400),
                                  column_config={"总分变化": st.column_config.NumberColumn(format="%+.1f")})
-        components.download_buttons(assessment.changes_table(committees), "考核升降档名单", f, key="assess_changes_dl")
+        components.download_buttons(lambda: assessment.changes_table(committees), "考核升降档名单", f,
+                                    key="assess_changes_dl")  # built only when a download is clicked
 
     # -- 单个社区/村 -------------------------------------------------------------------------------------------------
     st.subheader("单个社区/村指标得分：与所在街道/乡镇、全市平均比较", anchor=False)
