@@ -24,12 +24,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Iterable
 
 import duckdb
 import numpy as np
@@ -38,7 +36,7 @@ import shapely
 
 from dashboard import schema
 from dashboard.config import Settings, settings as current_settings
-from dashboard.schema import CODE_LENGTH, TABLE_BY_NAME, Table
+from dashboard.schema import TABLE_BY_NAME, Table
 from dashboard.workdays import CalendarCoverageError, WorkdayCalendar
 
 MAX_EXAMPLES = 5

@@ -47,8 +47,8 @@ else:
 per_10k = metric("orgs_per_10k")
 if children is not None:
     st.subheader(f"各{f.child_level_zh}每万人社会组织数（目标 {cfg.org_per_10k_target:g} 个）", anchor=False)
-    st.caption(f"每万人社会组织数 = 存续社会组织数 ÷ 常住人口 × 10000；红色虚线为目标，低于目标的标为橙色。"
-               f"只登记到上一级（如只填到区县）的组织不计入下级区域。")
+    st.caption("每万人社会组织数 = 存续社会组织数 ÷ 常住人口 × 10000；红色虚线为目标，低于目标的标为橙色。"
+               "只登记到上一级（如只填到区县）的组织不计入下级区域。")
     components.ranking_chart(children, per_10k, f, key="orgs_density", figure=charts.target_ranking_bar(
         children, per_10k, cfg.org_per_10k_target, f"目标 {cfg.org_per_10k_target:g} 个/万人"))
     components.metric_table(children, ["orgs_active", "orgs_per_10k", "orgs_high_rating_share", "community_orgs",

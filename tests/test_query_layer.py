@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.db import QUERIES_DIR, all_queries, load_query, macros
+from dashboard.db import all_queries, load_query, macros
 from tests.conftest import ROOT
 
 

@@ -1,7 +1,5 @@
 """The app in a real browser: it starts on the fixture city and shows the KPI row."""
 
-import re
-
 import pytest
 
 from tests.browser.conftest import open_app, screenshot
