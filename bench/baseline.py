@@ -50,7 +50,23 @@ class PandasTickets:
 
     # -- the questions ---------------------------------------------------------------------------------------
     def ticket_metrics(self, scope, group_len, start_ts, end_ts, due_soon_ts, k, w_response, w_resolution,
-                       w_satisfaction, with_durations=True, **_) -> pd.DataFrame:
+                       w_satisfaction, with_durations=True, with_scope=False, compare_start_ts=None,
+                       compare_end_ts=None, compare_due_soon_ts=None, **_) -> pd.DataFrame:
+        """The same rows as queries/ticket_metrics.sql: now (scope and/or children), then the comparison."""
+        weights = (k, w_response, w_resolution, w_satisfaction, with_durations)
+        parts = []
+        if group_len == len(scope) or with_scope:
+            parts.append(self._ticket_metrics(scope, len(scope), start_ts, end_ts, due_soon_ts, *weights))
+        if group_len > len(scope):
+            parts.append(self._ticket_metrics(scope, group_len, start_ts, end_ts, due_soon_ts, *weights))
+        parts = [p.assign(period="now") for p in parts]
+        if compare_start_ts is not None:
+            parts.append(self._ticket_metrics(scope, len(scope), compare_start_ts, compare_end_ts, compare_due_soon_ts,
+                                              *weights).assign(period="before"))
+        return pd.concat(parts, ignore_index=True)
+
+    def _ticket_metrics(self, scope, group_len, start_ts, end_ts, due_soon_ts, k, w_response, w_resolution,
+                        w_satisfaction, with_durations) -> pd.DataFrame:
         df = self._scope(scope)
         c = df[(df["created_at"] >= start_ts) & (df["created_at"] < end_ts)]
         created = pd.DataFrame({"area_code": self._key(c, group_len), "n": 1, "rep": c["is_repeat"],

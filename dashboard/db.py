@@ -19,6 +19,7 @@ import os
 import re
 import threading
 import warnings
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -230,9 +231,31 @@ def query_many(requests: list[tuple[str, dict]]) -> list[pd.DataFrame]:
     return in_parallel([lambda r=r: query(r[0], **r[1]) for r in requests])
 
 
+_running: dict[str, Future] = {}  # queries being run right now, by their cache key
+_running_lock = threading.Lock()
+
+
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """Run a query on the current database; small results are cached."""
+    """Run a query on the current database; small results are cached. A page's parts asked at once
+    (``in_parallel``) may ask the same question: it runs once, and the others wait for its result."""
     db = database()
     if not result_cache_enabled():
         return db.query(name, **params)
-    return _cached(db.signature, name, tuple(sorted(params.items())))
+    args = tuple(sorted(params.items()))
+    key = repr((db.signature, name, args))
+    with _running_lock:
+        running = _running.get(key)
+        if running is None:
+            _running[key] = mine = Future()
+    if running is not None:
+        return running.result().copy()
+    try:
+        result = _cached(db.signature, name, args)
+        mine.set_result(result)
+        return result
+    except BaseException as e:
+        mine.set_exception(e)
+        raise
+    finally:
+        with _running_lock:
+            del _running[key]

@@ -1,34 +1,59 @@
 -- 工单核心指标（DESIGN §3.1）——本文件是这些指标的唯一定义，指标说明见 dashboard/metrics.py。
--- 回答：在期间 [$start_ts, $end_ts) 内，范围 $scope（或它的每个下级区域）受理多少、办结多少、
+-- 回答：在期间 [$start_ts, $end_ts) 内，范围 $scope（和/或它的每个下级区域）受理多少、办结多少、
 --       按期办结率、三率与综合得分、重复/退单/延期率、办理时长，以及期末积压、超期、即将超期各是多少？
+--       范围本身在对比期内又是多少？——页面的指标卡和下级排名一次问完，只解析和规划一遍。
 -- 参数：
 --   $scope        范围代码前缀：'' 全市，6 位区县，9 位街道/乡镇，12 位社区/村
---   $group_len    分组代码长度：等于 length($scope) 时返回范围合计一行；
+--   $group_len    分组代码长度：等于 length($scope) 时只返回范围合计；
 --                 为下一级长度（6/9/12）时按下级区域分组；15 时按网格分组（用工单的 grid_code）
+--   $with_scope   按下级分组时是否也返回范围合计一行
 --   $start_ts     期间开始（含）
 --   $end_ts       期间结束（不含），= min(期末次日 0 点, 数据截至时间)；积压、超期按这一时点计算
 --   $due_soon_ts  即将超期的截止时点：期末所在日之后第 N 个工作日的 23:59:59
 --   $k            满意率中“基本满意”的折算系数
 --   $w_response, $w_resolution, $w_satisfaction   三率综合得分权重（合计为 1）
+--   $compare_start_ts, $compare_end_ts, $compare_due_soon_ts
+--                 对比期（环比/同比）的同样三个时点；为空时不比较。对比期只返回范围合计
 --   $with_durations  是否计算办理时长的中位数与 P90（只有诉求工单页的指标卡显示它们；不需要时为空，省去一次扫描）
--- 返回：每个区域一行（没有工单的下级区域也返回，计数为 0，比率为空）。
+-- 返回：period = 'now'（本期）时范围合计和/或每个下级区域一行（没有工单的下级区域也返回，计数为 0，比率为空）；
+--       period = 'before'（对比期）时范围合计一行。本期在前，范围合计在下级区域之前，下级按代码排列。
 -- 口径：受理类指标按受理时间落在期间内；办结类和三率按办结时间落在期间内（三率只计有效回访）；
 --       积压类按期末时点仍未办结。
--- 读取：受理类和办结类计数的定义在 queries/macros.sql 的 ticket_day_counts。按区县、街道、社区分组时
+-- 读取：受理类和办结类计数的定义在 queries/macros.sql 的 ticket_day_counts。范围合计和按区县、街道、社区分组时
 --       把 ticket_daily（构建时由它生成的日汇总，按 daily_rows 选行）中期间内的日子相加；按网格分组时直接调用它。
---       办理时长的中位数和积压类读 ticket_closing（按办结时间存放，未办结的在最后），只需读取一段连续的数据块。
-WITH daily AS (
-    SELECT area_code, created, repeat_count, returned_count, extended_count, proactive_count, closed, closed_on_time,
-           visited, contacted, resolved, satisfied, basic_satisfied
-    FROM daily_rows($scope, $group_len, $start_ts, $end_ts)
+--       办理时长的中位数和积压类读 ticket_closing（按办结时间存放，未办结的在最后），只需读取一段连续的数据块；
+--       两个期间一起读，范围合计与下级区域用 GROUPING SETS 一次分组。
+WITH periods AS (  -- the periods asked for; the comparison only when given
+    SELECT * FROM (VALUES ('now', $start_ts, $end_ts, $due_soon_ts),
+                          ('before', $compare_start_ts, $compare_end_ts, $compare_due_soon_ts))
+                  p(period, start_ts, end_ts, due_soon_ts)
+    WHERE start_ts IS NOT NULL
+),
+wanted AS (  -- which rows each period returns: the scope's total, its child areas
+    SELECT period, period = 'before' OR $group_len = length($scope) OR $with_scope AS scope_row,
+           period = 'now' AND $group_len > length($scope)                          AS child_rows
+    FROM periods
+),
+daily AS (
+    SELECT p.period, $scope AS area_code, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM daily_rows($scope, length($scope), least($start_ts, coalesce($compare_start_ts, $start_ts)),
+                    greatest($end_ts, coalesce($compare_end_ts, $end_ts))) d
+    JOIN periods p ON d.day >= p.start_ts AND d.day < p.end_ts
+    SEMI JOIN wanted w ON w.period = p.period AND w.scope_row
     UNION ALL
-    SELECT area_code, created, repeat_count, returned_count, extended_count, proactive_count, closed, closed_on_time,
-           visited, contacted, resolved, satisfied, basic_satisfied
+    SELECT 'now', left(area_code, $group_len), created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM daily_rows($scope, $group_len, $start_ts, $end_ts)
+    WHERE $group_len > length($scope)
+    UNION ALL
+    SELECT 'now', area_code, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
     FROM ticket_day_counts($scope, 15, $start_ts, $end_ts)
     WHERE $group_len = 15
 ),
 counts AS (
-    SELECT left(area_code, $group_len)        AS area_code,
+    SELECT period, area_code,
            sum(created)::BIGINT               AS created,
            sum(repeat_count)::BIGINT          AS repeat_count,
            sum(returned_count)::BIGINT        AS returned_count,
@@ -42,24 +67,29 @@ counts AS (
            sum(satisfied)::BIGINT             AS satisfied,
            sum(basic_satisfied)::BIGINT       AS basic_satisfied
     FROM daily
-    GROUP BY 1
-),
--- 办理时长的中位数与 P90（同 quantile_cont：第 q×(n−1) 位，位于两值之间时线性插值）。办理时长是整数个工作日，
--- 先数每个时长有几件，再从累计件数找到所需位置上的值，比逐件排序快数倍。
-duration_counts AS (
-    SELECT area_key(community_code, grid_code, $group_len) AS area_code, handling_workdays AS v, count(*) AS n
-    FROM ticket_closing
-    WHERE closed_key >= $start_ts AND closed_key < $end_ts AND starts_with(community_code, $scope)
-      AND handling_workdays IS NOT NULL AND $with_durations
     GROUP BY 1, 2
 ),
+-- 办理时长的中位数与 P90（同 quantile_cont：第 q×(n−1) 位，位于两值之间时线性插值）。办理时长是整数个工作日，
+-- 先数每个时长有几件，再从累计件数找到所需位置上的值，比逐件排序快数倍。范围合计（grouped_by_area = 1）与
+-- 下级区域一次分组。
+duration_counts AS (
+    SELECT period, CASE WHEN grouped_by_area = 1 THEN $scope ELSE k END AS area_code, v, n
+    FROM (SELECT p.period, area_key(t.community_code, t.grid_code, $group_len) AS k, t.handling_workdays AS v,
+                 count(*) AS n, grouping(area_key(t.community_code, t.grid_code, $group_len)) AS grouped_by_area
+          FROM ticket_closing t
+          JOIN periods p ON t.closed_key >= p.start_ts AND t.closed_key < p.end_ts
+          WHERE t.closed_key >= least($start_ts, coalesce($compare_start_ts, $start_ts))
+            AND t.closed_key < greatest($end_ts, coalesce($compare_end_ts, $end_ts))
+            AND starts_with(t.community_code, $scope) AND t.handling_workdays IS NOT NULL AND $with_durations
+          GROUP BY GROUPING SETS ((p.period, v), (p.period, k, v)))
+),
 duration_positions AS (
-    SELECT area_code, v, sum(n) OVER (PARTITION BY area_code ORDER BY v) AS upto,
-           sum(n) OVER (PARTITION BY area_code) - 1 AS last
+    SELECT period, area_code, v, sum(n) OVER (PARTITION BY period, area_code ORDER BY v) AS upto,
+           sum(n) OVER (PARTITION BY period, area_code) - 1 AS last
     FROM duration_counts
 ),
 durations AS (
-    SELECT area_code,
+    SELECT period, area_code,
            min(v) FILTER (WHERE upto > floor(0.5 * last)) + (0.5 * any_value(last) - floor(0.5 * any_value(last)))
                * (min(v) FILTER (WHERE upto > ceil(0.5 * last)) - min(v) FILTER (WHERE upto > floor(0.5 * last)))
                                                                                AS duration_median,
@@ -67,19 +97,33 @@ durations AS (
                * (min(v) FILTER (WHERE upto > ceil(0.9 * last)) - min(v) FILTER (WHERE upto > floor(0.9 * last)))
                                                                                AS duration_p90
     FROM duration_positions
-    GROUP BY 1
+    GROUP BY 1, 2
 ),
+-- 期末仍未办结的工单：每个期间按其期末时点计，范围合计与下级区域一次分组。
 open_at_end AS (
-    SELECT area_key(community_code, grid_code, $group_len) AS area_code,
-           count(*)                                                    AS backlog,
-           count(*) FILTER (WHERE due_at < $end_ts)                    AS overdue,
-           count(*) FILTER (WHERE due_at >= $end_ts AND due_at <= $due_soon_ts) AS due_soon
-    FROM ticket_closing
-    WHERE closed_key >= $end_ts AND created_at < $end_ts AND starts_with(community_code, $scope)
-    GROUP BY 1
+    SELECT period, CASE WHEN grouped_by_area = 1 THEN $scope ELSE k END AS area_code, backlog, overdue, due_soon
+    FROM (SELECT p.period, area_key(t.community_code, t.grid_code, $group_len) AS k,
+                 count(*)                                                            AS backlog,
+                 count(*) FILTER (WHERE t.due_at < p.end_ts)                         AS overdue,
+                 count(*) FILTER (WHERE t.due_at >= p.end_ts AND t.due_at <= p.due_soon_ts) AS due_soon,
+                 grouping(area_key(t.community_code, t.grid_code, $group_len))       AS grouped_by_area
+          FROM ticket_closing t
+          JOIN periods p ON t.closed_key >= p.end_ts AND t.created_at < p.end_ts
+          WHERE t.closed_key >= least($end_ts, coalesce($compare_end_ts, $end_ts))
+            AND starts_with(t.community_code, $scope)
+          GROUP BY GROUPING SETS ((p.period), (p.period, k)))
+),
+units AS (
+    SELECT w.period, u.area_code, u.area_name, u.level, u.population
+    FROM report_units($scope, length($scope)) u, wanted w
+    WHERE w.scope_row
+    UNION ALL
+    SELECT w.period, u.area_code, u.area_name, u.level, u.population
+    FROM report_units($scope, $group_len) u, wanted w
+    WHERE w.child_rows
 )
 SELECT
-    u.area_code, u.area_name, u.level, u.population,
+    u.period, u.area_code, u.area_name, u.level, u.population,
     coalesce(d.created, 0)          AS created,
     coalesce(d.repeat_count, 0)     AS repeat_count,
     coalesce(d.returned_count, 0)   AS returned_count,
@@ -108,8 +152,8 @@ SELECT
     d.returned_count / nullif(d.created, 0)                           AS return_rate,
     d.extended_count / nullif(d.created, 0)                           AS extension_rate,
     d.proactive_count / nullif(d.created, 0)                          AS proactive_rate
-FROM report_units($scope, $group_len) u
-LEFT JOIN counts d USING (area_code)
-LEFT JOIN durations t USING (area_code)
-LEFT JOIN open_at_end o USING (area_code)
-ORDER BY u.area_code
+FROM units u
+LEFT JOIN counts d USING (period, area_code)
+LEFT JOIN durations t USING (period, area_code)
+LEFT JOIN open_at_end o USING (period, area_code)
+ORDER BY u.period DESC, length(u.area_code), u.area_code

@@ -24,13 +24,15 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-PARAMS = dict(k=0.8, w_response=0.1, w_resolution=0.5, w_satisfaction=0.4, with_durations=True)
+PARAMS = dict(k=0.8, w_response=0.1, w_resolution=0.5, w_satisfaction=0.4, with_durations=True, with_scope=False,
+              compare_start_ts=None, compare_end_ts=None, compare_due_soon_ts=None)
 OCTOBER = dict(start_ts=datetime(2025, 10, 1), end_ts=datetime(2025, 11, 1),
                due_soon_ts=datetime(2025, 11, 3, 23, 59, 59), **PARAMS)
 
 
 def metrics(db, scope="", group_len=0, **period):
     frame = db.query("ticket_metrics", scope=scope, group_len=group_len, **(period or OCTOBER))
+    assert set(frame["period"]) == {"now"}
     return {row["area_code"]: row for _, row in frame.iterrows()}
 
 
@@ -112,3 +114,39 @@ def test_durations_only_when_asked_for(fixture_database):
     without = metrics(fixture_database, **{**OCTOBER, "with_durations": False})[""]
     assert pd.isna(without["duration_median"]) and pd.isna(without["duration_p90"])
     assert (without["created"], without["closed"], without["backlog"]) == (15, 11, 7)
+
+
+NOVEMBER = dict(start_ts=datetime(2025, 11, 1), end_ts=datetime(2025, 11, 10, 12, 0, 1),
+                due_soon_ts=datetime(2025, 11, 11, 23, 59, 59))
+
+
+def test_one_query_answers_the_kpi_row_its_comparison_and_the_child_ranking(fixture_database):
+    """A page's KPI row (scope now and in the comparison period) and its child ranking in one query."""
+    frame = fixture_database.query(
+        "ticket_metrics", scope="", group_len=6, **{**PARAMS, **NOVEMBER, "with_scope": True,
+                                                   "compare_start_ts": OCTOBER["start_ts"],
+                                                   "compare_end_ts": OCTOBER["end_ts"],
+                                                   "compare_due_soon_ts": OCTOBER["due_soon_ts"]})
+    assert list(zip(frame["period"], frame["area_code"])) == [
+        ("now", ""), ("now", "990101"), ("now", "990102"), ("before", "")]  # now first, scope before children
+    now, before = frame.iloc[0], frame.iloc[3]
+    assert (now["backlog"], now["overdue"], now["due_soon"]) == (4, 2, 1)  # as at the data moment (above)
+    # The comparison row is the city's October, worked out in the module docstring.
+    assert (before["created"], before["closed"], before["closed_on_time"]) == (15, 11, 9)
+    assert before["composite_score"] == pytest.approx(79.4)
+    assert (before["backlog"], before["overdue"], before["due_soon"]) == (7, 2, 2)
+    assert (before["duration_median"], before["duration_p90"]) == (6, pytest.approx(11))
+    # The children are November's: the districts' rows add up to the city's.
+    assert frame.iloc[1:3]["created"].sum() == now["created"]
+    assert frame.iloc[1:3]["backlog"].sum() == now["backlog"] == 4
+
+
+def test_scope_row_beside_the_grids(fixture_database):
+    """At community scope the children are grids; the scope's own row is the community's total."""
+    frame = fixture_database.query("ticket_metrics", scope="990101001001", group_len=15,
+                                   **{**OCTOBER, "with_scope": True})
+    rows = {r["area_code"]: r for _, r in frame.iterrows()}
+    # 东一社区 October receipts: T02 T16 T20 in grid 002, T07 T13 in grid 001 (above)
+    assert rows["990101001001"]["created"] == 5
+    assert (rows["990101001001001"]["created"], rows["990101001001002"]["created"]) == (2, 3)
+    assert list(frame["area_code"])[0] == "990101001001"

@@ -7,6 +7,7 @@ rebuilt database is picked up on the next run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -60,23 +61,50 @@ DURATION_METRICS = ("duration_median", "duration_p90")
 LIST_SHOWN = 1_000  # rows a long list (organisations, grids, workers) draws on the page; the download has them all
 
 
-def ticket_params(f: Filters, period: Period | None = None,
-                  group: Literal["scope", "children"] = "scope", durations: bool = False) -> dict:
-    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for a period;
-    ``durations``: also the handling-time median and P90 (DURATION_METRICS), which cost a scan."""
-    cfg = settings()
-    start_ts, end_ts = f.bounds(period)
+def _due_soon_ts(end_ts: datetime) -> datetime:
+    """The end of the N-th working day after the period's last day (即将超期 looks that far ahead)."""
     last_day = (end_ts - timedelta(microseconds=1)).date()
     cal = workday_calendar()
     if last_day < cal.first_day:  # a comparison before the data (and its calendar) began: no tickets
-        due_soon_ts = end_ts
-    else:
-        due_soon_day = cal.nth_workday_after([last_day], cfg.due_soon_workdays)[0]
-        due_soon_ts = pd.Timestamp(due_soon_day).to_pydatetime() + timedelta(seconds=86399)
+        return end_ts
+    due_soon_day = cal.nth_workday_after([last_day], settings().due_soon_workdays)[0]
+    return pd.Timestamp(due_soon_day).to_pydatetime() + timedelta(seconds=86399)
+
+
+def ticket_params(f: Filters, period: Period | None = None, group: Literal["scope", "children"] = "scope",
+                  durations: bool = False, compare: bool = False, with_scope: bool = False) -> dict:
+    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for a period;
+    ``durations``: also the handling-time median and P90 (DURATION_METRICS), which cost a scan;
+    ``compare``: also the scope's row in the comparison period (if the filters have one);
+    ``with_scope``: with ``group="children"``, also the scope's own row."""
+    cfg = settings()
+    start_ts, end_ts = f.bounds(period)
+    before = f.comparison if compare else None
+    compare_start_ts, compare_end_ts = f.bounds(before) if before else (None, None)
     w = cfg.composite_weights
-    return {**scope_params(f, group), "start_ts": start_ts, "end_ts": end_ts, "due_soon_ts": due_soon_ts,
+    return {**scope_params(f, group), "start_ts": start_ts, "end_ts": end_ts, "due_soon_ts": _due_soon_ts(end_ts),
+            "compare_start_ts": compare_start_ts, "compare_end_ts": compare_end_ts,
+            "compare_due_soon_ts": _due_soon_ts(compare_end_ts) if before else None, "with_scope": with_scope,
             "k": cfg.basic_satisfied_factor, "w_response": w["response"], "w_resolution": w["resolution"],
             "w_satisfaction": w["satisfaction"], "with_durations": durations}
+
+
+@dataclass(frozen=True)
+class TicketRows:
+    """The ticket metrics of a view: the scope now and in the comparison period, and its child areas now."""
+    now: pd.Series | None
+    before: pd.Series | None
+    children: pd.DataFrame
+
+
+def ticket_rows(f: Filters, durations: bool = False) -> TicketRows:
+    """One query for a page's ticket KPI row (with its comparison) and its child-area rankings."""
+    frame = db.query("ticket_metrics", **ticket_params(f, group="children", durations=durations, compare=True,
+                                                          with_scope=True))
+    now, before = frame["period"] == "now", frame["period"] == "before"
+    at_scope = frame["area_code"] == f.scope
+    return TicketRows(first_row(frame[now & at_scope]), first_row(frame[before]),
+                      frame[now & ~at_scope].drop(columns="period").reset_index(drop=True))
 
 
 def period_last_day(f: Filters, period: Period | None = None) -> date:

@@ -39,13 +39,10 @@ def _nan(v) -> bool:
 
 def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str, tuple]:
     """For each query the KPIs need: (row now, row in the comparison, comparison label).
-    All of them run at once (``db.query_many``)."""
+    All of them run at once (``db.in_parallel``). The ticket rows come with the child areas'
+    (``common.ticket_rows``: one query for the KPI row and the rankings of the page)."""
     label = COMPARISONS[f.compare] if f.comparison else ""
     asks: dict[tuple[str, str], tuple[str, dict]] = {}
-    if "ticket_metrics" in needed:
-        asks["ticket_metrics", "now"] = ("ticket_metrics", common.ticket_params(f, durations=durations))
-        if f.comparison:
-            asks["ticket_metrics", "before"] = ("ticket_metrics", common.ticket_params(f, f.comparison, durations=durations))
     if "grid_metrics" in needed:  # the current staffing: no history to compare with
         asks["grid_metrics", "now"] = ("grid_metrics", common.scope_params(f))
     if "org_metrics" in needed:
@@ -56,7 +53,12 @@ def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str,
     for when, r in (("now", rnd), ("before", prev)):
         if r is not None:
             asks["assessment_summary", when] = ("assessment_summary", common.summary_params(f, r["round_id"]))
-    rows = dict(zip(asks, (common.first_row(frame) for frame in db.query_many(list(asks.values())))))
+    calls = [lambda r=r: common.first_row(db.query(r[0], **r[1])) for r in asks.values()]
+    with_tickets = "ticket_metrics" in needed
+    results = db.in_parallel(calls + ([lambda: common.ticket_rows(f, durations)] if with_tickets else []))
+    rows = dict(zip(asks, results))
+    if with_tickets:
+        rows["ticket_metrics", "now"], rows["ticket_metrics", "before"] = results[-1].now, results[-1].before
     out: dict[str, tuple] = {}
     for source in needed:
         compare = "较上一轮" if source == "assessment_summary" and prev is not None else (
@@ -83,12 +85,12 @@ def assessment_round_label(f: Filters) -> str:
 def children(f: Filters) -> pd.DataFrame:
     """Every child area of the scope with its ticket, grid, organisation and assessment metrics."""
     rnd, _ = common.round_for(f)
-    asks = [("ticket_metrics", common.ticket_params(f, group="children")),
-            ("grid_metrics", common.scope_params(f, "children")),
-            ("org_metrics", common.org_params(f, group="children"))]
+    asks = [("grid_metrics", common.scope_params(f, "children")), ("org_metrics", common.org_params(f, group="children"))]
     if rnd is not None:
         asks.append(("assessment_summary", common.summary_params(f, rnd["round_id"], "children")))
-    frame, grids, orgs, *assess = db.query_many(asks)
+    tickets, grids, orgs, *assess = db.in_parallel([lambda: common.ticket_rows(f)]
+                                                   + [lambda r=r: db.query(r[0], **r[1]) for r in asks])
+    frame = tickets.children
     keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
     frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
     frame = frame.merge(keep(orgs, ["area_name", "level", "population"]), on="area_code", how="left")
