@@ -59,3 +59,25 @@ def test_no_query_text_is_built_by_string_formatting_in_the_package():
             continue
         for line in _code_lines(path):
             assert not pattern.search(line), f"{path.relative_to(ROOT)} formats SQL text: {line.strip()}"
+
+
+def test_a_question_asked_twice_at_once_runs_once(app_env, monkeypatch):
+    """Parts of a page asked at once (db.in_parallel) may ask the same question: it runs once."""
+    import time
+
+    from dashboard import db
+
+    db._cached.clear()
+    runs, original = [], db.Database.query
+
+    def slow_query(self, name, **params):  # the real query, made slow enough for the two asks to overlap
+        runs.append(name)
+        time.sleep(0.3)
+        return original(self, name, **params)
+
+    monkeypatch.setattr(db.Database, "query", slow_query)
+    ask = lambda: db.query("grid_metrics", scope="", group_len=6)  # noqa: E731
+    first, second = db.in_parallel([ask, ask])
+    assert runs == ["grid_metrics"]
+    assert first.equals(second) and first is not second  # each caller gets its own frame
+    assert not db._running
