@@ -27,7 +27,9 @@ ORG = dict(valid_years=5, high_rating="3A")
 
 
 def by_area(db, scope="", group_len=0, at_date=AS_OF):
-    frame = db.query("org_metrics", scope=scope, group_len=group_len, at_date=at_date, **ORG)
+    frame = db.query("org_metrics", scope=scope, group_len=group_len, at_date=at_date, compare_at_date=None,
+                     with_scope=False, **ORG)
+    assert set(frame["period"]) == {"now"}
     return {row["area_code"]: row for _, row in frame.iterrows()}
 
 
@@ -63,6 +65,21 @@ def test_stock_is_counted_on_the_day_asked(fixture_database):
     assert by_area(fixture_database, "", 6, date(2025, 10, 10))["990102"]["orgs_per_10k"] == pytest.approx(30.0)
     assert by_area(fixture_database, "990102", 9, date(2025, 10, 10))["990102100"]["orgs_per_10k"] == pytest.approx(20.0)
     assert by_area(fixture_database, "990101", 9, date(2025, 10, 10))["990101002"]["orgs_per_10k"] == pytest.approx(2.0)
+
+
+def test_one_query_answers_the_kpis_their_comparison_and_the_child_ranking(fixture_database):
+    """The city on 10 Nov, the city on 10 Oct (the comparison) and the districts on 10 Nov, in one query:
+    the same numbers as asked one by one above."""
+    frame = fixture_database.query("org_metrics", scope="", group_len=6, at_date=AS_OF,
+                                   compare_at_date=date(2025, 10, 10), with_scope=True, **ORG)
+    assert list(zip(frame["period"], frame["area_code"])) == [
+        ("now", ""), ("now", "990101"), ("now", "990102"), ("before", "")]
+    assert list(frame["orgs_active"]) == [8, 6, 2, 8]
+    assert frame.iloc[0]["orgs_high_rating"] == 2 and frame.iloc[0]["community_orgs"] == 4
+    assert frame.iloc[2]["orgs_per_10k"] == pytest.approx(20.0)  # 乙县 on 10 Nov: O03 O07
+    # 10 Oct: O08 not yet registered, O09 not yet deregistered — the same 8, but not the same ones;
+    # neither is a 社区社会组织 (O08 社会服务机构, O09 社会团体), so still O04 O05 O07 O10.
+    assert frame.iloc[3]["community_orgs"] == 4
 
 
 def test_a_rating_expires_on_its_fifth_anniversary(fixture_database):

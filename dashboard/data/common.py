@@ -90,21 +90,30 @@ def ticket_params(f: Filters, period: Period | None = None, group: Literal["scop
 
 
 @dataclass(frozen=True)
-class TicketRows:
-    """The ticket metrics of a view: the scope now and in the comparison period, and its child areas now."""
+class ScopeRows:
+    """A metric query's rows for a view: the scope now and in the comparison period, and its child areas now
+    (queries that take ``with_scope`` and a comparison, e.g. ticket_metrics.sql, org_metrics.sql)."""
     now: pd.Series | None
     before: pd.Series | None
     children: pd.DataFrame
 
 
-def ticket_rows(f: Filters, durations: bool = False) -> TicketRows:
-    """One query for a page's ticket KPI row (with its comparison) and its child-area rankings."""
-    frame = db.query("ticket_metrics", **ticket_params(f, group="children", durations=durations, compare=True,
-                                                          with_scope=True))
+def scope_rows(frame: pd.DataFrame, f: Filters) -> ScopeRows:
     now, before = frame["period"] == "now", frame["period"] == "before"
     at_scope = frame["area_code"] == f.scope
-    return TicketRows(first_row(frame[now & at_scope]), first_row(frame[before]),
-                      frame[now & ~at_scope].drop(columns="period").reset_index(drop=True))
+    return ScopeRows(first_row(frame[now & at_scope]), first_row(frame[before]),
+                     frame[now & ~at_scope].drop(columns="period").reset_index(drop=True))
+
+
+def ticket_rows(f: Filters, durations: bool = False) -> ScopeRows:
+    """One query for a page's ticket KPI row (with its comparison) and its child-area rankings."""
+    return scope_rows(db.query("ticket_metrics", **ticket_params(f, group="children", durations=durations,
+                                                                    compare=True, with_scope=True)), f)
+
+
+def org_rows(f: Filters) -> ScopeRows:
+    """One query for a page's organisation KPIs (with the comparison) and its child-area rankings."""
+    return scope_rows(db.query("org_metrics", **org_params(f, group="children", compare=True, with_scope=True)), f)
 
 
 def period_last_day(f: Filters, period: Period | None = None) -> date:
@@ -112,9 +121,14 @@ def period_last_day(f: Filters, period: Period | None = None) -> date:
     return (end_ts - timedelta(microseconds=1)).date()
 
 
-def org_params(f: Filters, period: Period | None = None, group: Literal["scope", "children"] = "scope") -> dict:
+def org_params(f: Filters, period: Period | None = None, group: Literal["scope", "children"] = "scope",
+               compare: bool = False, with_scope: bool = False) -> dict:
+    """Parameters of queries/org_metrics.sql: the stock on the period's last day (``compare``: also the
+    scope's on the comparison period's last day; ``with_scope``: the scope's row beside the children's)."""
     cfg = settings()
+    before = f.comparison if compare else None
     return {**scope_params(f, group), "at_date": period_last_day(f, period),
+            "compare_at_date": period_last_day(f, before) if before else None, "with_scope": with_scope,
             "valid_years": cfg.rating_valid_years, "high_rating": cfg.high_rating}
 
 

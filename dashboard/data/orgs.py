@@ -43,20 +43,18 @@ def coverage_params(f: Filters, period: Period | None = None, group: str = "scop
 
 
 # -- KPI row ----------------------------------------------------------------------------------------------
-def _scope_asks(f: Filters, period: Period | None) -> list[tuple[str, dict]]:
-    return [("org_metrics", common.org_params(f, period)), ("community_org_coverage", coverage_params(f, period))]
-
-
-def _scope_row(frames: list[pd.DataFrame]) -> pd.Series:
-    parts = [r for r in (common.first_row(frame) for frame in frames) if r is not None]
+def _scope_row(rows: list[pd.Series | None]) -> pd.Series:
+    parts = [r for r in rows if r is not None]
     return pd.concat(parts)[lambda s: ~s.index.duplicated()] if parts else pd.Series(dtype=object)
 
 
 def kpis(f: Filters, keys: tuple[str, ...] = ORG_KPIS) -> list[Kpi]:
     """Stock at the end of the period, compared with the end of the comparison period."""
-    frames = db.query_many(_scope_asks(f, None) + (_scope_asks(f, f.comparison) if f.comparison else []))
-    now = _scope_row(frames[:2])
-    before = _scope_row(frames[2:]) if f.comparison else None
+    coverage = [lambda p=p: common.first_row(db.query("community_org_coverage", **coverage_params(f, p)))
+                for p in ([None, f.comparison] if f.comparison else [None])]
+    org_rows, *cover = db.in_parallel([lambda: common.org_rows(f), *coverage])
+    now = _scope_row([org_rows.now, cover[0]])
+    before = _scope_row([org_rows.before, cover[1]]) if f.comparison else None
     label = COMPARISONS[f.compare] if f.comparison else ""
     out = []
     for key in keys:
@@ -89,9 +87,9 @@ def mix(f: Filters) -> OrgMix:
 # -- child areas ------------------------------------------------------------------------------------------------
 def children(f: Filters) -> pd.DataFrame:
     """Every child area with its organisation metrics and community-organisation coverage."""
-    orgs, coverage = db.query_many([("org_metrics", common.org_params(f, group="children")),
-                                    ("community_org_coverage", coverage_params(f, group="children"))])
-    return orgs.merge(coverage.drop(columns=["area_name", "level"]), on="area_code", how="left")
+    org_rows, coverage = db.in_parallel([lambda: common.org_rows(f),
+                                         lambda: db.query("community_org_coverage", **coverage_params(f, group="children"))])
+    return org_rows.children.merge(coverage.drop(columns=["area_name", "level"]), on="area_code", how="left")
 
 
 def community_targets(f: Filters) -> pd.DataFrame:

@@ -39,26 +39,23 @@ def _nan(v) -> bool:
 
 def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str, tuple]:
     """For each query the KPIs need: (row now, row in the comparison, comparison label).
-    All of them run at once (``db.in_parallel``). The ticket rows come with the child areas'
-    (``common.ticket_rows``: one query for the KPI row and the rankings of the page)."""
+    All of them run at once (``db.in_parallel``). Ticket and organisation rows come with the child
+    areas' (``common.ticket_rows``/``org_rows``: one query for the KPI row and the page's rankings)."""
     label = COMPARISONS[f.compare] if f.comparison else ""
     asks: dict[tuple[str, str], tuple[str, dict]] = {}
     if "grid_metrics" in needed:  # the current staffing: no history to compare with
         asks["grid_metrics", "now"] = ("grid_metrics", common.scope_params(f))
-    if "org_metrics" in needed:
-        asks["org_metrics", "now"] = ("org_metrics", common.org_params(f))
-        if f.comparison:
-            asks["org_metrics", "before"] = ("org_metrics", common.org_params(f, f.comparison))
     rnd, prev = common.round_for(f) if "assessment_summary" in needed else (None, None)
     for when, r in (("now", rnd), ("before", prev)):
         if r is not None:
             asks["assessment_summary", when] = ("assessment_summary", common.summary_params(f, r["round_id"]))
-    calls = [lambda r=r: common.first_row(db.query(r[0], **r[1])) for r in asks.values()]
-    with_tickets = "ticket_metrics" in needed
-    results = db.in_parallel(calls + ([lambda: common.ticket_rows(f, durations)] if with_tickets else []))
+    with_rows = {"ticket_metrics": lambda: common.ticket_rows(f, durations), "org_metrics": lambda: common.org_rows(f)}
+    with_rows = {source: call for source, call in with_rows.items() if source in needed}
+    results = db.in_parallel([lambda r=r: common.first_row(db.query(r[0], **r[1])) for r in asks.values()]
+                             + list(with_rows.values()))
     rows = dict(zip(asks, results))
-    if with_tickets:
-        rows["ticket_metrics", "now"], rows["ticket_metrics", "before"] = results[-1].now, results[-1].before
+    for source, found in zip(with_rows, results[len(asks):]):
+        rows[source, "now"], rows[source, "before"] = found.now, found.before
     out: dict[str, tuple] = {}
     for source in needed:
         compare = "较上一轮" if source == "assessment_summary" and prev is not None else (
@@ -85,12 +82,12 @@ def assessment_round_label(f: Filters) -> str:
 def children(f: Filters) -> pd.DataFrame:
     """Every child area of the scope with its ticket, grid, organisation and assessment metrics."""
     rnd, _ = common.round_for(f)
-    asks = [("grid_metrics", common.scope_params(f, "children")), ("org_metrics", common.org_params(f, group="children"))]
+    asks = [("grid_metrics", common.scope_params(f, "children"))]
     if rnd is not None:
         asks.append(("assessment_summary", common.summary_params(f, rnd["round_id"], "children")))
-    tickets, grids, orgs, *assess = db.in_parallel([lambda: common.ticket_rows(f)]
-                                                   + [lambda r=r: db.query(r[0], **r[1]) for r in asks])
-    frame = tickets.children
+    tickets, org_rows, grids, *assess = db.in_parallel([lambda: common.ticket_rows(f), lambda: common.org_rows(f)]
+                                                       + [lambda r=r: db.query(r[0], **r[1]) for r in asks])
+    frame, orgs = tickets.children, org_rows.children
     keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
     frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
     frame = frame.merge(keep(orgs, ["area_name", "level", "population"]), on="area_code", how="left")
