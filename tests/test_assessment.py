@@ -81,16 +81,34 @@ def test_round_over_round_counts(fixture_database):
     assert (first["assessed"], first["compared"], first["assessment_downgraded"]) == (4, 0, 0)
 
 
+ONE_ROUND = dict(compare_round_id=None, with_scope=False)
+
+
 def test_summary_averages_and_excellent_share(fixture_database):
-    frame = fixture_database.query("assessment_summary", scope="", group_len=6, round_id="R2024", **GRADES)
+    frame = fixture_database.query("assessment_summary", scope="", group_len=6, round_id="R2024", **ONE_ROUND, **GRADES)
     rows = {r["area_code"]: r for _, r in frame.iterrows()}
     assert rows["990101"]["assessment_avg"] == pytest.approx(84.0)
     assert (rows["990101"]["assessment_excellent"], rows["990101"]["assessment_excellent_rate"]) == (1, pytest.approx(1 / 3))
     assert rows["990102"]["assessment_avg"] == pytest.approx(62.0)
     assert rows["990102"]["assessment_excellent_rate"] == 0
-    city = fixture_database.query("assessment_summary", scope="", group_len=0, round_id="R2023", **GRADES).iloc[0]
+    city = fixture_database.query("assessment_summary", scope="", group_len=0, round_id="R2023", **ONE_ROUND,
+                                  **GRADES).iloc[0]
     assert city["assessment_avg"] == pytest.approx(76.75)
     assert (city["assessment_excellent"], city["assessment_failed"]) == (1, 1)  # 东二 91; 南村 56
+
+
+def test_one_query_answers_the_kpis_the_previous_round_and_the_child_ranking(fixture_database):
+    """The city in R2024, the city in R2023 (the comparison) and the districts in R2024, in one query:
+    the numbers asked one by one above."""
+    frame = fixture_database.query("assessment_summary", scope="", group_len=6, round_id="R2024",
+                                   compare_round_id="R2023", with_scope=True, **GRADES)
+    assert list(zip(frame["period"], frame["area_code"])) == [
+        ("now", ""), ("now", "990101"), ("now", "990102"), ("before", "")]
+    assert frame.iloc[0]["assessment_avg"] == pytest.approx(78.5)  # R2024: (92 + 82 + 78 + 62) / 4
+    assert list(frame["assessment_avg"][1:3]) == [pytest.approx(84.0), pytest.approx(62.0)]
+    before = frame.iloc[3]
+    assert before["assessment_avg"] == pytest.approx(76.75)
+    assert (before["assessment_excellent"], before["assessment_failed"]) == (1, 1)
 
 
 def test_grade_counts_this_round_and_the_previous(fixture_database):

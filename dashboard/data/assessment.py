@@ -125,14 +125,16 @@ def _changes_params(f: Filters, choice: RoundChoice, group: str = "scope") -> di
     return {**common.scope_params(f, group), **round_params(choice)}
 
 
+def _summary_rows(f: Filters, choice: RoundChoice) -> common.ScopeRows:
+    """The round's summary for the scope (and the previous round's) and for the child areas: one query."""
+    return common.summary_rows(f, choice.round_id, choice.previous_id or None)
+
+
 def kpis(f: Filters, choice: RoundChoice, keys: tuple[str, ...] = ASSESSMENT_KPIS) -> list[Kpi]:
     """Results of the chosen round in scope; averages and counts compared with the previous round."""
-    asks = [("assessment_summary", common.summary_params(f, choice.round_id)),
-            ("assessment_changes", _changes_params(f, choice))]
-    if choice.previous is not None:
-        asks.append(("assessment_summary", common.summary_params(f, choice.previous_id)))
-    now, changes, *before = (common.first_row(frame) for frame in db.query_many(asks))
-    before = before[0] if before else None
+    summary, changes = db.in_parallel([lambda: _summary_rows(f, choice),
+                                       lambda: common.first_row(db.query("assessment_changes", **_changes_params(f, choice)))])
+    now, before = summary.now, summary.before
     out = []
     for key in keys:
         m = metric(key)
@@ -153,8 +155,8 @@ def committees(f: Filters, choice: RoundChoice) -> pd.DataFrame:
 
 def children(f: Filters, choice: RoundChoice) -> pd.DataFrame:
     """Every child area: average, grade counts and movement against the previous round."""
-    summary, changes = db.query_many([("assessment_summary", common.summary_params(f, choice.round_id, "children")),
-                                      ("assessment_changes", _changes_params(f, choice, "children"))])
+    summary, changes = db.in_parallel([lambda: _summary_rows(f, choice).children,
+                                       lambda: db.query("assessment_changes", **_changes_params(f, choice, "children"))])
     return summary.merge(changes.drop(columns=["area_name", "level", "assessed"]), on="area_code", how="left")
 
 

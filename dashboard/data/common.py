@@ -137,9 +137,18 @@ def grade_params() -> dict:
     return {"grade_names": list(cuts.keys()), "grade_mins": [float(v) for v in cuts.values()]}
 
 
-def summary_params(f: Filters, round_id: str, group: Literal["scope", "children"] = "scope") -> dict:
-    """Parameters of queries/assessment_summary.sql for one assessment round."""
-    return {**scope_params(f, group), "round_id": round_id, **grade_params()}
+def summary_params(f: Filters, round_id: str, group: Literal["scope", "children"] = "scope",
+                   compare_round_id: str | None = None, with_scope: bool = False) -> dict:
+    """Parameters of queries/assessment_summary.sql for one assessment round (``compare_round_id``: also
+    the scope's row in that round; ``with_scope``: the scope's row beside the children's)."""
+    return {**scope_params(f, group), "round_id": round_id, "compare_round_id": compare_round_id,
+            "with_scope": with_scope, **grade_params()}
+
+
+def summary_rows(f: Filters, round_id: str, compare_round_id: str | None) -> ScopeRows:
+    """One query for a page's assessment KPIs (with the previous round) and its child-area rankings."""
+    return scope_rows(db.query("assessment_summary", **summary_params(f, round_id, "children", compare_round_id,
+                                                                       with_scope=True)), f)
 
 
 def assessment_rounds() -> pd.DataFrame:

@@ -46,11 +46,10 @@ def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str,
     if "grid_metrics" in needed:  # the current staffing: no history to compare with
         asks["grid_metrics", "now"] = ("grid_metrics", common.scope_params(f))
     rnd, prev = common.round_for(f) if "assessment_summary" in needed else (None, None)
-    for when, r in (("now", rnd), ("before", prev)):
-        if r is not None:
-            asks["assessment_summary", when] = ("assessment_summary", common.summary_params(f, r["round_id"]))
-    with_rows = {"ticket_metrics": lambda: common.ticket_rows(f, durations), "org_metrics": lambda: common.org_rows(f)}
-    with_rows = {source: call for source, call in with_rows.items() if source in needed}
+    with_rows = {"ticket_metrics": lambda: common.ticket_rows(f, durations), "org_metrics": lambda: common.org_rows(f),
+                 "assessment_summary": lambda: common.summary_rows(f, rnd["round_id"], _round_id(prev))}
+    with_rows = {source: call for source, call in with_rows.items()
+                 if source in needed and (source != "assessment_summary" or rnd is not None)}
     results = db.in_parallel([lambda r=r: common.first_row(db.query(r[0], **r[1])) for r in asks.values()]
                              + list(with_rows.values()))
     rows = dict(zip(asks, results))
@@ -62,6 +61,10 @@ def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str,
             "" if source in ("grid_metrics", "assessment_summary") else label)
         out[source] = (rows.get((source, "now")), rows.get((source, "before")), compare)
     return out
+
+
+def _round_id(r: pd.Series | None) -> str | None:
+    return None if r is None else str(r["round_id"])
 
 
 def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
@@ -81,12 +84,12 @@ def assessment_round_label(f: Filters) -> str:
 
 def children(f: Filters) -> pd.DataFrame:
     """Every child area of the scope with its ticket, grid, organisation and assessment metrics."""
-    rnd, _ = common.round_for(f)
-    asks = [("grid_metrics", common.scope_params(f, "children"))]
-    if rnd is not None:
-        asks.append(("assessment_summary", common.summary_params(f, rnd["round_id"], "children")))
-    tickets, org_rows, grids, *assess = db.in_parallel([lambda: common.ticket_rows(f), lambda: common.org_rows(f)]
-                                                       + [lambda r=r: db.query(r[0], **r[1]) for r in asks])
+    rnd, prev = common.round_for(f)
+    calls = [lambda: common.ticket_rows(f), lambda: common.org_rows(f),
+             lambda: db.query("grid_metrics", **common.scope_params(f, "children"))]
+    if rnd is not None:  # the same query as the KPI row's (which compares with the previous round)
+        calls.append(lambda: common.summary_rows(f, rnd["round_id"], _round_id(prev)).children)
+    tickets, org_rows, grids, *assess = db.in_parallel(calls)
     frame, orgs = tickets.children, org_rows.children
     keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
     frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
