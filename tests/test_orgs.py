@@ -147,8 +147,9 @@ def test_a_deregistered_organisation_no_longer_counts_for_its_community(fixture_
 
 
 def coverage(db, scope="", group_len=0, urban=10, rural=5):
-    frame = db.query("community_org_coverage", scope=scope, group_len=group_len, at_date=AS_OF,
-                     urban_target=urban, rural_target=rural)
+    frame = db.query("community_org_coverage", scope=scope, group_len=group_len, at_date=AS_OF, compare_at_date=None,
+                     with_scope=False, urban_target=urban, rural_target=rural)
+    assert set(frame["period"]) == {"now"}
     return {row["area_code"]: row for _, row in frame.iterrows()}
 
 
@@ -165,6 +166,18 @@ def test_target_rate_and_organisations_per_community(fixture_database):
     assert districts["990102"]["community_org_target_rate"] == pytest.approx(1.0)
     assert coverage(fixture_database, "990101", 9, urban=2, rural=1)["990101001"]["community_org_target_rate"] == 0.5
     assert coverage(fixture_database)[""]["community_org_target_rate"] == 0  # national targets: none meets them
+
+
+def test_coverage_of_the_kpis_their_comparison_and_the_children_in_one_query(fixture_database):
+    """Targets 1 / 1. On 10 Nov 2025: 东一 2 (O04 O05), 西一 1 (O10), 南村 1 (O07) meet them, 东二 0 does not
+    → 3 of 4; 甲区 2 of 3, 乙县 1 of 1. On 28 Feb 2025 (the comparison) 东二 still had O06 (deregistered
+    1 Mar), and O04 O05 O07 O10 were already registered: 4 of 4."""
+    frame = fixture_database.query("community_org_coverage", scope="", group_len=6, at_date=AS_OF,
+                                   compare_at_date=date(2025, 2, 28), with_scope=True, urban_target=1, rural_target=1)
+    assert list(zip(frame["period"], frame["area_code"])) == [
+        ("now", ""), ("now", "990101"), ("now", "990102"), ("before", "")]
+    assert list(frame["communities_meeting_target"]) == [3, 2, 1, 4]
+    assert list(frame["communities"]) == [4, 3, 1, 4]
 
 
 def flows(db, scope="", start=date(2025, 10, 1), end=date(2025, 10, 31), bucket="month"):

@@ -37,9 +37,18 @@ def target_params() -> dict:
     return {"urban_target": cfg.community_orgs_urban_target, "rural_target": cfg.community_orgs_rural_target}
 
 
-def coverage_params(f: Filters, period: Period | None = None, group: str = "scope") -> dict:
-    """Parameters of queries/community_org_coverage.sql."""
-    return {**common.scope_params(f, group), "at_date": at_date(f, period), **target_params()}
+def coverage_params(f: Filters, period: Period | None = None, group: str = "scope", compare: bool = False,
+                    with_scope: bool = False) -> dict:
+    """Parameters of queries/community_org_coverage.sql (``compare``, ``with_scope`` as in common.org_params)."""
+    before = f.comparison if compare else None
+    return {**common.scope_params(f, group), "at_date": at_date(f, period),
+            "compare_at_date": at_date(f, before) if before else None, "with_scope": with_scope, **target_params()}
+
+
+def coverage_rows(f: Filters) -> common.ScopeRows:
+    """Community-organisation coverage for the KPI row (with the comparison) and the child areas: one query."""
+    return common.scope_rows(db.query("community_org_coverage",
+                                      **coverage_params(f, group="children", compare=True, with_scope=True)), f)
 
 
 # -- KPI row ----------------------------------------------------------------------------------------------
@@ -50,11 +59,9 @@ def _scope_row(rows: list[pd.Series | None]) -> pd.Series:
 
 def kpis(f: Filters, keys: tuple[str, ...] = ORG_KPIS) -> list[Kpi]:
     """Stock at the end of the period, compared with the end of the comparison period."""
-    coverage = [lambda p=p: common.first_row(db.query("community_org_coverage", **coverage_params(f, p)))
-                for p in ([None, f.comparison] if f.comparison else [None])]
-    org_rows, *cover = db.in_parallel([lambda: common.org_rows(f), *coverage])
-    now = _scope_row([org_rows.now, cover[0]])
-    before = _scope_row([org_rows.before, cover[1]]) if f.comparison else None
+    org_rows, cover = db.in_parallel([lambda: common.org_rows(f), lambda: coverage_rows(f)])
+    now = _scope_row([org_rows.now, cover.now])
+    before = _scope_row([org_rows.before, cover.before]) if f.comparison else None
     label = COMPARISONS[f.compare] if f.comparison else ""
     out = []
     for key in keys:
@@ -87,9 +94,8 @@ def mix(f: Filters) -> OrgMix:
 # -- child areas ------------------------------------------------------------------------------------------------
 def children(f: Filters) -> pd.DataFrame:
     """Every child area with its organisation metrics and community-organisation coverage."""
-    org_rows, coverage = db.in_parallel([lambda: common.org_rows(f),
-                                         lambda: db.query("community_org_coverage", **coverage_params(f, group="children"))])
-    return org_rows.children.merge(coverage.drop(columns=["area_name", "level"]), on="area_code", how="left")
+    org_rows, cover = db.in_parallel([lambda: common.org_rows(f), lambda: coverage_rows(f)])
+    return org_rows.children.merge(cover.children.drop(columns=["area_name", "level"]), on="area_code", how="left")
 
 
 def community_targets(f: Filters) -> pd.DataFrame:
