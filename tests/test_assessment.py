@@ -60,8 +60,8 @@ def test_grades_follow_the_configured_cut_offs(fixture_database):
                                                         "西一社区": "等级不变", "南村": "升档"}
 
 
-def changes(db, scope="", group_len=0, rounds=ROUNDS):
-    frame = db.query("assessment_changes", scope=scope, group_len=group_len, **rounds, **GRADES)
+def changes(db, scope="", group_len=0, rounds=ROUNDS, with_scope=False):
+    frame = db.query("assessment_changes", scope=scope, group_len=group_len, with_scope=with_scope, **rounds, **GRADES)
     return {row["area_code"]: row for _, row in frame.iterrows()}
 
 
@@ -77,6 +77,9 @@ def test_round_over_round_counts(fixture_database):
     assert (districts["990102"]["assessment_upgraded"], districts["990102"]["assessment_downgraded"]) == (1, 0)
     streets = changes(fixture_database, "990101", 9)
     assert (streets["990101001"]["assessment_upgraded"], streets["990101001"]["assessment_downgraded"]) == (1, 1)
+    both = changes(fixture_database, "", 6, with_scope=True)  # the KPI row and the ranking in one query
+    assert list(both) == ["", "990101", "990102"]
+    assert (both[""]["assessment_upgraded"], both["990101"]["assessment_upgraded"]) == (3, 2)
     first = changes(fixture_database, rounds=dict(round_id="R2023", previous_round_id=""))[""]
     assert (first["assessed"], first["compared"], first["assessment_downgraded"]) == (4, 0, 0)
 

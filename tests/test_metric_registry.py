@@ -23,7 +23,7 @@ ARGS = {
                                    compare_at_date=None, with_scope=False),
     "assessment_scores": dict(scope="", round_id="R2024", previous_round_id="R2023",
                               grade_names=["优秀", "合格", "基本合格"], grade_mins=[90.0, 75.0, 60.0]),
-    "assessment_changes": dict(scope="", group_len=0, round_id="R2024", previous_round_id="R2023",
+    "assessment_changes": dict(scope="", group_len=0, with_scope=False, round_id="R2024", previous_round_id="R2023",
                                grade_names=["优秀", "合格", "基本合格"], grade_mins=[90.0, 75.0, 60.0]),
 }
 

@@ -121,8 +121,12 @@ def weights(choice: RoundChoice) -> WeightCheck:
 
 
 # -- KPI row ------------------------------------------------------------------------------------------------------------
-def _changes_params(f: Filters, choice: RoundChoice, group: str = "scope") -> dict:
-    return {**common.scope_params(f, group), **round_params(choice)}
+def _changes(f: Filters, choice: RoundChoice) -> tuple[pd.Series | None, pd.DataFrame]:
+    """Grade changes since the previous round: the scope's row and the child areas', one query
+    (queries/assessment_changes.sql orders the scope's row first)."""
+    frame = db.query("assessment_changes", **common.scope_params(f, "children"), with_scope=True,
+                     **round_params(choice))
+    return common.first_row(frame), frame.iloc[1:].reset_index(drop=True)
 
 
 def _summary_rows(f: Filters, choice: RoundChoice) -> common.ScopeRows:
@@ -132,8 +136,7 @@ def _summary_rows(f: Filters, choice: RoundChoice) -> common.ScopeRows:
 
 def kpis(f: Filters, choice: RoundChoice, keys: tuple[str, ...] = ASSESSMENT_KPIS) -> list[Kpi]:
     """Results of the chosen round in scope; averages and counts compared with the previous round."""
-    summary, changes = db.in_parallel([lambda: _summary_rows(f, choice),
-                                       lambda: common.first_row(db.query("assessment_changes", **_changes_params(f, choice)))])
+    summary, (changes, _) = db.in_parallel([lambda: _summary_rows(f, choice), lambda: _changes(f, choice)])
     now, before = summary.now, summary.before
     out = []
     for key in keys:
@@ -155,8 +158,7 @@ def committees(f: Filters, choice: RoundChoice) -> pd.DataFrame:
 
 def children(f: Filters, choice: RoundChoice) -> pd.DataFrame:
     """Every child area: average, grade counts and movement against the previous round."""
-    summary, changes = db.in_parallel([lambda: _summary_rows(f, choice).children,
-                                       lambda: db.query("assessment_changes", **_changes_params(f, choice, "children"))])
+    summary, (_, changes) = db.in_parallel([lambda: _summary_rows(f, choice).children, lambda: _changes(f, choice)])
     return summary.merge(changes.drop(columns=["area_name", "level", "assessed"]), on="area_code", how="left")
 
 
