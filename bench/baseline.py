@@ -148,7 +148,12 @@ class PandasTickets:
         return out.reset_index().sort_values(["tickets", "category_l1", "category_l2"], ascending=[False, True, True],
                                              ignore_index=True)
 
-    def repeat_hotspots(self, scope, group_len, start_ts, end_ts, limit, **_) -> pd.DataFrame:
+    def repeat_hotspots(self, scope, start_ts, end_ts, limit, **_) -> pd.DataFrame:
+        """Both rankings, as queries/repeat_hotspots.sql returns them."""
+        return pd.concat([self._repeat_hotspots(scope, n, start_ts, end_ts, limit).assign(level=level)
+                          for level, n in (("community", 12), ("grid", 15))], ignore_index=True)
+
+    def _repeat_hotspots(self, scope, group_len, start_ts, end_ts, limit) -> pd.DataFrame:
         df = self._scope(scope)
         c = df[(df["created_at"] >= start_ts) & (df["created_at"] < end_ts)]
         agg = pd.DataFrame({"area_code": self._key(c, group_len), "repeats": c["is_repeat"], "created": 1}) \

@@ -150,3 +150,17 @@ def test_scope_row_beside_the_grids(fixture_database):
     assert rows["990101001001"]["created"] == 5
     assert (rows["990101001001001"]["created"], rows["990101001001002"]["created"]) == (2, 3)
     assert list(frame["area_code"])[0] == "990101001001"
+
+
+def test_repeat_hotspots_rank_communities_and_grids_in_one_query(fixture_database):
+    """October's repeat requests: T05 (西一社区, grid 001) and T12 (西一社区, grid 002). 西一 received
+    T04 T05 T12 → 2 of 3; each grid 1 repeat: 001 of 2 received (T04 T05), 002 of 1 (T12)."""
+    frame = fixture_database.query("repeat_hotspots", scope="", start_ts=OCTOBER["start_ts"],
+                                   end_ts=OCTOBER["end_ts"], limit=10)
+    rows = [(r["level"], r["area_code"], r["repeats"], r["created"]) for _, r in frame.iterrows()]
+    assert rows == [("community", "990101002001", 2, 3),
+                    ("grid", "990101002001002", 1, 1),  # 1 of 1 ranks above 1 of 2
+                    ("grid", "990101002001001", 1, 2)]
+    top = fixture_database.query("repeat_hotspots", scope="", start_ts=OCTOBER["start_ts"],
+                                 end_ts=OCTOBER["end_ts"], limit=1)
+    assert list(top["level"]) == ["community", "grid"]  # the limit applies to each ranking

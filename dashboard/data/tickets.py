@@ -83,10 +83,11 @@ def categories(f: Filters) -> pd.DataFrame:
 
 
 def hotspots(f: Filters, level: str, limit: int = 10) -> pd.DataFrame:
+    """The ``limit`` communities (``level="community"``) or grids (``"grid"``) with the most repeat requests;
+    one query answers both (asked at once, it runs once)."""
     start_ts, end_ts = f.bounds()
-    frame = db.query("repeat_hotspots", scope=f.scope, start_ts=start_ts, end_ts=end_ts,
-                     group_len=15 if level == "grid" else 12, limit=limit)
-    return frame
+    frame = db.query("repeat_hotspots", scope=f.scope, start_ts=start_ts, end_ts=end_ts, limit=limit)
+    return frame[frame["level"] == level].drop(columns="level").reset_index(drop=True)
 
 
 def hotspot_view(frame: pd.DataFrame, level: str) -> pd.DataFrame:
