@@ -16,9 +16,13 @@ def kpi_text(page, label: str) -> str:
 
 def breadcrumb(page) -> str:
     crumbs = page.locator(".st-key-breadcrumb")
-    # The crumbs are separate elements drawn one after another; once the first (全市) is there,
-    # the row is complete (seen once in CI: "› 甲区 › 西街道" read before 全市 was drawn).
+    # The crumbs are separate elements drawn one after another: wait until none is empty (seen in CI:
+    # "› 甲区 › 西街道" read before 全市 was drawn, and "全市 › › 西街道" before 甲区's label was).
     crumbs.get_by_text("全市", exact=True).first.wait_for()
+    page.wait_for_function("""() => {
+        const t = document.querySelector('.st-key-breadcrumb').innerText.replace(/\\s+/g, ' ').trim();
+        return t.length > 0 && !/›\\s*›/.test(t) && !/^›|›$/.test(t);
+    }""")
     return " ".join(crumbs.inner_text().split())
 
 
