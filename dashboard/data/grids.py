@@ -240,54 +240,53 @@ def grid_card(f: Filters, code: str) -> GridCard | None:
 
 
 # -- grid-worker supervision --------------------------------------------------------------------------------------
-# Counts and the households histogram come from one summary row (queries/grid_staffing_summary.sql); the two lists
-# from queries/grid_supervision.sql, whose totals count every grid. The page draws the first common.LIST_SHOWN
-# rows of a list (thousands of grids at city scope); a download reads the whole list.
-def staffing_summary(f: Filters) -> tuple[int, np.ndarray]:
-    """How many grids there are in scope, and the households of each 综合网格 (known ones)."""
-    row = db.query("grid_staffing_summary", scope=f.scope).iloc[0]
-    return int(row["grid_count"]), np.asarray(row["households"], dtype=float)
+# One query (queries/grid_supervision.sql) gives every grid in scope with its staffing. The page draws the first
+# common.LIST_SHOWN rows of a list (thousands of grids at city scope: heavy for the browser and no use to read);
+# the counts cover them all and a download has the whole list.
+def staffing(f: Filters) -> pd.DataFrame:
+    """Every grid in scope with its staffing."""
+    return db.query("grid_supervision", scope=f.scope)
 
 
 def grid_count(f: Filters) -> int:
-    return staffing_summary(f)[0]
+    return len(staffing(f))
 
 
-def _list(f: Filters, name: str, shown: int | None) -> tuple[pd.DataFrame, int, int]:
-    """One supervision list's first ``shown`` rows, its total, and (households list) how many fall below the range."""
-    low, high = settings().households_per_grid
-    g = db.query("grid_supervision", scope=f.scope, low=low, high=high, limit=shown)
-    rows = g[g["list"] == name].reset_index(drop=True)
-    first = rows.iloc[0] if len(rows) else None
-    return rows, int(first["total_rows"]) if first is not None else 0, int(first["below_rows"]) if first is not None else 0
+def no_fulltime_codes(f: Filters) -> set[str]:
+    g = staffing(f)
+    return set(g.loc[g["fulltime_workers"] == 0, "grid_code"].astype(str))
 
 
 def grids_without_fulltime(f: Filters, shown: int | None = None) -> tuple[pd.DataFrame, int]:
     """The grids without an active full-time worker (the first ``shown`` of them), and how many there are."""
-    rows, total, _ = _list(f, "no_fulltime", shown)
+    g = staffing(f)
+    g = g[g["fulltime_workers"] == 0]
+    rows = g if shown is None else g.head(shown)
     return pd.DataFrame({
         "网格": rows["name"], "网格编码": rows["grid_code"], "所属社区/村": rows["community_name"],
         "街道/乡镇": rows["street_name"], "类型": rows["kind"], "户数": rows["households"],
         "兼职网格员": rows["parttime_workers"], "在岗网格员": rows["workers"].fillna("（无）"),
-    }), total
+    }).reset_index(drop=True), len(g)
 
 
-def no_fulltime_codes(f: Filters) -> set[str]:
-    rows, total, _ = _list(f, "no_fulltime", common.LIST_SHOWN)
-    if total > len(rows):
-        rows, _, _ = _list(f, "no_fulltime", None)
-    return set(rows["grid_code"].astype(str))
+def _households(f: Filters) -> tuple[pd.DataFrame, pd.Series]:
+    """The 综合网格 in scope (专属网格 are not residential) and their households."""
+    g = staffing(f)
+    g = g[g["kind"] == "综合网格"]
+    return g, pd.to_numeric(g["households"], errors="coerce")
 
 
 def household_outside(f: Filters, shown: int | None = None) -> pd.DataFrame:
     """The 综合网格 whose households fall outside the configured range (the first ``shown``), most households first."""
     low, high = settings().households_per_grid
-    rows, _, _ = _list(f, "household_outside", shown)
+    g, hh = _households(f)
+    out = g[(hh < low) | (hh > high)].sort_values("households", ascending=False, kind="stable")
+    out = out if shown is None else out.head(shown)
     return pd.DataFrame({
-        "网格": rows["name"], "网格编码": rows["grid_code"], "所属社区/村": rows["community_name"],
-        "户数": rows["households"],
-        "情况": np.where(rows["households"] < low, f"少于 {low} 户", f"多于 {high} 户"),
-    })
+        "网格": out["name"], "网格编码": out["grid_code"], "所属社区/村": out["community_name"],
+        "户数": out["households"],
+        "情况": np.where(out["households"] < low, f"少于 {low} 户", f"多于 {high} 户"),
+    }).reset_index(drop=True)
 
 
 def multi_grid_workers(f: Filters, shown: int | None = None) -> tuple[pd.DataFrame, int]:
@@ -306,7 +305,7 @@ def multi_grid_workers(f: Filters, shown: int | None = None) -> tuple[pd.DataFra
 class HouseholdNorm:
     low: int
     high: int
-    households: pd.Series  # households of each 综合网格 in scope (where known)
+    households: pd.Series  # households of each 综合网格 in scope
     below: int
     within: int
     above: int
@@ -320,10 +319,10 @@ class HouseholdNorm:
 def household_norm(f: Filters, shown: int | None = common.LIST_SHOWN) -> HouseholdNorm:
     """Households per 综合网格 against the configured reasonable range (专属网格 are not residential)."""
     low, high = settings().households_per_grid
-    _, households = staffing_summary(f)
-    _, outside_total, below = _list(f, "household_outside", shown)
-    return HouseholdNorm(low, high, pd.Series(households), below, len(households) - outside_total,
-                         outside_total - below, household_outside(f, shown))
+    _, hh = _households(f)
+    below, above = hh < low, hh > high
+    return HouseholdNorm(low, high, hh.reset_index(drop=True), int(below.sum()),
+                         int((~below & ~above & hh.notna()).sum()), int(above.sum()), household_outside(f, shown))
 
 
 @dataclass(frozen=True)
@@ -337,9 +336,8 @@ class Supervision:
 
 
 def supervision(f: Filters, shown: int = common.LIST_SHOWN) -> Supervision:
-    """Its three queries at once; the lists and the households norm then read their cached results."""
-    _, _, (multi, multi_total) = db.in_parallel([lambda: staffing_summary(f), lambda: _list(f, "no_fulltime", shown),
-                                                 lambda: multi_grid_workers(f, shown)])
+    """Its two queries at once; the lists and the households norm then read the cached staffing."""
+    _, (multi, multi_total) = db.in_parallel([lambda: staffing(f), lambda: multi_grid_workers(f, shown)])
     missing, missing_total = grids_without_fulltime(f, shown)
     return Supervision(missing, missing_total, multi, multi_total, household_norm(f, shown))
 
