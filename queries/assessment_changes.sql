@@ -33,11 +33,6 @@ agg AS (  -- the scope's total (grouped_by_area = 1) and the child areas, in one
                  grouping(child)                                                     AS grouped_by_area
           FROM pairs
           GROUP BY GROUPING SETS ((), (child)))
-),
-units AS (
-    SELECT * FROM report_units($scope, length($scope)) WHERE $group_len = length($scope) OR $with_scope
-    UNION ALL
-    SELECT * FROM report_units($scope, $group_len) WHERE $group_len > length($scope)
 )
 SELECT u.area_code, u.area_name, u.level,
        coalesce(a.assessed, 0)               AS assessed,
@@ -46,6 +41,6 @@ SELECT u.area_code, u.area_name, u.level,
        coalesce(a.assessment_downgraded, 0)  AS assessment_downgraded,
        coalesce(a.grade_unchanged, 0)        AS grade_unchanged,
        a.avg_total_change
-FROM units u
+FROM report_rows($scope, $group_len, $with_scope, false) u
 LEFT JOIN agg a USING (area_code)
 ORDER BY length(u.area_code), u.area_code

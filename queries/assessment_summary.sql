@@ -16,11 +16,6 @@ WITH rounds AS (  -- the rounds asked for; the comparison only when given
     SELECT * FROM (VALUES ('now', $round_id), ('before', $compare_round_id)) r(period, round_id)
     WHERE round_id IS NOT NULL
 ),
-wanted AS (  -- which rows each round returns: the scope's total, its child areas
-    SELECT period, period = 'before' OR $group_len = length($scope) OR $with_scope AS scope_row,
-           period = 'now' AND $group_len > length($scope)                          AS child_rows
-    FROM rounds
-),
 graded AS (
     SELECT r.period, g.*
     FROM committee_results($scope, $round_id, coalesce($compare_round_id, $round_id), $grade_names, $grade_mins) g
@@ -37,15 +32,6 @@ agg AS (  -- the scope's total (grouped_by_area = 1) and the child areas, in one
                  grouping(child)                                      AS grouped_by_area
           FROM graded
           GROUP BY GROUPING SETS ((period), (period, child)))
-),
-units AS (
-    SELECT w.period, u.area_code, u.area_name, u.level
-    FROM report_units($scope, length($scope)) u, wanted w
-    WHERE w.scope_row
-    UNION ALL
-    SELECT w.period, u.area_code, u.area_name, u.level
-    FROM report_units($scope, $group_len) u, wanted w
-    WHERE w.child_rows
 )
 SELECT u.period, u.area_code, u.area_name, u.level,
        coalesce(a.assessed, 0)          AS assessed,
@@ -53,6 +39,6 @@ SELECT u.period, u.area_code, u.area_name, u.level,
        coalesce(a.assessment_failed, 0) AS assessment_failed,
        coalesce(a.assessment_excellent, 0)                  AS assessment_excellent,
        a.assessment_excellent / nullif(a.assessed, 0)       AS assessment_excellent_rate
-FROM units u
+FROM report_rows($scope, $group_len, $with_scope, $compare_round_id IS NOT NULL) u
 LEFT JOIN agg a USING (period, area_code)
 ORDER BY u.period DESC, length(u.area_code), u.area_code

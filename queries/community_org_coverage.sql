@@ -19,11 +19,6 @@ WITH dates AS (  -- the days asked for; the comparison only when given
     SELECT * FROM (VALUES ('now', $at_date), ('before', $compare_at_date)) d(period, at_date)
     WHERE at_date IS NOT NULL
 ),
-wanted AS (  -- which rows each day returns: the scope's total, its child areas
-    SELECT period, period = 'before' OR $group_len = length($scope) OR $with_scope AS scope_row,
-           period = 'now' AND $group_len > length($scope)                          AS child_rows
-    FROM dates
-),
 per AS (
     SELECT 'now' AS period, * FROM community_org_status($scope, $at_date, $urban_target, $rural_target)
     UNION ALL
@@ -41,15 +36,6 @@ agg AS (  -- the scope's total (grouped_by_area = 1) and the child areas, in one
                  grouping(child)                                        AS grouped_by_area
           FROM per
           GROUP BY GROUPING SETS ((period), (period, child)))
-),
-units AS (
-    SELECT w.period, u.area_code, u.area_name, u.level
-    FROM report_units($scope, length($scope)) u, wanted w
-    WHERE w.scope_row
-    UNION ALL
-    SELECT w.period, u.area_code, u.area_name, u.level
-    FROM report_units($scope, $group_len) u, wanted w
-    WHERE w.child_rows
 )
 SELECT u.period, u.area_code, u.area_name, u.level,
        coalesce(a.communities, 0)                                   AS communities,
@@ -60,6 +46,6 @@ SELECT u.period, u.area_code, u.area_name, u.level,
        coalesce(a.communities, 0) - coalesce(a.communities_meeting_target, 0) AS communities_below_target,
        a.communities_meeting_target / nullif(a.communities, 0)      AS community_org_target_rate,
        a.community_orgs_in_communities / nullif(a.communities, 0)   AS community_orgs_per_community
-FROM units u
+FROM report_rows($scope, $group_len, $with_scope, $compare_at_date IS NOT NULL) u
 LEFT JOIN agg a USING (period, area_code)
 ORDER BY u.period DESC, length(u.area_code), u.area_code

@@ -27,6 +27,15 @@ CREATE OR REPLACE TEMP MACRO report_units(scope, n) AS TABLE
     FROM areas
     WHERE CASE WHEN n = length(scope) THEN code = scope ELSE parent_code = scope END;
 
+-- 一个视图的报告行：本期（'now'）的范围合计（n = length(scope) 或 with_scope 时）和下级区域（n 为下一级长度时），
+-- 以及对比期（'before'，compared 时）的范围合计。页面的指标卡、对比和下级排名一次问完时，指标查询按这些行返回结果。
+CREATE OR REPLACE TEMP MACRO report_rows(scope, n, with_scope, compared) AS TABLE
+    SELECT 'now' AS period, * FROM report_units(scope, length(scope)) WHERE n = length(scope) OR with_scope
+    UNION ALL
+    SELECT 'now', * FROM report_units(scope, n) WHERE n > length(scope)
+    UNION ALL
+    SELECT 'before', * FROM report_units(scope, length(scope)) WHERE compared;
+
 -- 社会组织在某日是否存续：登记/备案日期不晚于该日，且未注销或注销日期晚于该日。
 CREATE OR REPLACE TEMP MACRO org_active(registered_on, deregistered_on, at_date) AS
     registered_on <= at_date AND (deregistered_on IS NULL OR deregistered_on > at_date);

@@ -18,11 +18,6 @@ WITH dates AS (  -- the days asked for; the comparison only when given
     SELECT * FROM (VALUES ('now', $at_date), ('before', $compare_at_date)) d(period, at_date)
     WHERE at_date IS NOT NULL
 ),
-wanted AS (  -- which rows each day returns: the scope's total, its child areas
-    SELECT period, period = 'before' OR $group_len = length($scope) OR $with_scope AS scope_row,
-           period = 'now' AND $group_len > length($scope)                          AS child_rows
-    FROM dates
-),
 orgs AS (
     SELECT d.period, coalesce(o.community_code, o.street_code, o.district_code) AS area, o.legal_type,
            rating_valid(o.rating, o.rated_on, d.at_date, $valid_years)
@@ -41,15 +36,6 @@ agg AS (  -- the scope's total (grouped_by_area = 1) and the child areas, in one
                  grouping(child)                                         AS grouped_by_area
           FROM orgs
           GROUP BY GROUPING SETS ((period), (period, child)))
-),
-units AS (
-    SELECT w.period, u.area_code, u.area_name, u.level, u.population
-    FROM report_units($scope, length($scope)) u, wanted w
-    WHERE w.scope_row
-    UNION ALL
-    SELECT w.period, u.area_code, u.area_name, u.level, u.population
-    FROM report_units($scope, $group_len) u, wanted w
-    WHERE w.child_rows
 )
 SELECT u.period, u.area_code, u.area_name, u.level, u.population,
        coalesce(a.orgs_active, 0)        AS orgs_active,
@@ -57,6 +43,6 @@ SELECT u.period, u.area_code, u.area_name, u.level, u.population,
        coalesce(a.community_orgs, 0)     AS community_orgs,
        10000.0 * coalesce(a.orgs_active, 0) / nullif(u.population, 0) AS orgs_per_10k,
        a.orgs_high_rating / nullif(a.orgs_active, 0)                  AS orgs_high_rating_share
-FROM units u
+FROM report_rows($scope, $group_len, $with_scope, $compare_at_date IS NOT NULL) u
 LEFT JOIN agg a USING (period, area_code)
 ORDER BY u.period DESC, length(u.area_code), u.area_code

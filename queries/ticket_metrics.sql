@@ -29,18 +29,12 @@ WITH periods AS (  -- the periods asked for; the comparison only when given
                   p(period, start_ts, end_ts, due_soon_ts)
     WHERE start_ts IS NOT NULL
 ),
-wanted AS (  -- which rows each period returns: the scope's total, its child areas
-    SELECT period, period = 'before' OR $group_len = length($scope) OR $with_scope AS scope_row,
-           period = 'now' AND $group_len > length($scope)                          AS child_rows
-    FROM periods
-),
 daily AS (
     SELECT p.period, $scope AS area_code, created, repeat_count, returned_count, extended_count, proactive_count,
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
     FROM daily_rows($scope, length($scope), least($start_ts, coalesce($compare_start_ts, $start_ts)),
                     greatest($end_ts, coalesce($compare_end_ts, $end_ts))) d
     JOIN periods p ON d.day >= p.start_ts AND d.day < p.end_ts
-    SEMI JOIN wanted w ON w.period = p.period AND w.scope_row
     UNION ALL
     SELECT 'now', left(area_code, $group_len), created, repeat_count, returned_count, extended_count, proactive_count,
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
@@ -113,15 +107,6 @@ open_at_end AS (
             AND starts_with(t.community_code, $scope)
           GROUP BY GROUPING SETS ((p.period), (p.period, k)))
 ),
-units AS (
-    SELECT w.period, u.area_code, u.area_name, u.level, u.population
-    FROM report_units($scope, length($scope)) u, wanted w
-    WHERE w.scope_row
-    UNION ALL
-    SELECT w.period, u.area_code, u.area_name, u.level, u.population
-    FROM report_units($scope, $group_len) u, wanted w
-    WHERE w.child_rows
-)
 SELECT
     u.period, u.area_code, u.area_name, u.level, u.population,
     coalesce(d.created, 0)          AS created,
@@ -152,7 +137,7 @@ SELECT
     d.returned_count / nullif(d.created, 0)                           AS return_rate,
     d.extended_count / nullif(d.created, 0)                           AS extension_rate,
     d.proactive_count / nullif(d.created, 0)                          AS proactive_rate
-FROM units u
+FROM report_rows($scope, $group_len, $with_scope, $compare_start_ts IS NOT NULL) u
 LEFT JOIN counts d USING (period, area_code)
 LEFT JOIN durations t USING (period, area_code)
 LEFT JOIN open_at_end o USING (period, area_code)
