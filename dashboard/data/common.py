@@ -71,14 +71,14 @@ def _due_soon_ts(end_ts: datetime) -> datetime:
     return pd.Timestamp(due_soon_day).to_pydatetime() + timedelta(seconds=86399)
 
 
-def ticket_params(f: Filters, period: Period | None = None, group: Literal["scope", "children"] = "scope",
-                  durations: bool = False, compare: bool = False, with_scope: bool = False) -> dict:
-    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for a period;
+def ticket_params(f: Filters, group: Literal["scope", "children"] = "scope", durations: bool = False,
+                  compare: bool = False, with_scope: bool = False) -> dict:
+    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for the period;
     ``durations``: also the handling-time median and P90 (DURATION_METRICS), which cost a scan;
     ``compare``: also the scope's row in the comparison period (if the filters have one);
     ``with_scope``: with ``group="children"``, also the scope's own row."""
     cfg = settings()
-    start_ts, end_ts = f.bounds(period)
+    start_ts, end_ts = f.bounds()
     before = f.comparison if compare else None
     compare_start_ts, compare_end_ts = f.bounds(before) if before else (None, None)
     w = cfg.composite_weights
@@ -124,14 +124,19 @@ def period_last_day(f: Filters, period: Period | None = None) -> date:
     return (end_ts - timedelta(microseconds=1)).date()
 
 
-def org_params(f: Filters, period: Period | None = None, group: Literal["scope", "children"] = "scope",
-               compare: bool = False, with_scope: bool = False) -> dict:
+def stock_days(f: Filters, compare: bool = False) -> dict:
+    """The days stock figures (organisations, community coverage) are counted on: the period's last day
+    and, with ``compare``, the comparison period's last day (None without a comparison)."""
+    before = f.comparison if compare else None
+    return {"at_date": period_last_day(f), "compare_at_date": period_last_day(f, before) if before else None}
+
+
+def org_params(f: Filters, group: Literal["scope", "children"] = "scope", compare: bool = False,
+               with_scope: bool = False) -> dict:
     """Parameters of queries/org_metrics.sql: the stock on the period's last day (``compare``: also the
     scope's on the comparison period's last day; ``with_scope``: the scope's row beside the children's)."""
     cfg = settings()
-    before = f.comparison if compare else None
-    return {**scope_params(f, group), "at_date": period_last_day(f, period),
-            "compare_at_date": period_last_day(f, before) if before else None, "with_scope": with_scope,
+    return {**scope_params(f, group), **stock_days(f, compare), "with_scope": with_scope,
             "valid_years": cfg.rating_valid_years, "high_rating": cfg.high_rating}
 
 

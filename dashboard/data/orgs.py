@@ -17,7 +17,7 @@ from dashboard import db
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi
-from dashboard.filters import COMPARISONS, Filters, Period
+from dashboard.filters import COMPARISONS, Filters
 from dashboard.metrics import metric
 from dashboard.schema import ORG_RATINGS, ORG_TYPES
 
@@ -27,9 +27,9 @@ RATING_CHOICES = (*ORG_RATINGS, UNRATED)
 FLOW_MONTHS = 24  # the registrations chart shows this many months up to the end of the period
 
 
-def at_date(f: Filters, period: Period | None = None) -> date:
+def at_date(f: Filters) -> date:
     """The day stock figures are counted on: the period's last day (not after 数据截至)."""
-    return common.period_last_day(f, period)
+    return common.period_last_day(f)
 
 
 def target_params() -> dict:
@@ -37,12 +37,10 @@ def target_params() -> dict:
     return {"urban_target": cfg.community_orgs_urban_target, "rural_target": cfg.community_orgs_rural_target}
 
 
-def coverage_params(f: Filters, period: Period | None = None, group: str = "scope", compare: bool = False,
-                    with_scope: bool = False) -> dict:
+def coverage_params(f: Filters, group: str = "scope", compare: bool = False, with_scope: bool = False) -> dict:
     """Parameters of queries/community_org_coverage.sql (``compare``, ``with_scope`` as in common.org_params)."""
-    before = f.comparison if compare else None
-    return {**common.scope_params(f, group), "at_date": at_date(f, period),
-            "compare_at_date": at_date(f, before) if before else None, "with_scope": with_scope, **target_params()}
+    return {**common.scope_params(f, group), **common.stock_days(f, compare), "with_scope": with_scope,
+            **target_params()}
 
 
 def coverage_rows(f: Filters) -> common.ScopeRows:
