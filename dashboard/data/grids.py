@@ -252,15 +252,19 @@ def grid_count(f: Filters) -> int:
     return len(staffing(f))
 
 
-def no_fulltime_codes(f: Filters) -> set[str]:
+def _without_fulltime(f: Filters) -> pd.DataFrame:
+    """The grids in scope without an active full-time worker."""
     g = staffing(f)
-    return set(g.loc[g["fulltime_workers"] == 0, "grid_code"].astype(str))
+    return g[g["fulltime_workers"] == 0]
+
+
+def no_fulltime_codes(f: Filters) -> set[str]:
+    return set(_without_fulltime(f)["grid_code"].astype(str))
 
 
 def grids_without_fulltime(f: Filters, shown: int | None = None) -> tuple[pd.DataFrame, int]:
     """The grids without an active full-time worker (the first ``shown`` of them), and how many there are."""
-    g = staffing(f)
-    g = g[g["fulltime_workers"] == 0]
+    g = _without_fulltime(f)
     rows = g if shown is None else g.head(shown)
     return pd.DataFrame({
         "网格": rows["name"], "网格编码": rows["grid_code"], "所属社区/村": rows["community_name"],
@@ -278,8 +282,11 @@ def _households(f: Filters) -> tuple[pd.DataFrame, pd.Series]:
 
 def household_outside(f: Filters, shown: int | None = None) -> pd.DataFrame:
     """The 综合网格 whose households fall outside the configured range (the first ``shown``), most households first."""
+    return _outside_table(*_households(f), shown)
+
+
+def _outside_table(g: pd.DataFrame, hh: pd.Series, shown: int | None) -> pd.DataFrame:
     low, high = settings().households_per_grid
-    g, hh = _households(f)
     out = g[(hh < low) | (hh > high)].sort_values("households", ascending=False, kind="stable")
     out = out if shown is None else out.head(shown)
     return pd.DataFrame({
@@ -319,10 +326,10 @@ class HouseholdNorm:
 def household_norm(f: Filters, shown: int | None = common.LIST_SHOWN) -> HouseholdNorm:
     """Households per 综合网格 against the configured reasonable range (专属网格 are not residential)."""
     low, high = settings().households_per_grid
-    _, hh = _households(f)
+    g, hh = _households(f)  # read once: at city scope the staffing frame has 30,600 rows
     below, above = hh < low, hh > high
     return HouseholdNorm(low, high, hh.reset_index(drop=True), int(below.sum()),
-                         int((~below & ~above & hh.notna()).sum()), int(above.sum()), household_outside(f, shown))
+                         int((~below & ~above & hh.notna()).sum()), int(above.sum()), _outside_table(g, hh, shown))
 
 
 @dataclass(frozen=True)
