@@ -99,8 +99,6 @@ outside_total = norm.below + norm.above
 c.metric(f"户数不在 {norm.low}–{norm.high} 户的综合网格", f"{outside_total:,} 个",
          help=f"综合网格的合理户数范围为 {norm.low}–{norm.high} 户（config/settings.toml 的 [grids]）。"
               f"少于 {norm.low} 户 {norm.below} 个，多于 {norm.high} 户 {norm.above} 个。")
-
-
 t1, t2, t3 = st.tabs([f"无专职网格员的网格（{missing_total:,}）", f"一人多格（{multi_total:,}）", "网格户数分布"])
 with t1:
     if missing.empty:
