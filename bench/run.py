@@ -391,7 +391,14 @@ HISTORY_NOTE = (
     "仍未达到“热 ≤ 150 ms”的视图里还有两部分：一是剩下的 6–9 个查询（2 核上合计约 0.4–0.5 秒 CPU）；二是与查询"
     "无关的 Python 部分——同一视图再次打开（结果全在缓存中）仍要 40–155 ms，其中读缓存（反序列化）、拆分和合并"
     "结果表、建图各占一部分。浏览器端的时间见下节：服务端脚本只是其中一部分。"
-    "注意：前两轮的“热”是在 Streamlit AppTest 只重跑页面文件的情况下测的（pages/ 目录让它把应用当作旧式多页应用，第二次起不跑入口脚本、不画侧栏），本轮起每次都跑完整的入口脚本，且这台机器的速度时快时慢（同一查询前后可差 25%）。因此本轮用同一时刻、同一台机器先后运行上一轮代码和本轮代码来比较（热：数据耗时，全市/区县/街道/社区，ms）：总览 331/317/339/328 → 298/243/200/227，诉求工单 423/330/325/304 → 320/295/215/272，社会组织 403/335/315/204 → 361/244/227/172，居村考核 324/243/203/134 → 260/189/172/152；网格地图 210/126/129/151 → 194/170/196/183（这是当时试的两查询版本，后来没有采用；最终版本见上表，区县及以下回到 150 ms 以内）。"
+    "注意：前两轮的“热”是在 Streamlit AppTest 只重跑页面文件的情况下测的（pages/ 目录让"
+    "它把应用当作旧式多页应用，第二次起不跑入口脚本、不画侧栏），本轮起每次都跑完整的入口脚本，且这台机器的速度时快"
+    "时慢（同一查询前后可差 25%）。因此本轮用同一时刻、同一台机器先后运行上一轮代码和本轮代码来比较（热：数据耗"
+    "时，全市/区县/街道/社区，ms）：总览 331/317/339/328 → 298/243/200/227，"
+    "诉求工单 423/330/325/304 → 320/295/215/272，社会组织 403/335/315"
+    "/204 → 361/244/227/172，居村考核 324/243/203/134 → 260/189/1"
+    "72/152；网格地图 210/126/129/151 → 194/170/196/183（这是当时试的两查询"
+    "版本，后来没有采用；最终版本见上表，区县及以下回到 150 ms 以内）。"
 )
 
 
@@ -455,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             run_once(at, rec)  # warm-up: the process has served this page before
             runs = [run_once(at, rec) for _ in range(args.repeat)]
             median = sorted(runs, key=lambda r: r["data_s"])[len(runs) // 2]
-            run_once(at, rec)  # then the same view again, its query results now cached (someone opened it before)
+            # The same view again: the last run left its query results in the cache (someone opened it before).
             revisit = statistics.median(run_once(at, rec, clear=False)["data_s"] for _ in range(args.repeat))
             fresh = _subprocess(["--db", db_path, "--fresh-one", page, level])
             ticket_calls = [c for c in median["calls"] if c["check"] is not None]
