@@ -402,7 +402,8 @@ class DatabaseBuilder:
                       for t in self.settings.time_limits.values())
         span_days = 2 * (longest + int(max_ext)) + 40  # working days → generous calendar days
         # One year before the first ticket as well: 同比 and 环比 comparisons look back that far.
-        return WorkdayCalendar.build(lo - timedelta(days=372), hi + timedelta(days=span_days), self.settings.calendar_override)
+        return WorkdayCalendar.build(lo - timedelta(days=372), hi + timedelta(days=span_days), self.settings.calendar_override,
+                                     provisional=self.settings.provisional_calendar)
 
     def _as_of(self, latest: date | None = None) -> datetime:
         if self.as_of is not None:
@@ -467,6 +468,11 @@ class DatabaseBuilder:
                 raise CalendarCoverageError(fallback, self.settings.calendar_override)
             self.warnings.append(f"{'、'.join(map(str, sorted(fallback)))} 年没有法定节假日数据，已按“仅周末休息”计算工作日，时限和工龄可能不准确")
         self._fallback_years = sorted(fallback)
+        provisional = set(cal.provisional_years()) & used_years
+        if provisional:
+            self.warnings.append(f"{'、'.join(map(str, sorted(provisional)))} 年的节假日为暂定（按《全国年节及纪念日放假办法》推算，"
+                                 f"未含调休上班日）；国务院放假通知发布后，请录入 {self.settings.calendar_override} 并重新构建")
+        self._provisional_years = sorted(provisional)
 
     def _write_final(self, cal: WorkdayCalendar) -> dict[str, int]:
         con = self.con
@@ -557,6 +563,7 @@ class DatabaseBuilder:
             "calendar_first_day": cal.first_day.isoformat(),
             "calendar_last_day": cal.last_day.isoformat(),
             "calendar_fallback_years": ",".join(map(str, getattr(self, "_fallback_years", []))),
+            "calendar_provisional_years": ",".join(map(str, getattr(self, "_provisional_years", []))),
             "sources": json.dumps(self.sources, ensure_ascii=False),
             "row_counts": json.dumps(rows, ensure_ascii=False),
             **self.extra_meta,

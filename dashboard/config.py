@@ -47,6 +47,7 @@ class Settings:
     database: Path
     calendar_override: Path
     allow_weekend_fallback: bool
+    provisional_calendar: bool  # years the holiday library lacks: the law's days off, flagged 暂定
     time_limits: dict[str, TimeLimit]
     due_soon_workdays: int
     aging_buckets: tuple[int, ...]
@@ -158,6 +159,8 @@ def load_settings(path: Path | None = None) -> Settings:
         database=_resolve(db),
         calendar_override=_resolve(_get(raw, "calendar.override_file", str, path)),
         allow_weekend_fallback=_get(raw, "calendar.allow_weekend_fallback", bool, path),
+        provisional_calendar=(_get(raw, "calendar.provisional", bool, path)
+                              if "provisional" in raw.get("calendar", {}) else True),
         time_limits=limits,
         due_soon_workdays=_get(raw, "tickets.due_soon_workdays", int, path),
         aging_buckets=buckets,

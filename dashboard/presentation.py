@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import db, state
 from dashboard.config import settings
 from dashboard.deck import TOPIC_TITLES, Slide, scope_path
 from dashboard.filters import COMPARISONS, PRESETS, Filters
@@ -91,6 +91,9 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
         st.markdown("议程：" + " → ".join(TOPIC_TITLES[t] for t in topics))
         if is_sample:
             st.markdown(":orange-badge[示例数据 · 虚构城市]")
+        provisional = db.database().meta.get("calendar_provisional_years")
+        if provisional:
+            st.caption(f"{provisional} 年节假日为暂定（按放假办法推算，尚未录入国务院调休安排），涉及该年的时限与超期可能变化。")
 
 
 def slide_body(f: Filters, slide: Slide) -> None:

@@ -247,8 +247,9 @@ TABLES: tuple[Table, ...] = (
             Column("is_workday", "BOOLEAN", "是否工作日（含调休上班日）"),
             Column("workday_seq", "INTEGER", "工作日序号（截至当日的累计工作日数）"),
             Column("holiday_name", "VARCHAR", "节假日/调休名称", required=False),
-            Column("source", "VARCHAR", "来源：chinese_calendar 法定节假日库；override 覆盖文件；weekend_fallback 无节假日数据、按周末计",
-                   enum=("chinese_calendar", "override", "weekend_fallback")),
+            Column("source", "VARCHAR", "来源：override 覆盖文件（国务院通知）；chinese_calendar 法定节假日库；"
+                   "provisional 暂定（按放假办法推算，无调休）；weekend_fallback 无节假日数据、按周末计",
+                   enum=("override", "chinese_calendar", "provisional", "weekend_fallback")),
         ), ("day",), ("day",), imported=False,
     ),
     Table(

@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import db, state
+from dashboard import db, state, workdays
 from dashboard import filters as flt
 from dashboard.data import common
 from dashboard.data.overview import Kpi
@@ -172,8 +172,11 @@ def breadcrumb(f: flt.Filters) -> None:
                 st.markdown(f"**{area.name if area.code else '全市'}**")
 
 
-def page_header(title: str) -> flt.Filters:
-    """Title, breadcrumb, period line, sample-data label and filter warnings; returns the filters."""
+def page_header(title: str, deadlines: bool = True) -> flt.Filters:
+    """Title, breadcrumb, period line, sample-data label and filter warnings; returns the filters.
+
+    ``deadlines``: the page shows figures that depend on working-day time limits (超期、
+    按期办结、账龄), so it carries the notice of a provisional (暂定) holiday year."""
     f = state.current()
     database = db.database()
     left, right = st.columns([4, 1], vertical_alignment="bottom")
@@ -190,6 +193,9 @@ def page_header(title: str) -> flt.Filters:
     if fallback:
         st.warning(f"{fallback} 年没有法定节假日数据，工作日按“仅周末休息”计算，时限与账龄可能不准确。"
                    "请在 config/calendar_override.csv 补充该年的放假与调休安排后重新构建数据库。")
+    provisional = database.meta.get("calendar_provisional_years")
+    if provisional and deadlines:
+        st.info(workdays.provisional_notice(provisional), icon=":material/event_upcoming:")
     return f
 
 

@@ -1,16 +1,19 @@
 """工作日历 — working days on China's statutory calendar (法定节假日与调休).
 
-Built on the maintained ``chinese_calendar`` package, which knows every holiday and
-every 调休 make-up working day (a Saturday or Sunday that is a working day) that the
-State Council has published. A year the package does not know yet is *not* quietly
-treated as "weekends only": the calendar records it as uncovered, and the builder
-refuses to use such days unless an override file lists that year or the configuration
-explicitly allows the weekend fallback (in which case every page says so).
+Each day's status comes from the first of these sources that knows its year:
 
-Override file (CSV, UTF-8): ``date,is_workday,name`` — one row per holiday
-(``is_workday=0``) and per make-up working day (``is_workday=1``). A year that
-appears in the file counts as covered; its days not listed follow the weekend rule.
-Rows may also correct days of covered years.
+1. ``override`` — the override file (CSV, UTF-8, ``date,is_workday,name``): one row per
+   day off (``is_workday=0``) and per 调休 working day (``is_workday=1``) of the State
+   Council's notice. A year that appears in the file counts as official; its days not
+   listed follow the weekend rule. Rows may also correct days of covered years.
+2. ``chinese_calendar`` — the maintained package, which knows every holiday and every
+   调休 make-up working day the State Council has published.
+3. ``provisional`` — for a later year: the days off that the law fixes, computed by
+   ``dashboard.holidays`` (暂定; no 调休 working days, which only the notice can give).
+   Pages whose deadlines depend on such a year say so.
+4. ``weekend_fallback`` — only when the provisional calendar is switched off
+   (``[calendar] provisional = false``): the builder then refuses the year unless the
+   configuration explicitly allows "weekends only" (and every page says so).
 
 Time-limit rules (DESIGN §3.1, configured in ``config/settings.toml``):
 
@@ -31,6 +34,8 @@ from typing import Iterable
 import chinese_calendar
 import numpy as np
 import pandas as pd
+
+from dashboard.holidays import provisional_holidays
 
 DAY = np.timedelta64(1, "D")
 END_OF_DAY = np.timedelta64(86399, "s")  # 23:59:59
@@ -62,6 +67,20 @@ class CalendarCoverageError(ValueError):
             f"若确需按“仅周末休息”临时计算，可在 config/settings.toml 设置 "
             f"[calendar] allow_weekend_fallback = true（各页面会提示结果可能不准确）。"
         )
+
+
+def provisional_notice(years: str | Iterable[int]) -> str:
+    """The sentence every deadline-dependent page shows while a year's days off are 暂定.
+
+    ``years`` is the meta value (``"2027"`` or ``"2027,2028"``) or a list of years."""
+    if isinstance(years, str):
+        years = [int(y) for y in years.split(",") if y.strip()]
+    text = "、".join(str(y) for y in sorted(years))
+    first = min(years)
+    return (f"**{text} 年的法定节假日为暂定**：按《全国年节及纪念日放假办法》推算（含周末补假），尚未含国务院放假通知的"
+            f"调休安排，涉及 {text} 年的办理时限、超期和账龄可能变化。\n\n"
+            f"管理员：通知发布后，在 `config/calendar_override.csv` 录入该年全部放假日（is_workday=0）和调休上班日"
+            f"（is_workday=1），重新构建数据库后生效；可用 `python -m dashboard.holidays {first} --csv` 生成草稿再按通知修改。")
 
 
 def library_years() -> tuple[int, int]:
@@ -100,14 +119,22 @@ class WorkdayCalendar:
     is_workday: np.ndarray  # bool, one per day
     workday_seq: np.ndarray  # int32: working days up to and including the day
     holiday_name: tuple[str | None, ...]
-    source: tuple[str, ...]  # chinese_calendar | override | weekend_fallback
+    source: tuple[str, ...]  # override | chinese_calendar | provisional | weekend_fallback
 
     # -- construction -------------------------------------------------------------
     @classmethod
-    def build(cls, start: date, end: date, override_path: Path | None = None) -> "WorkdayCalendar":
+    def build(cls, start: date, end: date, override_path: Path | None = None,
+              provisional: bool = True) -> "WorkdayCalendar":
+        """Days from ``start`` to ``end``; ``provisional`` computes the law's days off for
+        years neither the override file nor the library covers (else: weekends only)."""
         override = read_override(override_path)
         override_years = {d.year for d in override}
         lo, hi = library_years()
+        law: dict[date, str] = {}
+        if provisional:
+            for year in range(start.year, end.year + 1):
+                if year not in override_years and not lo <= year <= hi:
+                    law.update({h.day: h.name + ("（补假）" if h.kind == "makeup" else "") for h in provisional_holidays(year)})
         n = (end - start).days + 1
         flags = np.zeros(n, dtype=bool)
         names: list[str | None] = []
@@ -123,10 +150,18 @@ class WorkdayCalendar:
                 on_holiday, name = chinese_calendar.get_holiday_detail(d)
                 names.append(HOLIDAY_NAMES_ZH.get(name, name) if name else None)
                 sources.append("chinese_calendar")
+            elif d.year in override_years:
+                flags[i] = d.weekday() < 5
+                names.append(None)
+                sources.append("override")
+            elif provisional:
+                flags[i] = d not in law and d.weekday() < 5
+                names.append(law.get(d))
+                sources.append("provisional")
             else:
                 flags[i] = d.weekday() < 5
                 names.append(None)
-                sources.append("override" if d.year in override_years else "weekend_fallback")
+                sources.append("weekend_fallback")
         seq = np.cumsum(flags, dtype=np.int32)
         return cls(start, flags, seq, tuple(names), tuple(sources))
 
@@ -143,15 +178,22 @@ class WorkdayCalendar:
     def last_day(self) -> date:
         return self.first_day + timedelta(days=len(self.is_workday) - 1)
 
-    def uncovered_years(self, days: Iterable[date] | None = None) -> list[int]:
-        """Years with weekend-fallback days (optionally only among ``days``)."""
+    def _years_from(self, source: str, days: Iterable[date] | None) -> list[int]:
         src = np.array(self.source)
         if days is None:
-            idx = np.nonzero(src == "weekend_fallback")[0]
+            idx = np.nonzero(src == source)[0]
         else:
             idx = self._index(np.array(list(days), dtype="datetime64[D]"))
-            idx = idx[src[idx] == "weekend_fallback"]
+            idx = idx[src[idx] == source]
         return sorted({(self.first_day + timedelta(days=int(i))).year for i in idx})
+
+    def uncovered_years(self, days: Iterable[date] | None = None) -> list[int]:
+        """Years with weekend-fallback days (optionally only among ``days``)."""
+        return self._years_from("weekend_fallback", days)
+
+    def provisional_years(self, days: Iterable[date] | None = None) -> list[int]:
+        """Years whose days off are the provisional ones computed from the law (暂定)."""
+        return self._years_from("provisional", days)
 
     def to_frame(self) -> pd.DataFrame:
         days = np.datetime64(self.first_day, "D") + np.arange(len(self.is_workday)) * DAY

@@ -425,7 +425,7 @@ COMMENT ON COLUMN workday_calendar.workday_seq IS '工作日序号（截至当�
 
 COMMENT ON COLUMN workday_calendar.holiday_name IS '节假日/调休名称';
 
-COMMENT ON COLUMN workday_calendar.source IS '来源：chinese_calendar 法定节假日库；override 覆盖文件；weekend_fallback 无节假日数据、按周末计';
+COMMENT ON COLUMN workday_calendar.source IS '来源：override 覆盖文件（国务院通知）；chinese_calendar 法定节假日库；provisional 暂定（按放假办法推算，无调休）；weekend_fallback 无节假日数据、按周末计';
 
 -- 工单办结索引：tickets 的投影，按办结时间排序（未办结的排在最后）。“期间内办结”和“期末仍未办结”两类统计以及督办清单只需读取其中一段连续的数据块，不必扫描全部工单；由构建程序从 tickets 生成，随数据一起刷新。
 

@@ -11,7 +11,7 @@ from dashboard.data import assessment, common
 from dashboard.metrics import metric
 
 cfg = settings()
-f = ui.page_header("居村考核")
+f = ui.page_header("居村考核", deadlines=False)
 area = common.areas().name(f.scope) if f.scope else "全市"
 all_rounds = assessment.rounds()
 choice = assessment.choose_round(f, st.query_params.get("round"))

@@ -9,7 +9,7 @@ from dashboard.data import common, orgs
 from dashboard.metrics import metric
 
 cfg = settings()
-f = ui.page_header("社会组织")
+f = ui.page_header("社会组织", deadlines=False)
 day = orgs.at_date(f)
 area = common.areas().name(f.scope) if f.scope else "全市"
 # The page's questions are independent: ask them at once (the list waits for its search fields below).
