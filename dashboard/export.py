@@ -38,10 +38,17 @@ def _cell_value(v):
     return v
 
 
+def sheet_title(title: str) -> str:
+    """Excel's rules for a sheet name: at most 31 characters, none of ``[]:*?/\``, not
+    starting or ending with an apostrophe. "各街道/乡镇指标一览" becomes "各街道、乡镇指标一览"."""
+    name = title.translate(str.maketrans({"/": "、", "\\": "、", "[": "（", "]": "）", ":": "：", "*": "×", "?": "？"}))
+    return name.strip("'")[:31] or "数据"
+
+
 def to_xlsx(frame: pd.DataFrame, title: str, context: list[str]) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31] or "数据"
+    ws.title = sheet_title(title)
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=14)
     for line in context:
