@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from dashboard import db, state, ui
+from dashboard import access, db, state, ui
 from dashboard.config import ConfigError, settings
 
 started = time.perf_counter()  # this run's server-side time goes into ui.run_marker (the benchmark reads it)
@@ -30,9 +30,15 @@ except (db.DatabaseUnavailable, ConfigError) as problem:
     st.code("python -m dashboard.load --source 数据文件夹 --out data/city.duckdb", language="bash")
     st.stop()
 
-page, pages = ui.navigation()
+user = access.require_user()  # login first: no filter is read and no query runs before it
+page, pages = ui.navigation(user)
 filters = state.init()
 if page.url_path != "present":  # presentation mode shows no sidebar or chrome
-    ui.sidebar(pages, filters)
-page.run()
+    ui.sidebar(pages, filters, user)
+access.watermark()
+access.audit_view(page.url_path or "overview", filters)
+try:
+    page.run()
+except access.ScopeDenied:
+    st.error("该内容不在您的账号权限范围内，已拒绝。请从左侧选择您有权查看的区域。", icon=":material/block:")
 ui.run_marker(started)

@@ -187,6 +187,21 @@ def _check(name: str, frame) -> dict | None:
     return {c: int(frame[c].fillna(0).sum()) for c in cols}
 
 
+def bench_account() -> tuple[str, str]:
+    """A 市级 account in a throw-away application database (DASHBOARD_APP_DB) for the benchmark."""
+    import os
+    import tempfile
+
+    from dashboard import users
+
+    if not os.environ.get("DASHBOARD_APP_DB"):
+        os.environ["DASHBOARD_APP_DB"] = str(Path(tempfile.mkdtemp(prefix="bench-app-")) / "app.sqlite3")
+    password = "Bench-Pass-2026"
+    if users.get("bench_city") is None:
+        users.add("bench_city", "基准测试", "city", None, password)
+    return "bench_city", password
+
+
 def new_app(page: str, params: dict):
     from streamlit.testing.v1 import AppTest
 
@@ -195,6 +210,8 @@ def new_app(page: str, params: dict):
     apptest_runs_the_entry_script()  # every run includes the router and sidebar, as in the server
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at.session_state["_auth_user"] = bench_account()[0]  # logged in as a 市级 account (login itself: tests/test_access.py)
+    at.session_state["_auth_seen"] = time.time() + 86400  # no idle logout during a long measurement
     for k, v in params.items():
         at.query_params[k] = v
     if page != "overview":
@@ -291,10 +308,13 @@ _LAST_CHANGE = """() => { if (!window.__lastChange) { window.__lastChange = perf
 def end_to_end(db_path: Path, interactions: int) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, run_count, settle
+    import os
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, log_in, run_count, settle
 
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    server = AppServer(db_path)
+    user, password = bench_account()
+    server = AppServer(db_path, app_db=Path(os.environ["DASHBOARD_APP_DB"]))
     samples: list[dict] = []
     try:
         with sync_playwright() as p:
@@ -302,6 +322,7 @@ def end_to_end(db_path: Path, interactions: int) -> list[dict]:
             page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
             page.set_default_timeout(120_000)
             page.goto(server.url)
+            log_in(page, user, password)
             settle(page, timeout=180_000)
             sidebar = page.locator('[data-testid="stSidebar"]')
 

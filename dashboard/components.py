@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export, state
+from dashboard import access, charts, export, state
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import Filters
@@ -152,13 +152,19 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], title: st
     """Excel and CSV downloads with the title, scope, period and export time on top.
     ``frame`` may be a function: then the (possibly large) table is only built on click."""
     name = export.file_stem(title, f, common.areas().name(f.scope) if f.scope else "全市")
-    context = export.context_lines(f, scope_path(f))
+    context = export.context_lines(f, scope_path(f)) + [access.export_signature()]
     get = frame if callable(frame) else (lambda: frame)
+
+    def make(fmt: str) -> bytes:  # built on click; who downloaded what goes to the audit log
+        table = get()
+        to = export.to_xlsx if fmt == "xlsx" else export.to_csv
+        return access.audited_export(title, fmt, f, lambda: to(table, title, context), rows=len(table))
+
     with st.container(horizontal=True, gap="small"):
-        st.download_button("下载 Excel", data=lambda: export.to_xlsx(get(), title, context), file_name=f"{name}.xlsx",
+        st.download_button("下载 Excel", data=lambda: make("xlsx"), file_name=f"{name}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
-        st.download_button("下载 CSV", data=lambda: export.to_csv(get(), title, context), file_name=f"{name}.csv",
+        st.download_button("下载 CSV", data=lambda: make("csv"), file_name=f"{name}.csv",
                            mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
 
 

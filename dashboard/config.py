@@ -42,6 +42,49 @@ class TimeLimit:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    """``[auth]``: who may log in and how (see dashboard/access.py)."""
+    mode: str = "local"  # local | header
+    app_database: Path = Path("data/app.sqlite3")
+    idle_minutes: int = 30
+    max_failures: int = 5
+    lockout_minutes: int = 15
+    audit_retention_days: int = 180
+    header_name: str = "X-Remote-User"
+    gateway_secret_env: str = "DASHBOARD_GATEWAY_SECRET"
+    sensitive_roles: tuple[str, ...] = ("city", "admin")
+
+
+AUTH_MODES = ("local", "header")
+
+
+def _auth(raw: dict, path: Path) -> AuthSettings:
+    section = raw.get("auth", {})
+    d = AuthSettings()
+    if not isinstance(section, dict):
+        raise ConfigError(f"配置文件 {path} 中 [auth] 应为表")
+    known = {f for f in AuthSettings.__dataclass_fields__}
+    unknown = set(section) - known
+    if unknown:
+        raise ConfigError(f"配置文件 {path} 的 [auth] 中有未知的配置项：{'、'.join(sorted(unknown))}")
+    get = lambda key, kind: _get(raw, f"auth.{key}", kind, path) if key in section else getattr(d, key)  # noqa: E731
+    mode = get("mode", str)
+    if mode not in AUTH_MODES:
+        raise ConfigError(f"配置文件 {path} 中 auth.mode 应为 {' / '.join(AUTH_MODES)} 之一，而不是 {mode!r}")
+    ints = {k: get(k, int) for k in ("idle_minutes", "max_failures", "lockout_minutes", "audit_retention_days")}
+    if min(ints["idle_minutes"], ints["max_failures"], ints["lockout_minutes"]) < 1:
+        raise ConfigError(f"配置文件 {path} 中 auth.idle_minutes、max_failures、lockout_minutes 应为正整数")
+    if ints["audit_retention_days"] < 180:
+        raise ConfigError(f"配置文件 {path} 中 auth.audit_retention_days 不能少于 180 天（等级保护要求审计记录至少保存六个月）")
+    roles = tuple(get("sensitive_roles", list))
+    if any(r not in ("city", "district", "street", "admin") for r in roles):
+        raise ConfigError(f"配置文件 {path} 中 auth.sensitive_roles 只能包含 city、district、street、admin")
+    app_db = get("app_database", str) if "app_database" in section else str(d.app_database)
+    return AuthSettings(mode=mode, app_database=_resolve(app_db), header_name=get("header_name", str),
+                        gateway_secret_env=get("gateway_secret_env", str), sensitive_roles=roles, **ints)
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     database: Path
@@ -70,6 +113,7 @@ class Settings:
     meeting_topics: tuple[str, ...] = ("overview", "tickets", "map", "orgs", "assessment")
     meeting_interval: int = 0
     thresholds: dict[str, float] = field(default_factory=dict)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     @property
     def composite_formula(self) -> str:
@@ -184,6 +228,7 @@ def load_settings(path: Path | None = None) -> Settings:
         meeting_topics=topics,
         meeting_interval=interval,
         thresholds=thresholds,
+        auth=_auth(raw, path),
     )
 
 

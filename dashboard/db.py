@@ -231,13 +231,26 @@ def query_many(requests: list[tuple[str, dict]]) -> list[pd.DataFrame]:
     return in_parallel([lambda r=r: query(r[0], **r[1]) for r in requests])
 
 
+_scope_guard: Callable[[dict], None] | None = None
+
+
+def set_scope_guard(guard: Callable[[dict], None]) -> None:
+    """Install the access check that every page query passes first (``dashboard.access``)."""
+    global _scope_guard
+    _scope_guard = guard
+
+
 _running: dict[str, Future] = {}  # queries being run right now, by their cache key
 _running_lock = threading.Lock()
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
     """Run a query on the current database; small results are cached. A page's parts asked at once
-    (``in_parallel``) may ask the same question: it runs once, and the others wait for its result."""
+    (``in_parallel``) may ask the same question: it runs once, and the others wait for its result.
+    The access check runs first, before the cache: a result cached for one user is never
+    handed to a user who may not see its area."""
+    if _scope_guard is not None:
+        _scope_guard(params)
     db = database()
     if not result_cache_enabled():
         return db.query(name, **params)

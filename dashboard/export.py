@@ -39,7 +39,7 @@ def _cell_value(v):
 
 
 def sheet_title(title: str) -> str:
-    """Excel's rules for a sheet name: at most 31 characters, none of ``[]:*?/\``, not
+    r"""Excel's rules for a sheet name: at most 31 characters, none of ``[]:*?/\``, not
     starting or ending with an apostrophe. "各街道/乡镇指标一览" becomes "各街道、乡镇指标一览"."""
     name = title.translate(str.maketrans({"/": "、", "\\": "、", "[": "（", "]": "）", ":": "：", "*": "×", "?": "？"}))
     return name.strip("'")[:31] or "数据"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import access
 from dashboard import filters as flt
 from dashboard.data import common
 
@@ -20,7 +21,14 @@ _WARNINGS = "_filter_warnings"
 
 def init() -> flt.Filters:
     """Parse the URL into filters for this run and normalise the URL."""
-    f, warnings = flt.parse_filters(st.query_params.to_dict(), common.areas(), common.as_of(), common.data_start())
+    params = st.query_params.to_dict()
+    params, outside = access.outside_params(params, common.areas())  # codes of other areas: not even named
+    f, warnings = flt.parse_filters(params, common.areas(), common.as_of(), common.data_start())
+    f, refused = access.clamp(f, common.areas(), explicit=bool(outside) or any(params.get(k) for k in flt.SCOPE_LEVELS))
+    if outside and not refused:
+        refused = access.refusal(common.areas())
+    if refused:
+        warnings = [refused] + warnings
     st.session_state[_KEY] = f
     st.session_state[_WARNINGS] = warnings
     _write_url(f)
@@ -63,6 +71,9 @@ def _write_url(f: flt.Filters) -> None:
 
 
 def set_filters(f: flt.Filters) -> None:
+    f, refused = access.clamp(f, common.areas(), explicit=True)
+    if refused:
+        st.session_state[_WARNINGS] = [refused]
     st.session_state[_KEY] = f
     _write_url(f)
 

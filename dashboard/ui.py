@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import db, state, workdays
+from dashboard import access, db, state, workdays
 from dashboard import filters as flt
 from dashboard.data import common
 from dashboard.data.overview import Kpi
@@ -35,11 +35,18 @@ PAGES = (
     PageSpec("assessment", "居村考核", ":material/fact_check:"),
     PageSpec("present", "演示模式", ":material/slideshow:", in_menu=False),
 )
+ADMIN_PAGES = (PageSpec("admin", "账号与审计", ":material/admin_panel_settings:"),)
 
 
-def navigation() -> st.navigation:
+def page_specs(user) -> tuple[PageSpec, ...]:
+    """The pages this user may open: the administrator's pages only for 管理员."""
+    return PAGES + (ADMIN_PAGES if user is not None and user.is_admin else ())
+
+
+def navigation(user=None) -> st.navigation:
+    specs = page_specs(user)
     pages = [st.Page(f"pages/{p.key}.py", title=p.title, icon=p.icon, url_path=p.key, default=(p.key == "overview"),
-                     visibility="visible" if p.in_menu else "hidden") for p in PAGES]
+                     visibility="visible" if p.in_menu else "hidden") for p in specs]
     return st.navigation(pages, position="hidden"), pages
 
 
@@ -74,28 +81,39 @@ def _on_compare() -> None:
     state.set_filters(flt.with_compare(state.current(), value))
 
 
-def sidebar(pages: list, f: flt.Filters) -> None:
+def _within(codes: list[str], root: str) -> list[str]:
+    """The codes on the way to, or inside, the user's area ``root``."""
+    return [c for c in codes if c.startswith(root) or root.startswith(c)]
+
+
+def sidebar(pages: list, f: flt.Filters, user=None) -> None:
     areas = common.areas()
     database = db.database()
+    root = access.allowed_root() or ""
     with st.sidebar:
         st.markdown("### 基层治理督查考评看板")
         if database.is_sample:
             st.badge("示例数据", icon=":material/science:", color="orange")
             st.caption(f"{database.meta.get('label', '示例数据')}：城市、人口和工单均由程序生成，不代表真实情况。")
         st.caption(f"{areas.city.name} · 数据截至 {common.as_of():%Y-%m-%d %H:%M}")
-        for page, spec in zip(pages, PAGES):
+        if user is not None:
+            access.account_box(user)
+        for page, spec in zip(pages, page_specs(user)):
             if spec.in_menu:
                 st.page_link(page, label=spec.title, icon=spec.icon, query_params=f.to_query_params())
         st.divider()
         st.markdown("**区域**")
         name = lambda c: "全部" if not c else areas.name(c)  # noqa: E731
+        # Only the user's own area and what lies inside it: a 区县级 account sees its district
+        # fixed, a 街道级 account its street; "全部" only where the whole level is theirs.
         st.session_state["w_district"] = f.district or ""
-        st.selectbox("区县", [""] + [a.code for a in areas.children("")], key="w_district", format_func=name,
+        st.selectbox("区县", ([""] if not root else []) + _within([a.code for a in areas.children("")], root),
+                     key="w_district", format_func=name, disabled=len(root) >= 6,
                      on_change=_on_area, args=("district",))
-        streets = [a.code for a in areas.children(f.district)] if f.district else []
+        streets = _within([a.code for a in areas.children(f.district)], root) if f.district else []
         st.session_state["w_street"] = f.street or ""
-        st.selectbox("街道/乡镇", [""] + streets, key="w_street", format_func=name, disabled=not f.district,
-                     on_change=_on_area, args=("street",))
+        st.selectbox("街道/乡镇", ([""] if len(root) < 9 else []) + streets, key="w_street", format_func=name,
+                     disabled=not f.district or len(root) >= 9, on_change=_on_area, args=("street",))
         communities = [a.code for a in areas.children(f.street)] if f.street else []
         st.session_state["w_community"] = f.community or ""
         st.selectbox("社区/村", [""] + communities, key="w_community", format_func=name, disabled=not f.street,
@@ -145,6 +163,10 @@ def brief_dialog(f: flt.Filters) -> None:
             st.error(f"简报生成失败（{type(e).__name__}）。请稍后重试，或把此信息告知系统管理员。", icon=":material/error:")
             return
         bar.progress(1.0, text="已完成")
+        from dashboard import appdb
+
+        appdb.audit("export", st.session_state.get("_auth_user"), scope=f.scope or "", what="会议简报",
+                    format="pptx+pdf", bytes=len(pptx) + len(pdf))
         stem = f"会议简报_{deck.scope_path(f).split(' › ')[-1]}_{f.period.start:%Y%m%d}-{f.period.end:%Y%m%d}"
         st.session_state["_brief_files"] = (stem, pptx, pdf)
     files = st.session_state.get("_brief_files")
@@ -160,7 +182,8 @@ def brief_dialog(f: flt.Filters) -> None:
 # -- page header ----------------------------------------------------------------------------------------
 def breadcrumb(f: flt.Filters) -> None:
     """全市 › 区 › 街道 › 社区: every level above the current one is a link up."""
-    chain = common.areas().ancestors(f.scope)
+    root = access.allowed_root() or ""
+    chain = [a for a in common.areas().ancestors(f.scope) if len(a.code) >= len(root)]  # nothing above one's own area
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key="breadcrumb"):
         for i, area in enumerate(chain):
             if i:

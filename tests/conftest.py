@@ -34,11 +34,33 @@ def fixture_database(fixture_db):
     return Database(fixture_db)
 
 
+# Accounts of the fixture's application database: (username, role, area, password).
+TEST_PASSWORD = "Fixture-Pass-2025"
+TEST_ACCOUNTS = {
+    "test_city": ("city", ""),
+    "test_admin": ("admin", ""),
+    "test_district": ("district", "990101"),
+    "test_street": ("street", "990101001"),
+}
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory) -> Path:
+    """An application database (accounts, audit log) with one account per role."""
+    from dashboard import users
+
+    path = tmp_path_factory.mktemp("app") / "app.sqlite3"
+    for name, (role, area) in TEST_ACCOUNTS.items():
+        users.add(name, f"测试{users.ROLES[role]}", role, area or None, TEST_PASSWORD, path=path)
+    return path
+
+
 @pytest.fixture
-def app_env(fixture_db, monkeypatch):
-    """Point the app (AppTest runs in-process) at the fixture database."""
+def app_env(fixture_db, app_db, monkeypatch):
+    """Point the app (AppTest runs in-process) at the fixture database and its accounts."""
     monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
     monkeypatch.setenv("DASHBOARD_CONFIG", str(ROOT / "config" / "settings.toml"))
+    monkeypatch.setenv("DASHBOARD_APP_DB", str(app_db))
     yield fixture_db
 
 

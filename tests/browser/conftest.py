@@ -34,10 +34,12 @@ def _free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, db_path: Path, extra_env: dict[str, str] | None = None):
+    def __init__(self, db_path: Path, extra_env: dict[str, str] | None = None, app_db: Path | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}
+        if app_db is not None:
+            env["DASHBOARD_APP_DB"] = str(app_db)
         self.log = open(ROOT / "test-artifacts" / f"streamlit-{self.port}.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
@@ -74,9 +76,9 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_server(fixture_db):
+def app_server(fixture_db, app_db):
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    server = AppServer(fixture_db)
+    server = AppServer(fixture_db, app_db=app_db)
     yield server
     server.stop()
 
@@ -131,11 +133,26 @@ def settle(page, after: int = 0, timeout: float = 30_000, quiet_ms: int = 400) -
     return run_count(page)
 
 
-def open_app(page, server: AppServer, path: str = "", query: str = "") -> int:
+def log_in(page, user: str = "test_city", password: str | None = None) -> None:
+    """Fill in the login form the way a person does (the fixture accounts, tests/conftest.py)."""
+    from tests.conftest import TEST_PASSWORD
+
+    form = page.locator('[data-testid="stForm"]')
+    form.get_by_label("用户名").fill(user)
+    form.get_by_label("密码").fill(password or TEST_PASSWORD)
+    form.get_by_role("button", name="登录").click()
+
+
+def open_app(page, server: AppServer, path: str = "", query: str = "", user: str | None = "test_city") -> int:
+    """Open a page; on the login form, log in as ``user`` first (the URL is kept)."""
     # The default page (总览) lives at "/" in st.navigation: "/overview" only resolves in the very
     # first session of a server (legacy pages/ mode) and afterwards shows "Page not found".
     path = "" if path == "overview" else path
     page.goto(f"{server.url}/{path}" + (f"?{query}" if query else ""))
+    if user:
+        page.wait_for_selector('#run-marker, [data-testid="stForm"]', state="attached")
+        if page.locator('[data-testid="stForm"]').count() and page.locator("#run-marker").count() == 0:
+            log_in(page, user)
     return settle(page)
 
 

@@ -1,0 +1,306 @@
+"""访问控制 — login before any data, the user's area enforced once on the server, the audit trail.
+
+Every page run goes through ``require_user`` (from ``streamlit_app.py``) before a filter
+is read or a query runs:
+
+* ``local`` mode: a login form; accounts in the application database (``dashboard.users``);
+  lockout after repeated failures; logout after ``idle_minutes`` without a page run.
+* ``header`` mode: the user name comes from a trusted single-sign-on gateway's request
+  header, accepted only together with the gateway's shared secret (header
+  ``X-Gateway-Secret`` equal to the environment variable named in the config), so a
+  client that reaches the app without the gateway cannot forge an identity.
+
+The user's area (``User.area_root``: '' city, a district or a street code) is then the
+one rule: ``clamp`` keeps every filter (URL, sidebar, drill click, breadcrumb) inside it,
+and ``scope_guard``, installed in the query runner, refuses any query whose ``$scope``,
+``$community_code`` or ``$grid_code`` lies outside it — a second lock for a page that
+forgot to clamp. No user, or a user without an area, runs no query at all.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import os
+import time
+from datetime import datetime
+from typing import Callable
+
+import streamlit as st
+
+from dashboard import appdb, db, users
+from dashboard import filters as flt
+from dashboard.config import settings
+
+_USER = "_auth_user"
+_ROOT = "_auth_root"
+_SEEN = "_auth_seen"
+_LAST_VIEW = "_auth_last_view"
+_NOTICE = "_auth_notice"
+GUARDED_PARAMS = ("scope", "community_code", "grid_code")
+
+
+class ScopeDenied(PermissionError):
+    """A query asked for an area outside the user's own."""
+
+
+# -- the query runner's lock --------------------------------------------------------------------------------
+def scope_guard(params: dict) -> None:
+    """Called by ``db.query`` for every query of a page run (not for the builder or the
+    command line, which run outside Streamlit)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return
+    root = st.session_state.get(_ROOT)
+    if root is None:
+        raise ScopeDenied("未登录或账号没有区域权限：不运行任何查询")
+    for key in GUARDED_PARAMS:
+        value = params.get(key)
+        if value is not None and not str(value).startswith(root):
+            raise ScopeDenied(f"查询的区域 {value!r} 不在账号的区域 {root!r} 内")
+
+
+db.set_scope_guard(scope_guard)
+
+
+# -- who is logged in ---------------------------------------------------------------------------------------
+def current_user() -> users.User | None:
+    name = st.session_state.get(_USER)
+    return users.get(name) if name else None
+
+
+def allowed_root() -> str | None:
+    return st.session_state.get(_ROOT)
+
+
+def can_see_sensitive() -> bool:
+    """Worker names and request content: only for the roles in ``[auth] sensitive_roles``."""
+    user = current_user()
+    return bool(user) and user.role in settings().auth.sensitive_roles
+
+
+def _end_session(notice: str | None = None) -> None:
+    for key in (_USER, _ROOT, _SEEN, _LAST_VIEW):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state[_NOTICE] = notice
+
+
+def logout() -> None:
+    user = st.session_state.get(_USER)
+    if user:
+        appdb.audit("logout", user)
+    _end_session("已退出登录。")
+
+
+def require_user() -> users.User:
+    """The logged-in user of this run, or the login page and ``st.stop()``."""
+    cfg = settings().auth
+    user = _header_user(cfg) if cfg.mode == "header" else _session_user(cfg)
+    if user is None:
+        login_page()
+        st.stop()
+    root = user.area_root
+    if root is None:
+        st.session_state.pop(_ROOT, None)
+        st.error(f"账号 {user.username} 尚未分配区域，不能查看数据。请联系管理员。", icon=":material/block:")
+        st.stop()
+    st.session_state[_ROOT] = root
+    st.session_state[_SEEN] = time.time()
+    return user
+
+
+def _session_user(cfg) -> users.User | None:
+    name = st.session_state.get(_USER)
+    if not name:
+        return None
+    seen = st.session_state.get(_SEEN, 0.0)
+    if time.time() - seen > cfg.idle_minutes * 60:
+        appdb.audit("logout", name, reason="idle")
+        _end_session(f"超过 {cfg.idle_minutes} 分钟没有操作，已自动退出登录，请重新登录。")
+        return None
+    user = users.get(name)
+    if user is None or user.disabled or (user.demo and not db.database().is_sample):
+        _end_session("账号已停用或不可用，请联系管理员。")
+        return None
+    return user
+
+
+def _header_user(cfg) -> users.User | None:
+    headers = st.context.headers
+    secret = os.environ.get(cfg.gateway_secret_env, "")
+    given = headers.get("X-Gateway-Secret", "")
+    name = (headers.get(cfg.header_name) or "").strip()
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        if name:
+            appdb.audit("denied", name, reason="header without the gateway secret")
+        st.error("未通过统一身份认证网关访问，无法确认身份。请从单位的统一门户进入看板。", icon=":material/block:")
+        st.stop()
+    user = users.get(name) if name else None
+    if user is None or user.disabled:
+        appdb.audit("denied", name or None, reason="unknown or disabled header user")
+        st.error(f"统一身份认证用户“{html.escape(name)}”没有看板账号或已停用，请联系管理员开通。", icon=":material/block:")
+        st.stop()
+    if st.session_state.get(_USER) != user.username:
+        appdb.audit("login", user.username, mode="header")
+        st.session_state[_USER] = user.username
+    return user
+
+
+# -- login page -------------------------------------------------------------------------------------------
+def login_page() -> None:
+    cfg = settings().auth
+    database = db.database()
+    _, mid, _ = st.columns([1, 2, 1])
+    with mid:
+        st.title("基层治理督查考评看板", anchor=False)
+        notice = st.session_state.pop(_NOTICE, None)
+        if notice:
+            st.info(notice)
+        with st.form("login", border=True):
+            st.subheader("登录", anchor=False)
+            name = st.text_input("用户名", key="login_name", max_chars=64)
+            password = st.text_input("密码", type="password", key="login_password", max_chars=256)
+            go = st.form_submit_button("登录", type="primary", width="stretch")
+        if go:
+            try:
+                user = users.authenticate(name, password, cfg.max_failures, cfg.lockout_minutes,
+                                          demo_allowed=database.is_sample)
+            except users.AccountError as e:
+                appdb.audit("login_failed", name.strip()[:64] or None, reason=str(e))
+                st.error(str(e), icon=":material/lock:")
+            else:
+                appdb.audit("login", user.username, mode="local")
+                st.session_state[_USER] = user.username
+                st.session_state[_SEEN] = time.time()
+                st.rerun()
+        if database.is_sample:
+            demo_accounts_table()
+        else:
+            st.caption("没有账号或忘记密码，请联系本单位的看板管理员。")
+
+
+def demo_accounts_table() -> None:
+    from dashboard.data import common
+
+    areas = common.areas()
+    district = areas.children("")[0]
+    street = areas.children(district.code)[0]
+    path = appdb.app_db_path()
+    shown = users.ensure_demo_accounts((district.code, district.name), (street.code, street.name),
+                                       path.with_name(path.stem + ".demo-accounts.json"))
+    st.markdown("**演示账号**（仅在示例数据下可用，密码在本机随机生成）")
+    st.table([{"角色": a["role"], "区域": a["area"], "用户名": a["username"], "密码": a["password"]} for a in shown])
+
+
+# -- filters inside the user's area -------------------------------------------------------------------------
+AREA_PARAMS = ("district", "street", "community", "grid")
+
+
+def refusal(areas) -> str:
+    root = allowed_root() or ""
+    name = areas.name(root) if root else "全市"
+    return f"您的账号只能查看{name}的数据，已显示{name}。"
+
+
+def outside_params(params: dict, areas) -> tuple[dict, list[str]]:
+    """URL parameters without the area codes outside the user's area, and those keys.
+
+    Dropped before the filters are parsed, so that no warning names another area."""
+    root = allowed_root()
+    if root is None:
+        raise ScopeDenied("未登录")
+    kept, dropped = dict(params), []
+    for key in AREA_PARAMS:
+        value = str(params.get(key) or "")
+        if value and not (value.startswith(root) or (root.startswith(value) and key != "grid")):
+            kept.pop(key)
+            dropped.append(key)
+    return kept, dropped
+
+def clamp(f: flt.Filters, areas, explicit: bool) -> tuple[flt.Filters, str | None]:
+    """Filters inside the user's area; ``explicit``: the scope came from the URL or a click
+    (then a refusal is explained), not from the default whole-city view."""
+    root = allowed_root()
+    if root is None:
+        raise ScopeDenied("未登录")
+    if f.scope.startswith(root):
+        return f, None
+    home = flt.scope_to(f, root, areas)
+    if not explicit or not f.scope or root.startswith(f.scope):
+        return home, None  # an area above one's own: simply one's own
+    return home, refusal(areas)
+
+
+# -- audit of views and exports -------------------------------------------------------------------------------
+def audit_view(page: str, f: flt.Filters) -> None:
+    """One record per distinct (page, scope, period) a session looks at."""
+    view = (page, f.scope, f.period.start.isoformat(), f.period.end.isoformat())
+    if st.session_state.get(_LAST_VIEW) == view:
+        return
+    st.session_state[_LAST_VIEW] = view
+    appdb.audit("view", st.session_state.get(_USER), page=page, scope=f.scope or "",
+                period=f"{view[2]}~{view[3]}")
+
+
+def export_signature() -> str:
+    """导出人 line of every exported file."""
+    user = current_user()
+    who = f"{user.display_name}（{user.username}）" if user else "未知用户"
+    return f"导出人：{who} · {datetime.now():%Y-%m-%d %H:%M}"
+
+
+def audited_export(what: str, fmt: str, f: flt.Filters, make: Callable[[], bytes], rows: int | None = None) -> bytes:
+    data = make()
+    appdb.audit("export", st.session_state.get(_USER), scope=f.scope or "", what=what, format=fmt, rows=rows,
+                bytes=len(data))
+    return data
+
+
+def watermark() -> None:
+    """A light, repeated user name and date behind the page: a photo of the screen is traceable."""
+    user = current_user()
+    if not user:
+        return
+    text = html.escape(f"{user.display_name} {user.username} {datetime.now():%Y-%m-%d}")
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='360' height='200'><text x='10' y='120' "
+           f"transform='rotate(-20 180 100)' fill='rgba(0,0,0,0.045)' font-size='16' "
+           f"font-family='Noto Sans CJK SC, sans-serif'>{text}</text></svg>")
+    from urllib.parse import quote
+
+    st.html(f"<style>[data-testid='stMain']{{background-image:url(\"data:image/svg+xml,{quote(svg)}\");"
+            f"background-repeat:repeat;}}</style>")
+
+
+def account_box(user: users.User) -> None:
+    """The sidebar's account line: who, which role and area; change password; log out."""
+    from dashboard.data import common
+
+    area = common.areas().name(user.area_root) if user.area_root else "全市"
+    st.caption(f"{user.display_name}（{user.role_zh} · {area}）")
+    with st.container(horizontal=True, gap="small"):
+        if settings().auth.mode == "local" and st.button("修改密码", key="pw_open", type="tertiary"):
+            password_dialog(user.username)
+        st.button("退出登录", key="logout", type="tertiary", on_click=logout)
+
+
+@st.dialog("修改密码")
+def password_dialog(username: str) -> None:
+    old = st.text_input("当前密码", type="password", key="pw_old")
+    new = st.text_input("新密码", type="password", key="pw_new",
+                        help=f"至少 {users.MIN_PASSWORD_LENGTH} 位，包含数字、小写、大写字母、符号中的至少三类")
+    again = st.text_input("再输入一次新密码", type="password", key="pw_again")
+    if st.button("保存", type="primary", key="pw_save"):
+        cfg = settings().auth
+        try:
+            users.authenticate(username, old, cfg.max_failures, cfg.lockout_minutes, demo_allowed=True)
+            if new != again:
+                raise users.AccountError("两次输入的新密码不一致")
+            users.set_password(username, new)
+        except users.AccountError as e:
+            st.error(str(e))
+            return
+        appdb.audit("admin", username, what="修改本人密码")
+        st.success("密码已修改。")
+
