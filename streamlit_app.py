@@ -30,8 +30,10 @@ except (db.DatabaseUnavailable, ConfigError) as problem:
     st.code("python -m dashboard.load --source 数据文件夹 --out data/city.duckdb", language="bash")
     st.stop()
 
-user = access.require_user()  # login first: no filter is read and no query runs before it
-page, pages = ui.navigation(user)
+# The pages are registered before the login so that a deep link (/tickets?…) survives it;
+# none runs, no filter is read and no query is asked before require_user.
+page, pages = ui.navigation(access.session_username())
+user = access.require_user()
 filters = state.init()
 if page.url_path != "present":  # presentation mode shows no sidebar or chrome
     ui.sidebar(pages, filters, user)

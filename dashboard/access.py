@@ -65,6 +65,11 @@ db.set_scope_guard(scope_guard)
 
 
 # -- who is logged in ---------------------------------------------------------------------------------------
+def session_username() -> str | None:
+    """The name this session logged in with, unchecked (for registering pages only)."""
+    return st.session_state.get(_USER)
+
+
 def current_user() -> users.User | None:
     name = st.session_state.get(_USER)
     return users.get(name) if name else None

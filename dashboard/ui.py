@@ -39,12 +39,17 @@ ADMIN_PAGES = (PageSpec("admin", "账号与审计", ":material/admin_panel_setti
 
 
 def page_specs(user) -> tuple[PageSpec, ...]:
-    """The pages this user may open: the administrator's pages only for 管理员."""
-    return PAGES + (ADMIN_PAGES if user is not None and user.is_admin else ())
+    """The pages this user may open: the administrator's pages only for 管理员 (before the
+    login, every page, so that a deep link survives it; the admin page checks again)."""
+    if user is None:
+        return PAGES + ADMIN_PAGES
+    return PAGES + (ADMIN_PAGES if user.is_admin else ())
 
 
-def navigation(user=None) -> st.navigation:
-    specs = page_specs(user)
+def navigation(username: str | None = None) -> st.navigation:
+    from dashboard import users
+
+    specs = page_specs(users.get(username) if username else None)
     pages = [st.Page(f"pages/{p.key}.py", title=p.title, icon=p.icon, url_path=p.key, default=(p.key == "overview"),
                      visibility="visible" if p.in_menu else "hidden") for p in specs]
     return st.navigation(pages, position="hidden"), pages
