@@ -55,6 +55,12 @@ def app_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _accounts_of_the_fixture(app_db, monkeypatch):
+    """Every test's app (AppTest or a started server) reads the fixture's accounts, never data/app.sqlite3."""
+    monkeypatch.setenv("DASHBOARD_APP_DB", str(app_db))
+
+
 @pytest.fixture
 def app_env(fixture_db, app_db, monkeypatch):
     """Point the app (AppTest runs in-process) at the fixture database and its accounts."""

@@ -4,12 +4,14 @@ clear Chinese messages instead of tracebacks."""
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.pages import log_in
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
 
 
 def run_app(params: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    log_in(at, "test_city")
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import geo
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR, ROOT
+from tests.pages import log_in
 
 COVERAGE_DIR = ROOT / "tests" / "fixtures" / "coverage"
 R = 6_371_008.8
@@ -104,6 +105,7 @@ def coverage_db(tmp_path_factory):
 
 def _map_page(params: dict) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    log_in(at, "test_city")
     for k, v in params.items():
         at.query_params[k] = v
     at.switch_page("pages/map.py")

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.pages import log_in
 
 
 @pytest.fixture
@@ -93,6 +94,7 @@ def test_the_inactive_worker_is_listed_but_not_counted(filters):
 
 def test_supervision_section_of_the_page(app_env):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    log_in(at, "test_city")
     at.query_params["district"] = "990101"
     at.switch_page("pages/map.py")
     at.run()

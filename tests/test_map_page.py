@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import maps
 from tests.conftest import ROOT
+from tests.pages import log_in
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
 BLUE, RED = maps.BAD_TO_GOOD[-1], maps.BAD_TO_GOOD[0]
@@ -22,6 +23,7 @@ BLUE, RED = maps.BAD_TO_GOOD[-1], maps.BAD_TO_GOOD[0]
 
 def map_page(params: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    log_in(at, "test_city")
     for k, v in {**OCTOBER, **(params or {})}.items():
         at.query_params[k] = v
     at.switch_page("pages/map.py")
