@@ -58,6 +58,27 @@ class AuthSettings:
 AUTH_MODES = ("local", "header")
 
 
+@dataclass(frozen=True)
+class DubanSettings:
+    """``[duban]``: the supervision loop (dashboard/duban.py)."""
+    default_workdays: int = 5
+    criticism_after: int = 2  # late items (逾期未反馈 + 逾期反馈) that flag a unit for 通报批评 …
+    criticism_window_days: int = 365  # … counted over the items issued within this many days
+
+
+def _duban(raw: dict, path: Path) -> DubanSettings:
+    section = raw.get("duban", {})
+    d = DubanSettings()
+    unknown = set(section) - set(DubanSettings.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"配置文件 {path} 的 [duban] 中有未知的配置项：{'、'.join(sorted(unknown))}")
+    values = {k: (_get(raw, f"duban.{k}", int, path) if k in section else getattr(d, k))
+              for k in DubanSettings.__dataclass_fields__}
+    if not 1 <= values["default_workdays"] <= 60 or values["criticism_after"] < 1 or values["criticism_window_days"] < 1:
+        raise ConfigError(f"配置文件 {path} 中 [duban] 的期限应为 1–60 个工作日，通报批评次数和统计天数应为正整数")
+    return DubanSettings(**values)
+
+
 def _auth(raw: dict, path: Path) -> AuthSettings:
     section = raw.get("auth", {})
     d = AuthSettings()
@@ -114,6 +135,7 @@ class Settings:
     meeting_interval: int = 0
     thresholds: dict[str, float] = field(default_factory=dict)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    duban: DubanSettings = field(default_factory=DubanSettings)
 
     @property
     def composite_formula(self) -> str:
@@ -229,6 +251,7 @@ def load_settings(path: Path | None = None) -> Settings:
         meeting_interval=interval,
         thresholds=thresholds,
         auth=_auth(raw, path),
+        duban=_duban(raw, path),
     )
 
 

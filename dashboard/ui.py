@@ -33,6 +33,7 @@ PAGES = (
     PageSpec("tickets", "诉求工单", ":material/support_agent:"),
     PageSpec("orgs", "社会组织", ":material/groups:"),
     PageSpec("assessment", "居村考核", ":material/fact_check:"),
+    PageSpec("duban", "督办台账", ":material/assignment_late:"),
     PageSpec("present", "演示模式", ":material/slideshow:", in_menu=False),
 )
 ADMIN_PAGES = (PageSpec("admin", "账号与审计", ":material/admin_panel_settings:"),)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# 浏览器测试与图表导出需要 Debian 的 chromium 和 fonts-noto-cjk（中文字体），PDF 检查需要 poppler-utils。
+# 浏览器测试与图表导出需要 Debian 的 chromium 和 fonts-noto-cjk（中文字体），PDF 检查需要 poppler-utils，
+# Word/PowerPoint/Excel 文件（督办通知单等）转 PDF 检查需要 LibreOffice（无界面版）。
 # 缺少时：以 root（或免密 sudo）运行则自动安装；否则给出明确提示，在 CI（CI=true）中直接失败。
 set -euo pipefail
 
@@ -7,6 +8,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,147 @@
+"""督办台账 — from a red number to a 督办单 and back: issue (超期工单 or 指标滞后), the
+addressee's 反馈, the office's 办结 / 退回重办 / 催办, the 通知单 as Word and PDF, and each
+unit's record (按期反馈、逾期、通报批评)."""
+
+import streamlit as st
+
+from dashboard import access, components, db, duban, duban_doc, ui
+from dashboard.config import settings
+from dashboard.data import duban as data
+
+f = ui.page_header("督办台账", deadlines=False)
+user = access.current_user()
+now = duban.today()
+items = duban.items_for(user)
+
+cols = st.columns(5)
+for col, (label, value) in zip(cols, data.summary(items, f, now).items()):
+    with col, st.container(border=True):
+        st.metric(label, value)
+
+ledger = data.ledger(items, f, now)
+st.subheader("督办台账", anchor=False)
+if ledger.empty:
+    st.info("当前范围内还没有督办事项。" + ("可在下方“新建督办”中下发。" if data.addressee_choices(f, user) else ""))
+else:
+    st.caption("逾期未反馈：已过反馈期限仍未反馈；逾期反馈：反馈晚于期限。选择编号查看详情和办理。")
+    st.dataframe(ledger, hide_index=True, width="stretch", column_config={
+        "下发时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "反馈期限": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+    components.download_buttons(ledger, "督办台账", f, key="duban_ledger_dl")
+
+    st.subheader("各单位督办办理情况", anchor=False)
+    cfg = settings().duban
+    st.caption(f"近 {cfg.criticism_window_days} 天内下发的督办中逾期达到 {cfg.criticism_after} 件的单位，提示通报批评；"
+               "此记录可作为下一轮考核的依据。")
+    records = data.record_table(items, f, now)
+    st.dataframe(records, hide_index=True, width="stretch")
+    components.download_buttons(records, "各单位督办办理情况", f, key="duban_records_dl")
+
+    st.subheader("办理", anchor=False)
+    shown = [i for i in items if i.addressee_code.startswith(f.scope)]
+    chosen = st.selectbox("督办编号", [i.id for i in shown], key="duban_pick",
+                          format_func=lambda i: next(f"{x.number} · {x.addressee_name} · {x.status_zh(now)}"
+                                                     for x in shown if x.id == i))
+    item = duban.get(chosen)
+    with st.container(border=True, key="duban_detail"):
+        st.markdown(f"**{item.number}** · {duban.KIND_ZH[item.kind]} · 被督办单位：{item.addressee_name} · "
+                    f"反馈期限：{item.deadline:%Y-%m-%d %H:%M}（{item.deadline_days} 个工作日）· 状态：**{item.status_zh(now)}**")
+        st.markdown(f"督办事项：{item.subject}")
+        st.text(item.requirement)
+        head, rows = duban_doc.evidence_rows(item)
+        st.dataframe([dict(zip(head, r)) for r in rows], hide_index=True, width="stretch")
+        st.markdown("**办理记录**")
+        for e in duban.events(item.id):
+            line = f"{e['at'].replace('T', ' ')[:16]} · {e['username']} · {duban.ACTION_ZH[e['action']]}"
+            st.markdown(line + (f"：{e['text']}" if e["text"] and e["action"] != "issue" else ""))
+            if e["attachment_name"]:
+                name, blob = duban.attachment(e["id"])
+                st.download_button(f"附件：{name}", blob, file_name=name, key=f"att_{e['id']}", on_click="ignore")
+        docx = duban_doc.to_docx(item, "督查考评办公室", access.export_signature().removeprefix("导出人："),
+                                 now, db.database().is_sample)
+        with st.container(horizontal=True):
+            st.download_button("下载督办通知单（Word）", docx, file_name=f"{item.number}.docx", on_click="ignore",
+                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                               icon=":material/download:", key="duban_docx")
+            if st.button("生成 PDF", key="duban_pdf_make", icon=":material/picture_as_pdf:"):
+                try:
+                    st.session_state["duban_pdf"] = (item.id, duban_doc.to_pdf(docx))
+                except duban_doc.DocumentError as e:
+                    st.error(str(e))
+            pdf = st.session_state.get("duban_pdf")
+            if pdf and pdf[0] == item.id:
+                st.download_button("下载督办通知单（PDF）", pdf[1], file_name=f"{item.number}.pdf", mime="application/pdf",
+                                   on_click="ignore", icon=":material/download:", key="duban_pdf")
+
+        if duban.can_answer(user, item):
+            with st.form("duban_answer", clear_on_submit=True):
+                text = st.text_area("反馈和整改说明", max_chars=5000)
+                upload = st.file_uploader("附件（可选，10 MB 以内）", type=[t.lstrip(".") for t in duban.ATTACHMENT_TYPES])
+                if st.form_submit_button("提交反馈", type="primary"):
+                    try:
+                        duban.answer(user, item.id, text, duban.today(),
+                                     (upload.name, upload.getvalue()) if upload else None)
+                        st.rerun()
+                    except duban.DubanError as e:
+                        st.error(str(e))
+        if duban.can_review(user, item):
+            with st.form("duban_review"):
+                text = st.text_area("审核意见（退回重办时必填）", max_chars=2000)
+                days = st.number_input("退回重办的新期限（工作日）", 1, 60, settings().duban.default_workdays)
+                left, right = st.columns(2)
+                done = left.form_submit_button("办结", type="primary")
+                back = right.form_submit_button("退回重办")
+                try:
+                    if done:
+                        duban.close(user, item.id, text, duban.today())
+                        st.rerun()
+                    if back:
+                        duban.send_back(user, item.id, text, int(days), duban.today())
+                        st.rerun()
+                except duban.DubanError as e:
+                    st.error(str(e))
+        if item.overdue(now) and duban.can_issue(user, item.addressee_code):
+            if st.button(f"催办（已催办 {item.reminders} 次）", key="duban_remind", icon=":material/notifications:"):
+                duban.remind(user, item.id, duban.today())
+                st.rerun()
+
+choices = data.addressee_choices(f, user)
+if choices:
+    with st.expander("新建督办", expanded=ledger.empty, icon=":material/add_task:"):
+        kind = st.radio("督办类型", list(duban.KIND_ZH), format_func=duban.KIND_ZH.get, horizontal=True, key="new_kind")
+        code = st.selectbox("被督办单位", choices, format_func=data.area_name, key="new_addressee")
+        name = data.area_name(code).split(" › ")[-1]
+        if kind == "tickets":
+            overdue = data.overdue_tickets(f, code)
+            if overdue.empty:
+                st.info(f"{name}在期末没有超期工单。")
+                evidence = None
+            else:
+                picked = st.multiselect("督办的工单（默认全部超期工单，最多 200 件）", overdue["工单编号"].tolist(),
+                                        default=overdue["工单编号"].tolist()[:50], key="new_tickets")
+                st.dataframe(overdue[overdue["工单编号"].isin(picked)], hide_index=True, width="stretch")
+                evidence = data.ticket_evidence(overdue[overdue["工单编号"].isin(picked)], f) if picked else None
+            units = sorted({u for u in overdue["主办单位"].dropna() if u}) if not overdue.empty else []
+        else:
+            keys = st.multiselect("滞后的指标", list(data.INDICATOR_CHOICES), format_func=data.metric_label,
+                                  default=["on_time_rate"], key="new_metrics")
+            evidence = data.indicator_evidence(f, code, keys) if keys else None
+            if evidence:
+                st.dataframe([{k: v for k, v in x.items() if k != "低于预警线"} for x in evidence["figures"]],
+                             hide_index=True, width="stretch")
+            units = []
+        if evidence:
+            with st.form("duban_new"):
+                unit = st.selectbox("承办单位（可选）", [""] + units, format_func=lambda u: u or "不指定")
+                subject = st.text_input("督办事项", data.default_subject(kind, name, evidence), max_chars=200)
+                requirement = st.text_area("办理要求", data.DEFAULT_REQUIREMENT[kind], max_chars=5000, height=140)
+                days = st.number_input("反馈期限（工作日，次日起算）", 1, 60, settings().duban.default_workdays)
+                if st.form_submit_button("下发督办", type="primary"):
+                    try:
+                        made = duban.issue(user, kind, code, name, subject, requirement, evidence, int(days),
+                                           duban.today(), unit or None)
+                        st.session_state["duban_pick"] = made.id
+                        st.success(f"已下发 {made.number}，反馈期限 {made.deadline:%Y-%m-%d %H:%M}。")
+                        st.rerun()
+                    except duban.DubanError as e:
+                        st.error(str(e))

@@ -1,0 +1,145 @@
+"""督办闭环 on the fixture's accounts, dates worked out by hand on the 2026 calendar:
+
+国庆 2026: 1–7 Oct off, Sat 10 Oct a 调休 working day (the State Council's notice, as
+chinese-calendar has it). A 督办 issued Wed 30 Sep 10:00 with 3 working days: Thu 8, Fri 9,
+Sat 10 Oct → due Sat 10 Oct 23:59:59. A return on Mon 12 Oct with 2 working days: Tue 13,
+Wed 14 → due Wed 14 Oct 23:59:59.
+"""
+
+import io
+import shutil
+import subprocess
+from datetime import datetime
+
+import pytest
+from docx import Document
+
+from dashboard import appdb, duban, duban_doc, users
+
+ISSUED = datetime(2026, 9, 30, 10, 0)
+TICKETS = {"tickets": [
+    {"工单编号": "T11", "标题": "井盖缺失", "受理时间": "2025-09-16 09:00", "办结时限": "2025-09-25 23:59",
+     "已超期（工作日）": 22, "主办单位": "市政所"},
+    {"工单编号": "T05", "标题": "路灯不亮", "受理时间": "2025-10-09 10:00", "办结时限": "2025-10-22 23:59",
+     "已超期（工作日）": 7, "主办单位": "城管科"}], "as_of": "2025-11-01 00:00"}
+
+
+@pytest.fixture
+def app(tmp_path):
+    path = tmp_path / "app.sqlite3"
+    for name, role, area in [("office", "city", None), ("jq", "district", "990101"), ("dong", "street", "990101001"),
+                             ("xi", "street", "990101002"), ("yi", "district", "990102")]:
+        users.add(name, name, role, area, "Duban-Pass-2026", path=path)
+    return path
+
+
+def u(name, path):
+    return users.get(name, path)
+
+
+def test_deadline_over_national_day_counts_the_make_up_saturday():
+    assert duban.deadline_after(ISSUED, 3) == datetime(2026, 10, 10, 23, 59, 59)
+    assert duban.deadline_after(datetime(2026, 10, 12, 9, 0), 2) == datetime(2026, 10, 14, 23, 59, 59)
+
+
+def test_the_loop_issue_answer_return_late_answer_close(app):
+    item = duban.issue(u("office", app), "tickets", "990101001", "东街道", "东街道有 2 件工单超期", "逐件核实", TICKETS, 3,
+                       ISSUED, "市政所", path=app)
+    assert (item.number, item.status, item.deadline) == ("督办〔2026〕1 号", "issued", datetime(2026, 10, 10, 23, 59, 59))
+    item = duban.answer(u("dong", app), item.id, "T11 已办结，T05 申请延期", datetime(2026, 10, 9, 16, 0), path=app)
+    assert item.status == "answered" and not item.answered_late
+    item = duban.send_back(u("office", app), item.id, "T05 延期理由不充分", 2, datetime(2026, 10, 12, 9, 0), path=app)
+    assert item.status == "returned" and item.deadline == datetime(2026, 10, 14, 23, 59, 59)
+    assert item.status_zh(datetime(2026, 10, 15, 0, 0)) == "逾期未反馈"
+    item = duban.answer(u("dong", app), item.id, "T05 已办结", datetime(2026, 10, 15, 10, 0),
+                        attachment=("整改说明.pdf", b"%PDF-1.4 test"), path=app)
+    assert item.answered_late  # the second 反馈 came after the new deadline
+    item = duban.close(u("office", app), item.id, "同意办结", datetime(2026, 10, 16, 9, 0), path=app)
+    assert item.status == "closed" and item.closed_at == datetime(2026, 10, 16, 9, 0)
+    steps = [(e["username"], e["action"]) for e in duban.events(item.id, app)]
+    assert steps == [("office", "issue"), ("dong", "answer"), ("office", "return"), ("dong", "answer"), ("office", "close")]
+    attached = [e for e in duban.events(item.id, app) if e["attachment_name"]]
+    assert duban.attachment(attached[0]["id"], app) == ("整改说明.pdf", b"%PDF-1.4 test")
+    audited = [r["detail"] for r in appdb.audit_rows(path=app, action="duban")]
+    assert len(audited) == 5 and '"step": "下发"' in audited[-1]
+
+
+def test_numbers_run_per_year(app):
+    office = u("office", app)
+    a = duban.issue(office, "tickets", "990101001", "东街道", "事项一", "要求", TICKETS, 3, ISSUED, path=app)
+    b = duban.issue(office, "tickets", "990101002", "西街道", "事项二", "要求", TICKETS, 3, ISSUED, path=app)
+    c = duban.issue(office, "tickets", "990101002", "西街道", "事项三", "要求", TICKETS, 3, datetime(2027, 1, 4, 9), path=app)
+    assert [a.number, b.number, c.number] == ["督办〔2026〕1 号", "督办〔2026〕2 号", "督办〔2027〕1 号"]
+
+
+def test_overdue_feedback_reminders_and_the_criticism_flag(app):
+    office = u("office", app)
+    first = duban.issue(office, "tickets", "990101002", "西街道", "事项一", "要求", TICKETS, 3, ISSUED, path=app)
+    after = datetime(2026, 10, 11, 0, 0, 1)  # one second into Sunday, past Sat 10 Oct 23:59:59
+    assert first.status_zh(datetime(2026, 10, 10, 23, 0)) == "已下发"
+    assert first.status_zh(after) == "逾期未反馈"
+    with pytest.raises(duban.DubanError, match="只能对逾期未反馈"):
+        duban.remind(office, first.id, datetime(2026, 10, 10, 9, 0), path=app)
+    assert duban.remind(office, first.id, after, path=app).reminders == 1
+    recs = duban.records(duban.items_for(office, app), after, criticism_after=2, window_days=365)
+    assert [(r.addressee_name, r.late, r.open_overdue, r.flagged) for r in recs] == [("西街道", 1, 1, False)]
+    second = duban.issue(office, "indicator", "990101002", "西街道", "按期办结率低于预警线", "分析原因", {"figures": []}, 1,
+                         datetime(2026, 10, 12, 9, 0), path=app)
+    duban.answer(u("xi", app), second.id, "已整改", datetime(2026, 10, 14, 9, 0), path=app)  # due Tue 13 Oct: late
+    recs = duban.records(duban.items_for(office, app), datetime(2026, 10, 14, 10, 0), 2, 365)
+    assert [(r.issued, r.late, r.answered_on_time, r.flagged) for r in recs] == [(2, 2, 0, True)]
+
+
+def test_a_street_sees_and_answers_only_its_own_items(app):
+    office = u("office", app)
+    east = duban.issue(office, "tickets", "990101001", "东街道", "东", "要求", TICKETS, 3, ISSUED, path=app)
+    west = duban.issue(office, "tickets", "990101002001", "西一社区", "西一", "要求", TICKETS, 3, ISSUED, path=app)
+    assert [i.number for i in duban.items_for(u("dong", app), app)] == [east.number]
+    assert [i.number for i in duban.items_for(u("xi", app), app)] == [west.number]  # its community's item
+    assert duban.items_for(u("yi", app), app) == []  # another district
+    with pytest.raises(duban.DubanError, match="您不能反馈"):
+        duban.answer(u("dong", app), west.id, "越权反馈", datetime(2026, 10, 8, 9), path=app)
+    assert duban.get(west.id, app).status == "issued"
+
+
+def test_who_may_issue(app):
+    with pytest.raises(duban.DubanError, match="不能向该区域下发"):
+        duban.issue(u("dong", app), "tickets", "990101001001", "东一社区", "x", "y", TICKETS, 3, ISSUED, path=app)
+    with pytest.raises(duban.DubanError, match="不能向该区域下发"):
+        duban.issue(u("jq", app), "tickets", "990102100", "南镇", "x", "y", TICKETS, 3, ISSUED, path=app)
+    item = duban.issue(u("jq", app), "tickets", "990101001", "东街道", "区督街道", "要求", TICKETS, 3, ISSUED, path=app)
+    assert not duban.can_answer(u("jq", app), item) and duban.can_answer(u("dong", app), item)
+
+
+def test_bad_input_is_refused_and_nothing_is_written(app):
+    office = u("office", app)
+    with pytest.raises(duban.DubanError, match="1–60 个工作日"):
+        duban.issue(office, "tickets", "990101001", "东街道", "x", "y", TICKETS, 0, ISSUED, path=app)
+    item = duban.issue(office, "tickets", "990101001", "东街道", "x", "y", TICKETS, 3, ISSUED, path=app)
+    with pytest.raises(duban.DubanError, match="附件只能是"):
+        duban.answer(u("dong", app), item.id, "说明", ISSUED, attachment=("run.exe", b"MZ"), path=app)
+    with pytest.raises(duban.DubanError, match="不能超过 10 MB"):
+        duban.answer(u("dong", app), item.id, "说明", ISSUED, attachment=("a.pdf", b"0" * (10 * 1024 * 1024 + 1)), path=app)
+    assert duban.get(item.id, app).status == "issued" and len(duban.events(item.id, app)) == 1
+
+
+def test_the_notice_opens_in_word_and_converts_to_pdf(app, tmp_path):
+    item = duban.issue(u("office", app), "tickets", "990101001", "东街道", "东街道有 2 件工单超期", "1. 逐件核实\n2. 按时反馈",
+                       TICKETS, 3, ISSUED, "市政所", path=app)
+    data = duban_doc.to_docx(item, "督查考评办公室", "测试市级（office）", datetime(2026, 9, 30, 10, 5), sample=True)
+    doc = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "督办通知单" in text and "督办〔2026〕1 号" in text and "东街道、市政所：" in text
+    assert "并于2026年10月10日前（3 个工作日内）" in text and "示例数据" in text
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells][:2] == ["工单编号", "诉求事项"]
+    assert [r.cells[0].text for r in table.rows[1:]] == ["T11", "T05"]
+    assert "由 测试市级（office） 于 2026-09-30 10:05 生成" in doc.sections[0].footer.paragraphs[0].text
+    assert doc.core_properties.title == "督办通知单 督办〔2026〕1 号"
+    assert duban_doc.soffice(), "LibreOffice（soffice）缺失：make test 会安装 libreoffice-writer-nogui"
+    pdf = duban_doc.to_pdf(data)
+    assert pdf.startswith(b"%PDF")
+    (tmp_path / "n.pdf").write_bytes(pdf)
+    shown = subprocess.run([shutil.which("pdftotext") or "pdftotext", str(tmp_path / "n.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "督办通知单" in shown and "T11" in shown and "市政所" in shown
