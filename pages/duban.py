@@ -40,12 +40,11 @@ else:
     st.subheader("办理", anchor=False)
     shown = [i for i in items if i.addressee_code.startswith(f.scope)]
     chosen = st.selectbox("督办编号", [i.id for i in shown], key="duban_pick",
-                          format_func=lambda i: next(f"{x.number} · {x.addressee_name} · {x.status_zh(now)}"
-                                                     for x in shown if x.id == i))
+                          format_func=lambda i: next(f"{x.number} · {x.addressee_name}" for x in shown if x.id == i))
     item = duban.get(chosen)
     with st.container(border=True, key="duban_detail"):
         st.markdown(f"**{item.number}** · {duban.KIND_ZH[item.kind]} · 被督办单位：{item.addressee_name} · "
-                    f"反馈期限：{item.deadline:%Y-%m-%d %H:%M}（{item.deadline_days} 个工作日）· 状态：**{item.status_zh(now)}**")
+                    f"反馈期限：{item.deadline:%Y-%m-%d %H:%M}（{item.deadline_days} 个工作日）· 状态：{item.status_zh(now)}")
         st.markdown(f"督办事项：{item.subject}")
         st.text(item.requirement)
         head, rows = duban_doc.evidence_rows(item)

@@ -114,7 +114,7 @@ def test_password_rules():
     users.check_password_rules("Abcdefgh-1")
 
 
-@pytest.mark.parametrize("page", ["overview", "tickets", "map", "orgs", "assessment", "present"])
+@pytest.mark.parametrize("page", ["overview", "tickets", "map", "orgs", "assessment", "duban", "present"])
 @pytest.mark.parametrize("hostile", [
     {"district": "990102"},
     {"district": "990102", "street": "990102100"},
@@ -133,7 +133,7 @@ def test_a_district_account_sees_nothing_of_another_district(app_env, page, host
     assert "甲区" in text
 
 
-@pytest.mark.parametrize("page", ["overview", "tickets", "map", "orgs", "assessment"])
+@pytest.mark.parametrize("page", ["overview", "tickets", "map", "orgs", "assessment", "duban"])
 @pytest.mark.parametrize("hostile", [{}, {"district": "990101"}, {"district": "990101", "street": "990101002"},
                                      {"district": "990102"}, {"community": "990101002001"}])
 def test_a_street_account_sees_only_its_street(app_env, page, hostile):
