@@ -13,8 +13,14 @@ Both the sample-city generator and the import of a city's own files go through
 3. derived columns are computed (due times from the working-day calendar and the
    configured time limits, handling time in working days, areas in km²);
 4. the final tables are written with their Chinese comments, tickets in time order,
-   and the file is renamed over the target in one ``os.replace``.
+   the file is renamed to its own build name ``<stem>.<version>.duckdb`` next to the
+   target, and the target path becomes a symbolic link to it (one ``os.replace`` of the
+   link: readers see the old build or the new one, never a mix). The newest
+   ``KEEP_BUILDS`` builds are kept, older ones removed.
 
+Why a file per build: DuckDB hands back the database already open in a process when the
+same path is opened again, so a file replaced under the same name never reaches a running
+dashboard. The dashboard follows the link at the start of every page run (``dashboard/db.py``).
 Readers never see a half-written database: until step 4 the target is untouched, and
 on any error the temporary file is removed.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -45,6 +52,7 @@ FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "无", "×")
 TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d",
                      "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日", "%Y%m%d%H%M%S"]
 DATE_FORMATS = ["%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
+KEEP_BUILDS = 3  # the newest build and two before it stay on disk (for a run still reading one, and rollback)
 
 
 class DataValidationError(ValueError):
@@ -58,11 +66,64 @@ class DataValidationError(ValueError):
 
 @dataclass
 class BuildReport:
-    path: Path
+    path: Path  # the configured path: a link to ``file``
     rows: dict[str, int]
     seconds: float
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None  # this build's own file
+
+
+# -- builds: one file per build, the configured path a link to the newest ------------------------------
+def _build_pattern(out_path: Path) -> re.Pattern:
+    suffix = out_path.suffix or ".duckdb"
+    return re.compile(re.escape(out_path.stem) + r"\.(\d{8}-\d{6}-\d{6})" + re.escape(suffix))
+
+
+def new_build_path(out_path: Path) -> Path:
+    """``<stem>.<YYYYmmdd-HHMMSS-micro>.duckdb`` next to ``out_path`` (sorts by build time)."""
+    version = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = out_path.with_name(f"{out_path.stem}.{version}{out_path.suffix or '.duckdb'}")
+    while path.exists():  # two builds in one microsecond
+        time.sleep(1e-6)
+        path = new_build_path(out_path)
+    return path
+
+
+def builds(out_path: Path | str) -> list[Path]:
+    """The build files of ``out_path``, oldest first."""
+    out_path = Path(out_path)
+    pattern = _build_pattern(out_path)
+    if not out_path.parent.is_dir():
+        return []
+    return sorted(p for p in out_path.parent.iterdir() if pattern.fullmatch(p.name))
+
+
+def point_to(out_path: Path, build: Path) -> None:
+    """Make ``out_path`` a link to ``build`` in one atomic step (a relative link: the folder may move)."""
+    link = out_path.with_name(f".{out_path.name}.{os.getpid()}.link")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(build.name, link)
+    try:
+        os.replace(link, out_path)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+
+
+def remove_old_builds(out_path: Path, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Remove all but the newest ``keep`` builds (never the one ``out_path`` points to)."""
+    current = Path(os.path.realpath(out_path))
+    removed = []
+    for old in builds(out_path)[:-keep] if keep > 0 else builds(out_path):
+        if old != current:
+            try:
+                old.unlink()
+                removed.append(old)
+            except OSError:  # in use on a system that forbids it, or gone already: next build tries again
+                pass
+    return removed
 
 
 def _q(name: str) -> str:
@@ -86,8 +147,9 @@ class DatabaseBuilder:
                  extra_meta: dict[str, str] | None = None, threads: int | None = None):
         if dataset not in ("sample", "user"):
             raise ValueError("dataset must be 'sample' or 'user'")
-        self.out_path = Path(out_path).resolve()
-        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path = Path(out_path).expanduser()
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        self.out_path = out_path.parent.resolve() / out_path.name  # the link itself, not where it points
         self.tmp_path = self.out_path.with_name(f".{self.out_path.name}.{os.getpid()}.tmp")
         self._remove_tmp()
         self.settings = settings or current_settings()
@@ -594,11 +656,23 @@ class DatabaseBuilder:
                 self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
             self.con.execute("CHECKPOINT")
             self.con.close()
-            os.replace(self.tmp_path, self.out_path)  # atomic on one file system
+            build = self._swap_in()
         except BaseException:
             self.abort()
             raise
-        return BuildReport(self.out_path, rows, time.perf_counter() - self._started, self.warnings, meta)
+        return BuildReport(self.out_path, rows, time.perf_counter() - self._started, self.warnings, meta, build)
+
+    def _swap_in(self) -> Path:
+        """The finished temporary file becomes this build's file; the target links to it."""
+        build = new_build_path(self.out_path)
+        os.replace(self.tmp_path, build)  # atomic on one file system
+        try:
+            point_to(self.out_path, build)
+        except BaseException:
+            build.unlink(missing_ok=True)
+            raise
+        remove_old_builds(self.out_path)
+        return build
 
 
 def polygon_area_km2(geom) -> float:
