@@ -2,7 +2,8 @@
 
 Checks that the database and configuration are usable (a clear Chinese message and
 the command to fix it, never a traceback), reads the filters from the URL, draws the
-shared sidebar and hands over to the chosen page.
+shared sidebar and hands over to the chosen page. The whole run reads one build of the
+database (``db.page_run``): a rebuild reaches the next run, never half of this one.
 """
 
 import time
@@ -18,29 +19,30 @@ started = time.perf_counter()  # this run's server-side time goes into ui.run_ma
 # fonts.gstatic.com, which a government intranet cannot reach.
 st.set_page_config(page_title="基层治理督查考评看板", page_icon="🏛️", layout="wide")
 
-try:
-    settings()
-    db.database()
-except (db.DatabaseUnavailable, ConfigError) as problem:
-    st.title("基层治理督查考评看板", anchor=False)
-    st.error(str(problem), icon=":material/database_off:")
-    st.markdown("生成示例数据库（约 30 秒）：")
-    st.code(db.BUILD_COMMAND, language="bash")
-    st.markdown("或导入本市数据（文件格式见 `docs/data_model.md`）：")
-    st.code("python -m dashboard.load --source 数据文件夹 --out data/city.duckdb", language="bash")
-    st.stop()
+with db.page_run():  # one build of the database for the whole run
+    try:
+        settings()
+        db.database()
+    except (db.DatabaseUnavailable, ConfigError) as problem:
+        st.title("基层治理督查考评看板", anchor=False)
+        st.error(str(problem), icon=":material/database_off:")
+        st.markdown("生成示例数据库（约 30 秒）：")
+        st.code(db.BUILD_COMMAND, language="bash")
+        st.markdown("或导入本市数据（文件格式见 `docs/data_model.md`）：")
+        st.code("python -m dashboard.load --source 数据文件夹 --out data/city.duckdb", language="bash")
+        st.stop()
 
-# The pages are registered before the login so that a deep link (/tickets?…) survives it;
-# none runs, no filter is read and no query is asked before require_user.
-page, pages = ui.navigation(access.session_username())
-user = access.require_user()
-filters = state.init()
-if page.url_path != "present":  # presentation mode shows no sidebar or chrome
-    ui.sidebar(pages, filters, user)
-access.watermark()
-access.audit_view(page.url_path or "overview", filters)
-try:
-    page.run()
-except access.ScopeDenied:
-    st.error("该内容不在您的账号权限范围内，已拒绝。请从左侧选择您有权查看的区域。", icon=":material/block:")
-ui.run_marker(started)
+    # The pages are registered before the login so that a deep link (/tickets?…) survives it;
+    # none runs, no filter is read and no query is asked before require_user.
+    page, pages = ui.navigation(access.session_username())
+    user = access.require_user()
+    filters = state.init()
+    if page.url_path != "present":  # presentation mode shows no sidebar or chrome
+        ui.sidebar(pages, filters, user)
+    access.watermark()
+    access.audit_view(page.url_path or "overview", filters)
+    try:
+        page.run()
+    except access.ScopeDenied:
+        st.error("该内容不在您的账号权限范围内，已拒绝。请从左侧选择您有权查看的区域。", icon=":material/block:")
+    ui.run_marker(started)

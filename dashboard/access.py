@@ -31,6 +31,7 @@ import streamlit as st
 from dashboard import appdb, db, users
 from dashboard import filters as flt
 from dashboard.config import settings
+from dashboard.text import echo, md
 
 _USER = "_auth_user"
 _ROOT = "_auth_root"
@@ -145,7 +146,7 @@ def _header_user(cfg) -> users.User | None:
     user = users.get(name) if name else None
     if user is None or user.disabled:
         appdb.audit("denied", name or None, reason="unknown or disabled header user")
-        st.error(f"统一身份认证用户“{html.escape(name)}”没有看板账号或已停用，请联系管理员开通。", icon=":material/block:")
+        st.error(f"统一身份认证用户“{md(echo(name))}”没有看板账号或已停用，请联系管理员开通。", icon=":material/block:")
         st.stop()
     if st.session_state.get(_USER) != user.username:
         appdb.audit("login", user.username, mode="header")
@@ -205,7 +206,7 @@ AREA_PARAMS = ("district", "street", "community", "grid")
 
 def refusal(areas) -> str:
     root = allowed_root() or ""
-    name = areas.name(root) if root else "全市"
+    name = md(areas.name(root)) if root else "全市"
     return f"您的账号只能查看{name}的数据，已显示{name}。"
 
 
@@ -283,7 +284,7 @@ def account_box(user: users.User) -> None:
     from dashboard.data import common
 
     area = common.areas().name(user.area_root) if user.area_root else "全市"
-    st.caption(f"{user.display_name}（{user.role_zh} · {area}）")
+    st.caption(f"{md(user.display_name)}（{user.role_zh} · {md(area)}）")
     with st.container(horizontal=True, gap="small"):
         if settings().auth.mode == "local" and st.button("修改密码", key="pw_open", type="tertiary"):
             password_dialog(user.username)

@@ -13,17 +13,27 @@ Both the sample-city generator and the import of a city's own files go through
 3. derived columns are computed (due times from the working-day calendar and the
    configured time limits, handling time in working days, areas in km²);
 4. the final tables are written with their Chinese comments, tickets in time order,
-   and the file is renamed over the target in one ``os.replace``.
+   the file is renamed to its own build name ``<stem>.<version>.duckdb`` next to the
+   target, and the target path becomes a symbolic link to it (one ``os.replace`` of the
+   link: readers see the old build or the new one, never a mix). The newest
+   ``KEEP_BUILDS`` builds are kept, older ones removed.
 
+Why a file per build: DuckDB hands back the database already open in a process when the
+same path is opened again, so a file replaced under the same name never reaches a running
+dashboard. The dashboard follows the link at the start of every page run (``dashboard/db.py``).
 Readers never see a half-written database: until step 4 the target is untouched, and
 on any error the temporary file is removed.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import math
 import os
+import re
+import signal
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -45,6 +55,12 @@ FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "无", "×")
 TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d",
                      "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日", "%Y%m%d%H%M%S"]
 DATE_FORMATS = ["%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
+# Plausible ranges: values outside them are refused with the row (they are typing or export errors).
+CHINA_LON, CHINA_LAT = (73.0, 136.0), (3.0, 54.0)  # WGS-84 extent of China, with a margin
+MAX_EXTENSION_WORKDAYS = 365
+MAX_TEXT_CHARS = 5_000  # one cell of text (a ticket's content included)
+NONNEGATIVE = ("population", "households", "area_km2", "max_score", "extension_count", "extension_workdays", "return_count")
+KEEP_BUILDS = 3  # the newest build and two before it stay on disk (for a run still reading one, and rollback)
 
 
 class DataValidationError(ValueError):
@@ -56,13 +72,191 @@ class DataValidationError(ValueError):
         super().__init__(head + "\n".join(f"  - {p}" for p in problems))
 
 
+class OutputError(ValueError):
+    """The database cannot be written where asked (message in Chinese: what and what to do)."""
+
+
+_interrupted: list[int] = []  # signals received (set by the handlers of install_signal_handlers)
+
+
+def install_signal_handlers() -> None:
+    """Ctrl-C and ``kill`` (SIGTERM) raise KeyboardInterrupt in the main thread, so the builder's
+    clean-up runs (temporary file removed, target untouched). The signal is remembered: a CSV
+    parser that turns the interrupt into its own error is not mistaken for a bad file."""
+    def handler(signum, frame):
+        _interrupted.append(signum)
+        raise KeyboardInterrupt(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+
+
+def interrupted() -> bool:
+    return bool(_interrupted)
+
+
+def describe_failure(exc: BaseException, out: Path | str | None = None, source: Path | str | None = None) -> str:
+    """Any failure of a build as a Chinese sentence: what went wrong, with which file, what to do."""
+    out_text = f"数据库 {out}" if out else "数据库"
+    keep = f"{out_text} 未做任何改动。"
+    name = getattr(exc, "filename", None)
+    if isinstance(exc, (DataValidationError, OutputError)):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return f"已中断。{keep}临时文件已删除，可以重新运行。"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name or out} 是一个文件夹，这里需要一个文件。请改用文件路径，或移走这个文件夹。{keep}"
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        return (f"{name or out} 已经是一个文件，不能在它下面建文件夹或文件。请换一个输出路径"
+                f"（如 data/city.duckdb）。{keep}")
+    if isinstance(exc, PermissionError) or "Permission denied" in str(exc) or "Read-only" in str(exc):
+        return f"没有权限写入或读取 {name or out}（目录只读或权限不足）。请换一个可写的输出路径，或请管理员开放权限。{keep}"
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "No space left" in str(exc):
+        return f"磁盘空间不足，无法写入 {out}。请清理磁盘后重试。{keep}"
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到 {name or source or out}。请检查路径。{keep}"
+    where = f"（数据文件夹 {source}）" if source else ""
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return (f"构建时遇到意外错误{where}：{type(exc).__name__} {detail}。{keep}"
+            "请检查数据文件是否完整、数值是否在合理范围；如仍无法解决，请把这段信息告知系统管理员。")
+
+
+def remove_own_temporaries(out_path: Path | str) -> None:
+    """After a failure outside the builder's reach (an interrupt between creating it and entering
+    its ``with``): this process's temporary files of ``out_path``."""
+    out_path = Path(out_path)
+    out_path = out_path.parent.resolve() / out_path.name if out_path.parent.exists() else out_path
+    for suffix in ("tmp", "tmp.wal", "link"):
+        try:
+            out_path.with_name(f".{out_path.name}.{os.getpid()}.{suffix}").unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+_TEMP = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.(?:tmp|tmp\.wal|link)")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(out_path: Path) -> list[Path]:
+    """Temporary files of builds of ``out_path`` whose process is gone (kill -9, power cut)."""
+    removed = []
+    for p in out_path.parent.glob(f".{out_path.name}.*"):
+        m = _TEMP.fullmatch(p.name)
+        if m and m["name"] == out_path.name and int(m["pid"]) != os.getpid() and not _alive(int(m["pid"])):
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
+
+
+class _OutputLock:
+    """An exclusive lock on the output path (``.<name>.lock`` beside it, ``flock``): two builds of
+    the same database never run at once. The kernel releases it when the process ends, however
+    it ends; the file is removed on release (a lock taken on a file already removed is retried)."""
+
+    def __init__(self, out_path: Path):
+        self.path = out_path.with_name(f".{out_path.name}.lock")
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+                os.close(fd)
+                raise OutputError(f"另一个导入或生成程序正在写入 {out_path}（进程 {holder or '未知'}）。"
+                                  "请等它完成后再运行；数据库未做任何改动。") from None
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)  # the holder before us removed the file: lock the new one
+        self.fd = fd
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+            os.close(self.fd)  # closing releases the flock
+            self.fd = None
+
+
 @dataclass
 class BuildReport:
-    path: Path
+    path: Path  # the configured path: a link to ``file``
     rows: dict[str, int]
     seconds: float
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None  # this build's own file
+
+
+# -- builds: one file per build, the configured path a link to the newest ------------------------------
+def _build_pattern(out_path: Path) -> re.Pattern:
+    suffix = out_path.suffix or ".duckdb"
+    return re.compile(re.escape(out_path.stem) + r"\.(\d{8}-\d{6}-\d{6})" + re.escape(suffix))
+
+
+def new_build_path(out_path: Path) -> Path:
+    """``<stem>.<YYYYmmdd-HHMMSS-micro>.duckdb`` next to ``out_path`` (sorts by build time)."""
+    version = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = out_path.with_name(f"{out_path.stem}.{version}{out_path.suffix or '.duckdb'}")
+    while path.exists():  # two builds in one microsecond
+        time.sleep(1e-6)
+        path = new_build_path(out_path)
+    return path
+
+
+def builds(out_path: Path | str) -> list[Path]:
+    """The build files of ``out_path``, oldest first."""
+    out_path = Path(out_path)
+    pattern = _build_pattern(out_path)
+    if not out_path.parent.is_dir():
+        return []
+    return sorted(p for p in out_path.parent.iterdir() if pattern.fullmatch(p.name))
+
+
+def point_to(out_path: Path, build: Path) -> None:
+    """Make ``out_path`` a link to ``build`` in one atomic step (a relative link: the folder may move)."""
+    link = out_path.with_name(f".{out_path.name}.{os.getpid()}.link")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(build.name, link)
+    try:
+        os.replace(link, out_path)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+
+
+def remove_old_builds(out_path: Path, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Remove all but the newest ``keep`` builds (never the one ``out_path`` points to)."""
+    current = Path(os.path.realpath(out_path))
+    removed = []
+    for old in builds(out_path)[:-keep] if keep > 0 else builds(out_path):
+        if old != current:
+            try:
+                old.unlink()
+                removed.append(old)
+            except OSError:  # in use on a system that forbids it, or gone already: next build tries again
+                pass
+    return removed
 
 
 def _q(name: str) -> str:
@@ -86,21 +280,41 @@ class DatabaseBuilder:
                  extra_meta: dict[str, str] | None = None, threads: int | None = None):
         if dataset not in ("sample", "user"):
             raise ValueError("dataset must be 'sample' or 'user'")
-        self.out_path = Path(out_path).resolve()
-        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path = Path(out_path).expanduser()
+        if out_path.is_dir() and not out_path.is_symlink():
+            raise OutputError(f"输出路径 {out_path} 是一个文件夹。请给出数据库文件的路径，如 {out_path / 'city.duckdb'}；"
+                              "数据库未做任何改动。")
+        for parent in (out_path.parent, *out_path.parent.parents):
+            if parent.exists():
+                if not parent.is_dir():
+                    raise OutputError(f"输出路径 {out_path} 的上级 {parent} 是一个文件，不是文件夹。请换一个输出路径"
+                                      "（如 data/city.duckdb）；数据库未做任何改动。")
+                break
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(out_path.parent, os.W_OK | os.X_OK):
+            raise OutputError(f"没有权限在 {out_path.parent} 中写文件（目录只读或权限不足）。请换一个可写的输出路径，"
+                              "或请管理员开放权限；数据库未做任何改动。")
+        self.out_path = out_path.parent.resolve() / out_path.name  # the link itself, not where it points
+        self._lock = _OutputLock(self.out_path)
+        remove_stale_temporaries(self.out_path)
         self.tmp_path = self.out_path.with_name(f".{self.out_path.name}.{os.getpid()}.tmp")
         self._remove_tmp()
         self.settings = settings or current_settings()
         self.dataset, self.label, self.as_of = dataset, label, as_of
         self.extra_meta = dict(extra_meta or {})
         self.sources: dict[str, str] = {}
-        self.con = duckdb.connect(str(self.tmp_path))
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
-        self.con.execute("SET preserve_insertion_order = true")
         self._staged: set[str] = set()
         self.warnings: list[str] = []
         self._started = time.perf_counter()
+        self.con = None
+        try:
+            self.con = duckdb.connect(str(self.tmp_path))
+            if threads:
+                self.con.execute(f"SET threads = {int(threads)}")
+            self.con.execute("SET preserve_insertion_order = true")
+        except BaseException:  # Ctrl-C or kill while starting: nothing may stay behind
+            self.abort()
+            raise
 
     # -- context manager: any exception removes the temporary file -------------------
     def __enter__(self) -> "DatabaseBuilder":
@@ -112,10 +326,12 @@ class DatabaseBuilder:
 
     def abort(self) -> None:
         try:
-            self.con.close()
+            if self.con is not None:
+                self.con.close()
         except Exception:  # pragma: no cover - closing twice
             pass
         self._remove_tmp()
+        self._lock.release()
 
     def _remove_tmp(self) -> None:
         for p in (self.tmp_path, Path(str(self.tmp_path) + ".wal")):
@@ -231,7 +447,7 @@ class DatabaseBuilder:
             return frame
         frame = frame.copy()
         values = frame.pop(col)
-        wkb, problems = [], []
+        wkb, problems, outside, swapped, repaired = [], [], [], [], []
         for i, v in enumerate(values):
             try:
                 if isinstance(v, (bytes, bytearray)):
@@ -243,17 +459,43 @@ class DatabaseBuilder:
                     g = v
                 if g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
                     raise ValueError("not a polygon")
+                x0, y0, x1, y1 = shapely.bounds(g)
+                if not all(map(math.isfinite, (x0, y0, x1, y1))):
+                    raise ValueError("not finite")
+                if not (CHINA_LON[0] <= x0 and x1 <= CHINA_LON[1] and CHINA_LAT[0] <= y0 and y1 <= CHINA_LAT[1]):
+                    looks_swapped = CHINA_LAT[0] <= x0 and x1 <= CHINA_LAT[1] and CHINA_LON[0] <= y0 and y1 <= CHINA_LON[1]
+                    (swapped if looks_swapped else outside).append(i)
+                    wkb.append(None)
+                    continue
                 if not g.is_valid:
+                    reason = shapely.is_valid_reason(g)
+                    before = polygon_area_km2(g) if g.area > 0 else 0.0
                     g = shapely.make_valid(g)
                     if g.geom_type not in ("Polygon", "MultiPolygon"):
                         g = shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
+                    if g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
+                        raise ValueError("nothing left after repair")
+                    repaired.append((i, reason, before, polygon_area_km2(g)))
                 wkb.append(shapely.to_wkb(g))
             except Exception:
                 problems.append(i)
                 wkb.append(None)
+        lines = lambda rows: "、".join(str(i + 2) for i in rows[:MAX_EXAMPLES]) + ("等" if len(rows) > MAX_EXAMPLES else "")  # noqa: E731
+        errors = []
         if problems:
-            lines = "、".join(str(i + 2) for i in problems[:MAX_EXAMPLES])
-            raise DataValidationError([f"{source} 的边界（geometry）无法识别为面（Polygon/MultiPolygon，WGS-84 的 WKT 或 GeoJSON）：第 {lines} 行"])
+            errors.append(f"{source} 的边界（geometry）无法识别为面（Polygon/MultiPolygon，WGS-84 的 WKT 或 GeoJSON）：第 {lines(problems)} 行")
+        if swapped:
+            errors.append(f"{source} 的边界坐标像是经度和纬度写反了（应为“经度 纬度”的顺序）：第 {lines(swapped)} 行")
+        if outside:
+            errors.append(f"{source} 的边界超出中国范围（经度 {CHINA_LON[0]:g}–{CHINA_LON[1]:g}，纬度 {CHINA_LAT[0]:g}–{CHINA_LAT[1]:g}），"
+                          f"坐标可能不是经纬度（如投影坐标、米）：第 {lines(outside)} 行")
+        if errors:
+            raise DataValidationError(errors)
+        for i, reason, before, after in repaired[:MAX_EXAMPLES]:
+            change = f"，面积由 {before:,.3f} 变为 {after:,.3f} 平方公里" if abs(after - before) > 1e-3 * max(before, 1e-9) else ""
+            self.warnings.append(f"{source} 第 {i + 2} 行的边界无效（{reason}），已自动修复{change}。请核对原始边界")
+        if len(repaired) > MAX_EXAMPLES:
+            self.warnings.append(f"{source} 另有 {len(repaired) - MAX_EXAMPLES} 个边界已自动修复")
         frame["geom"] = wkb
         return frame
 
@@ -301,6 +543,21 @@ class DatabaseBuilder:
                 self._check(t, f"SELECT _row, {col} FROM {st} WHERE {col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(c.pattern)}) ORDER BY _row",
                             lambda rows, c=c: f"{c.zh}（{c.name}）格式不对（{c.note}），发现："
                             + _examples(rows, lambda r, v: f"{w(r)}“{v}”"), problems)
+            if c.type == "VARCHAR" and c.name != "geom":
+                self._check(t, f"SELECT _row FROM {st} WHERE contains({col}, chr(0)) ORDER BY _row",
+                            lambda rows, c=c: f"{c.zh}（{c.name}）含有空字符（NUL，文件可能已损坏或不是文本）："
+                            + "、".join(w(r[0]) for r in rows[:MAX_EXAMPLES]) + "。请检查导出方式后重新导出", problems)
+                self._check(t, f"SELECT _row, length({col}) FROM {st} WHERE length({col}) > {MAX_TEXT_CHARS} ORDER BY _row",
+                            lambda rows, c=c: f"{c.zh}（{c.name}）过长（每格最多 {MAX_TEXT_CHARS:,} 个字符）："
+                            + _examples(rows, lambda r, n: f"{w(r)}（{n:,} 个字符）"), problems)
+            if c.type == "DOUBLE":
+                self._check(t, f"SELECT _row, {col} FROM {st} WHERE NOT isfinite({col}) ORDER BY _row",
+                            lambda rows, c=c: f"{c.zh}（{c.name}）应为有限的数字，发现："
+                            + _examples(rows, lambda r, v: f"{w(r)}“{v}”"), problems)
+            if c.name in NONNEGATIVE and t.name != "tickets":  # tickets: checked with the other ticket rules
+                self._check(t, f"SELECT _row, {col} FROM {st} WHERE {col} < 0 ORDER BY _row",
+                            lambda rows, c=c: f"{c.zh}（{c.name}）不能为负数：" + _examples(rows, lambda r, v: f"{w(r)}“{v}”"),
+                            problems)
         keys = ", ".join(_q(k) for k in t.primary_key)
         self._check(t, f"SELECT {keys}, count(*) FROM {st} GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL",
                     lambda rows: f"{t.zh} 中 {'+'.join(t.primary_key)} 重复：" + "；".join("/".join(map(str, r[:-1])) + f"（{r[-1]} 次）" for r in rows[:MAX_EXAMPLES]),
@@ -361,10 +618,21 @@ class DatabaseBuilder:
 
         tk = TABLE_BY_NAME["tickets"]
         w = lambda r: self._where(tk, r)  # noqa: E731
-        if self.as_of is not None:  # the data describe that moment: nothing may happen after it (ticket_daily relies on it)
-            self._check(tk, "SELECT _row, ticket_id FROM stage_tickets WHERE created_at > $as_of OR closed_at > $as_of ORDER BY _row",
-                        lambda rows: f"工单的受理或办结时间晚于数据截至时间 {self.as_of:%Y-%m-%d %H:%M}：" + _examples(rows, lambda r, v: f"{w(r)}（{v}）")
-                        + "。请检查数据或把截至时间设为最后一条记录之后。", problems, {"as_of": self.as_of})
+        # The data describe one moment: nothing may happen after it (ticket_daily relies on it). Without a
+        # declared moment it is the latest record — which may not lie in the future (now, at import).
+        moment = self.as_of or datetime.now().replace(microsecond=0)
+        what = "数据截至时间" if self.as_of is not None else "导入时刻（现在）"
+        self._check(tk, "SELECT _row, ticket_id FROM stage_tickets WHERE created_at > $as_of OR closed_at > $as_of "
+                        "OR signed_at > $as_of OR first_contact_at > $as_of ORDER BY _row",
+                    lambda rows: f"工单的受理或办结时间晚于{what} {moment:%Y-%m-%d %H:%M}：" + _examples(rows, lambda r, v: f"{w(r)}（{v}）")
+                    + "（签收、首次联系时间同样不能晚于它）。请检查这些时间，或用 --as-of 把截至时间设为最后一条记录之后。", problems, {"as_of": moment})
+        self._check(tk, f"SELECT _row, extension_workdays FROM stage_tickets WHERE extension_workdays > {MAX_EXTENSION_WORKDAYS} ORDER BY _row",
+                    lambda rows: f"延期合计工作日数（extension_workdays）超过 {MAX_EXTENSION_WORKDAYS} 个工作日，不合常理：" + _examples(rows, lambda r, v: f"{w(r)}“{v}”")
+                    + "。请确认单位是工作日而不是小时或分钟", problems)
+        self._check(tk, f"SELECT _row, lon, lat FROM stage_tickets WHERE NOT (lon BETWEEN {CHINA_LON[0]} AND {CHINA_LON[1]}) "
+                        f"OR NOT (lat BETWEEN {CHINA_LAT[0]} AND {CHINA_LAT[1]}) ORDER BY _row",
+                    lambda rows: f"工单的经纬度不在中国范围内（经度 {CHINA_LON[0]:g}–{CHINA_LON[1]:g}，纬度 {CHINA_LAT[0]:g}–{CHINA_LAT[1]:g}）："
+                    + _examples(rows, lambda r, x, y: f"{w(r)}（{x}, {y}）") + "。请检查是否把经度和纬度写反，或坐标不是经纬度（度）", problems)
         for col, zh in (("signed_at", "签收时间"), ("first_contact_at", "首次联系时间"), ("closed_at", "办结时间")):
             self._check(tk, f"SELECT _row, ticket_id FROM stage_tickets WHERE {col} < created_at ORDER BY _row",
                         lambda rows, zh=zh: f"工单{zh}早于受理时间：" + _examples(rows, lambda r, v: f"{w(r)}（{v}）"), problems)
@@ -601,11 +869,24 @@ class DatabaseBuilder:
                 self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
             self.con.execute("CHECKPOINT")
             self.con.close()
-            os.replace(self.tmp_path, self.out_path)  # atomic on one file system
+            build = self._swap_in()
         except BaseException:
             self.abort()
             raise
-        return BuildReport(self.out_path, rows, time.perf_counter() - self._started, self.warnings, meta)
+        self._lock.release()
+        return BuildReport(self.out_path, rows, time.perf_counter() - self._started, self.warnings, meta, build)
+
+    def _swap_in(self) -> Path:
+        """The finished temporary file becomes this build's file; the target links to it."""
+        build = new_build_path(self.out_path)
+        os.replace(self.tmp_path, build)  # atomic on one file system
+        try:
+            point_to(self.out_path, build)
+        except BaseException:
+            build.unlink(missing_ok=True)
+            raise
+        remove_old_builds(self.out_path)
+        return build
 
 
 def polygon_area_km2(geom) -> float:

@@ -16,6 +16,7 @@ from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import Filters
 from dashboard.metrics import Metric, metric
+from dashboard.text import md
 
 
 def scope_path(f: Filters) -> str:
@@ -75,7 +76,7 @@ def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int
         with col:
             st.markdown(f":{color}-badge[{icon} {title}]")
             for _, row in rows.iterrows():
-                label = f"第 {int(row['rank'])} 名　{row['area_name']}　{m.format(row[m.col])}"
+                label = f"第 {int(row['rank'])} 名　{md(row['area_name'])}　{m.format(row[m.col])}"
                 if can_drill:
                     st.button(label, key=f"{key}_{title[:2]}_{row['area_code']}", type="tertiary",
                               on_click=state.drill, args=(row["area_code"],), help=f"进入{row['area_name']}")

@@ -10,6 +10,7 @@ says, in Chinese, which key is wrong and what it should be.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -162,6 +163,29 @@ def _get(d: dict, dotted: str, kind, where: Path):
     return node
 
 
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _thresholds(table, where: Path) -> dict[str, float]:
+    """``[thresholds]``: each key a metric of the registry that has an alert line, each value a number."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"配置文件 {where} 中 [thresholds] 应为表，如 on_time_rate = 0.92")
+    from dashboard.metrics import REGISTRY  # the registry reads the settings: imported when needed
+
+    known = sorted(k for k, m in REGISTRY.items() if m.threshold is not None or m.threshold_setting)
+    out = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"配置文件 {where} 中 [thresholds] 的 {key!r} 不是有预警线的指标；可用的指标名：{'、'.join(known)}")
+        if not _is_number(value):
+            raise ConfigError(f"配置文件 {where} 中 thresholds.{key} 应为数字（如 {REGISTRY[key].threshold or 0.9:g}，不加引号），而不是 {value!r}")
+        if REGISTRY[key].fmt == "pct" and not 0 <= value <= 1:
+            raise ConfigError(f"配置文件 {where} 中 thresholds.{key} 是比率，应在 0 到 1 之间（如 0.92 表示 92%），而不是 {value:g}")
+        out[str(key)] = float(value)
+    return out
+
+
 def _resolve(path_text: str) -> Path:
     p = Path(path_text)
     return p if p.is_absolute() else ROOT / p
@@ -202,15 +226,37 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(f"配置文件 {path} 中 tickets.aging_buckets 应为递增的整数列表，如 [3, 7, 15, 30]")
 
     cut_raw = _get(raw, "assessment.grade_cutoffs", dict, path)
+    bad = {g: v for g, v in cut_raw.items() if not _is_number(v)}
+    if bad:
+        raise ConfigError(f"配置文件 {path} 中 assessment.grade_cutoffs 的分档线应为数字，而不是 "
+                          + "、".join(f"{g} = {v!r}" for g, v in bad.items()) + "（如 优秀 = 90，不加引号）")
     cutoffs = {g: float(v) for g, v in sorted(cut_raw.items(), key=lambda kv: -kv[1])}
     if not cutoffs or any(not 0 <= v <= 100 for v in cutoffs.values()):
         raise ConfigError(f"配置文件 {path} 中 assessment.grade_cutoffs 应为 0–100 之间的分档线")
+    if len(set(cutoffs.values())) < len(cutoffs):
+        raise ConfigError(f"配置文件 {path} 中 assessment.grade_cutoffs 的分档线不能相同：{cut_raw}")
     share = _get(raw, "assessment.resident_evaluation_min_share", float, path)
+    if not 0 <= share <= 1:
+        raise ConfigError(f"配置文件 {path} 中 assessment.resident_evaluation_min_share 应在 0 到 1 之间，而不是 {share:g}")
+    red_black = _get(raw, "assessment.red_black_size", int, path)
+    if not 1 <= red_black <= 50:
+        raise ConfigError(f"配置文件 {path} 中 assessment.red_black_size（红黑榜各列几名）应为 1 到 50 的整数，而不是 {red_black}")
+    households = (_get(raw, "grids.households_per_grid_min", int, path), _get(raw, "grids.households_per_grid_max", int, path))
+    if households[0] < 0 or households[0] > households[1]:
+        raise ConfigError(f"配置文件 {path} 中综合网格户数范围应为 0 ≤ households_per_grid_min ≤ households_per_grid_max，"
+                          f"而不是 {households[0]}–{households[1]}")
+    for key, kind, low in (("tickets.due_soon_workdays", int, 0), ("orgs.per_10k_target", float, 0),
+                           ("orgs.community_orgs_urban_target", int, 0), ("orgs.community_orgs_rural_target", int, 0),
+                           ("orgs.rating_valid_years", int, 1)):
+        if _get(raw, key, kind, path) < low:
+            raise ConfigError(f"配置文件 {path} 中 {key} 不能小于 {low}，而不是 {_get(raw, key, kind, path)}")
+    if buckets[0] <= 0:
+        raise ConfigError(f"配置文件 {path} 中 tickets.aging_buckets 应为正整数，如 [3, 7, 15, 30]")
 
     basemap = _get(raw, "map.basemap", str, path)
     if basemap not in BASEMAPS:
         raise ConfigError(f"配置文件 {path} 中 map.basemap 应为 {' / '.join(BASEMAPS)} 之一，而不是 {basemap!r}")
-    thresholds = {str(key): float(v) for key, v in raw.get("thresholds", {}).items()}
+    thresholds = _thresholds(raw.get("thresholds", {}), path)
     topics = tuple(_get(raw, "meeting.topics", list, path))
     known = ("overview", "tickets", "map", "orgs", "assessment")
     if not topics or any(t not in known for t in topics):
@@ -232,8 +278,7 @@ def load_settings(path: Path | None = None) -> Settings:
         aging_buckets=buckets,
         basic_satisfied_factor=k,
         composite_weights=weights,
-        households_per_grid=(_get(raw, "grids.households_per_grid_min", int, path),
-                             _get(raw, "grids.households_per_grid_max", int, path)),
+        households_per_grid=households,
         org_per_10k_target=_get(raw, "orgs.per_10k_target", float, path),
         community_orgs_urban_target=_get(raw, "orgs.community_orgs_urban_target", int, path),
         community_orgs_rural_target=_get(raw, "orgs.community_orgs_rural_target", int, path),
@@ -242,7 +287,7 @@ def load_settings(path: Path | None = None) -> Settings:
         grade_cutoffs=cutoffs,
         resident_group=_get(raw, "assessment.resident_evaluation_group", str, path),
         resident_min_share=share,
-        red_black_size=_get(raw, "assessment.red_black_size", int, path),
+        red_black_size=red_black,
         basemap=basemap,
         local_tile_url=_get(raw, "map.local_tile_url", str, path),
         local_tile_attribution=_get(raw, "map.local_tile_attribution", str, path),

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from dashboard.areas import AreaIndex
 from dashboard.schema import CODE_LENGTH, LEVEL_ZH
+from dashboard.text import echo
 
 PRESETS = {"this_month": "本月", "last_month": "上月", "this_quarter": "本季度", "this_year": "本年",
            "last_30d": "近30天", "custom": "自定义"}
@@ -202,7 +203,7 @@ def parse_filters(params: Mapping[str, Any], areas: AreaIndex, as_of: datetime,
             continue
         area = areas.get(code)
         if area is None or area.level != level:
-            warnings.append(f"地址中的{LEVEL_ZH[level]}代码“{code}”不存在，已忽略。")
+            warnings.append(f"地址中的{LEVEL_ZH[level]}代码“{echo(code)}”不存在，已忽略。")
             continue
         current = scope["street"] or scope["district"] or ""
         if not code.startswith(current):
@@ -213,7 +214,7 @@ def parse_filters(params: Mapping[str, Any], areas: AreaIndex, as_of: datetime,
                 scope[anc.level] = anc.code
     preset = _value(params, "period") or DEFAULT_PRESET
     if preset not in PRESETS:
-        warnings.append(f"地址中的期间“{preset}”无法识别，已改为{PRESETS[DEFAULT_PRESET]}。")
+        warnings.append(f"地址中的期间“{echo(preset)}”无法识别，已改为{PRESETS[DEFAULT_PRESET]}。")
         preset = DEFAULT_PRESET
     start = end = None
     if preset == "custom":
@@ -227,16 +228,25 @@ def parse_filters(params: Mapping[str, Any], areas: AreaIndex, as_of: datetime,
         elif end < data_start or start > as_of.date():
             warnings.append(f"自定义期间 {start} 至 {end} 不在数据范围（{data_start} 至 {as_of.date()}）内，已改为本月。")
             preset = DEFAULT_PRESET
-        elif end > as_of.date():
-            warnings.append(f"结束日期 {end} 晚于数据截至日期 {as_of.date()}，已按 {as_of.date()} 计算。")
-            end = as_of.date()
+        else:
+            if start < data_start:  # e.g. a link saved before the data were imported again
+                warnings.append(f"开始日期 {start} 早于数据起始日期 {data_start}，已按 {data_start} 计算。")
+                start = data_start
+            if end > as_of.date():
+                warnings.append(f"结束日期 {end} 晚于数据截至日期 {as_of.date()}，已按 {as_of.date()} 计算。")
+                end = as_of.date()
     period = preset_period(preset, as_of.date(), start, end)
     compare = _value(params, "compare") or DEFAULT_COMPARE
     if compare not in COMPARISONS:
-        warnings.append(f"地址中的对比方式“{compare}”无法识别，已改为{COMPARISONS[DEFAULT_COMPARE]}。")
+        warnings.append(f"地址中的对比方式“{echo(compare)}”无法识别，已改为{COMPARISONS[DEFAULT_COMPARE]}。")
         compare = DEFAULT_COMPARE
+    try:
+        comparison = comparison_period(preset, period, compare)
+    except (OverflowError, ValueError):  # a comparison before the year 1
+        warnings.append(f"期间 {period.label} 没有可用的{COMPARISONS[compare]}对比期，已改为不对比。")
+        compare, comparison = "none", None
     filters = Filters(period, as_of, scope["district"], scope["street"], scope["community"], preset, compare,
-                      comparison_period(preset, period, compare))
+                      comparison)
     return filters, warnings
 
 

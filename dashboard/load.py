@@ -9,7 +9,11 @@ tables may also be ``.geojson`` (properties = columns, geometry = boundary). A C
 an area table carries its boundary as WKT text in a ``geometry`` column.
 
 Nothing is written to ``--out`` unless every file passes every check; errors are
-printed in Chinese with file, line and what to fix, and the exit status is 1.
+printed in Chinese with file, line and what to fix, and the exit status is 1. Any other
+failure (a folder where a file should be, an output path that cannot be written, Ctrl-C or
+``kill``) is reported in Chinese too; the temporary file is always removed. An .xlsx is
+refused when it would inflate beyond ``MAX_XLSX_UNCOMPRESSED`` or holds more than
+``MAX_XLSX_ROWS`` rows (an .xlsx is a zip: 6 MB may unpack to 1.5 GB).
 """
 
 from __future__ import annotations
@@ -17,18 +21,23 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard import schema
-from dashboard.build import BuildReport, DatabaseBuilder, DataValidationError
+from dashboard import build
+from dashboard.build import BuildReport, DatabaseBuilder, DataValidationError, OutputError
 from dashboard.config import ConfigError, load_settings
 from dashboard.workdays import CalendarCoverageError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_XLSX_UNCOMPRESSED = 200 * 2**20  # bytes of XML inside an .xlsx
+MAX_XLSX_ROWS = 1_000_000
 
 
 def read_text_csv(path: Path) -> pd.DataFrame:
@@ -45,6 +54,8 @@ def read_text_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
     except pd.errors.ParserError as e:
+        if build.interrupted():  # Ctrl-C inside the parser comes out as a parser error
+            raise KeyboardInterrupt from None
         raise DataValidationError([f"{path.name} 不是规范的 CSV（{e}）：请检查引号和分隔符，或另存为 .xlsx"]) from None
     except pd.errors.EmptyDataError:
         raise DataValidationError([f"{path.name} 是空文件"]) from None
@@ -71,10 +82,32 @@ def find_file(folder: Path, table: schema.Table) -> Path | None:
     return found[0] if found else None
 
 
+def check_xlsx_size(path: Path) -> None:
+    """Refuse an .xlsx that would unpack to more than the limits, before reading it."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            inflated = sum(i.file_size for i in infos)
+            sheets = sorted(i.filename for i in infos if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", i.filename))
+            head = z.open(sheets[0]).read(4096).decode("utf-8", errors="replace") if sheets else ""
+    except (zipfile.BadZipFile, OSError, KeyError) as e:
+        raise DataValidationError([f"{path.name} 不是有效的 .xlsx 文件（{type(e).__name__}）：请用 Excel 另存为 .xlsx 或 CSV"]) from None
+    if inflated > MAX_XLSX_UNCOMPRESSED:
+        raise DataValidationError([f"{path.name} 解压后有 {inflated / 2**20:,.0f} MB，超过 .xlsx 的上限 "
+                                   f"{MAX_XLSX_UNCOMPRESSED / 2**20:,.0f} MB：请另存为 CSV（UTF-8）再导入"])
+    m = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+    if m and int(m.group(1)) - 1 > MAX_XLSX_ROWS:
+        raise DataValidationError([f"{path.name} 有 {int(m.group(1)) - 1:,} 行，超过 .xlsx 的上限 {MAX_XLSX_ROWS:,} 行："
+                                   "请另存为 CSV（UTF-8）再导入"])
+
+
 def read_table_file(path: Path) -> pd.DataFrame:
+    if path.is_dir():
+        raise DataValidationError([f"{path} 是一个文件夹，这里应是一个数据文件：请移走或改名这个文件夹"])
     if path.suffix == ".csv":
         return read_text_csv(path)
     if path.suffix == ".xlsx":
+        check_xlsx_size(path)
         try:
             return pd.read_excel(path, dtype=str)
         except Exception as e:  # openpyxl raises many kinds
@@ -101,9 +134,18 @@ def load_folder(source: Path, out: Path, label: str | None = None, settings=None
                 builder.add_text_table(table.name, frame, source=path.name)
             except DataValidationError as e:
                 problems.extend(e.problems)
+            except (OSError, UnicodeError) as e:  # unreadable: permissions, a device, a vanished file
+                problems.append(f"{table.import_file} 的文件无法读取（{type(e).__name__}）：请检查文件权限，或重新复制这个文件")
         if problems:
             raise DataValidationError(problems)
         return builder.finish()
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的时间，应为 YYYY-MM-DD HH:MM:SS") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,13 +153,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", required=True, type=Path, help="数据文件夹（每张表一个文件，见 docs/data_model.md）")
     ap.add_argument("--out", type=Path, help="输出数据库文件（默认为配置中的数据库路径）")
     ap.add_argument("--label", help="数据集名称，显示在页面上，如“某某市 2026 年数据”")
+    ap.add_argument("--as-of", type=_moment, help='数据截至时间，如 "2026-11-20 18:00:00"（默认为最后一条工单记录的时间）')
     args = ap.parse_args(argv)
+    out = args.out
     try:
         settings = load_settings()
         out = args.out or settings.database
-        report = load_folder(args.source, out, args.label, settings)
-    except (DataValidationError, CalendarCoverageError, ConfigError) as e:
+        report = load_folder(args.source, out, args.label, settings, as_of=args.as_of)
+    except (DataValidationError, CalendarCoverageError, ConfigError, OutputError) as e:
         print(f"导入失败：{e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as e:
+        if out:
+            build.remove_own_temporaries(out)
+        print(f"导入失败：{build.describe_failure(e, out, args.source)}", file=sys.stderr)
+        return 130
+    except Exception as e:  # anything else: a Chinese sentence, never a traceback
+        if out:
+            build.remove_own_temporaries(out)
+        print(f"导入失败：{build.describe_failure(e, out, args.source)}", file=sys.stderr)
         return 1
     print(f"已生成 {report.path}（用时 {report.seconds:.1f} 秒）")
     for name, n in report.rows.items():
@@ -128,4 +182,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    build.install_signal_handlers()
     sys.exit(main())

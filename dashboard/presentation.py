@@ -12,6 +12,7 @@ from dashboard import db, state
 from dashboard.config import settings
 from dashboard.deck import TOPIC_TITLES, Slide, scope_path
 from dashboard.filters import COMPARISONS, PRESETS, Filters
+from dashboard.text import echo, md
 
 CSS = """
 <style>
@@ -66,7 +67,7 @@ def parse_interval(text: str | None) -> tuple[int, str]:
     if text is None or text == "":
         return settings().meeting_interval, ""
     if not text.isdigit() or int(text) > 3600:
-        return settings().meeting_interval, f"自动翻页间隔“{text}”无效（应为 0–3600 秒），已改为 {settings().meeting_interval} 秒。"
+        return settings().meeting_interval, f"自动翻页间隔“{echo(text)}”无效（应为 0–3600 秒），已改为 {settings().meeting_interval} 秒。"
     return int(text), ""
 
 
@@ -75,7 +76,7 @@ def parse_slide(text: str | None, total: int) -> tuple[int, str]:
     if text is None or text == "":
         return 0, ""
     if not text.isdigit() or not 1 <= int(text) <= total:
-        return 0, f"页码“{text}”不存在（共 {total} 页），已回到第 1 页。"
+        return 0, f"页码“{echo(text)}”不存在（共 {total} 页），已回到第 1 页。"
     return int(text) - 1, ""
 
 
@@ -83,7 +84,7 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
     with st.container(key="present_cover"):
         st.space("large")
         st.title("基层治理督查考评", anchor=False)
-        st.markdown(f"**{scope_path(f)}**")
+        st.markdown(f"**{md(scope_path(f))}**")
         st.markdown(f"{PRESETS[f.preset]}：{f.period.label}")
         if f.comparison:
             st.markdown(f"对比：{COMPARISONS[f.compare]} {f.comparison.label}")
@@ -97,7 +98,7 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
 
 
 def slide_body(f: Filters, slide: Slide) -> None:
-    st.title(slide.title, anchor=False)
+    st.title(md(slide.title), anchor=False)
     sub = f"{PRESETS[f.preset]} {f.period.label}" + (f" · {COMPARISONS[f.compare]} {f.comparison.label}" if f.comparison else "")
     st.caption(sub)
     cols = st.columns(max(len(slide.kpis), 1))
@@ -114,7 +115,7 @@ def slide_body(f: Filters, slide: Slide) -> None:
                       delta_description=k.compare_label or None, border=True, height="stretch")
     left, right = st.columns([3, 1.25], gap="large")
     with left:
-        st.markdown(f"#### {slide.figure_title}")
+        st.markdown(f"#### {md(slide.figure_title)}")
         if slide.figure is not None:
             fig = slide.figure
             fig.update_layout(font_size=19, height=max(int(fig.layout.height or 420), 440), legend_font_size=18)
@@ -124,16 +125,16 @@ def slide_body(f: Filters, slide: Slide) -> None:
             fig.update_traces(outsidetextfont_size=18, insidetextfont_size=18, constraintext="none", selector=dict(type="bar"))
             st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "staticPlot": True})
         else:
-            st.markdown(slide.message or "本期无数据。")
+            st.markdown(md(slide.message) if slide.message else "本期无数据。")
     with right, st.container(key="present_ranks"):
         if slide.red or slide.black:
-            st.markdown(f"#### {slide.red_black_title}")
+            st.markdown(f"#### {md(slide.red_black_title)}")
             st.markdown(":green-badge[红榜]")
             for r in slide.red:
-                st.markdown(f"第 {r.rank} 名　{r.name}　**{r.value}**")
+                st.markdown(f"第 {r.rank} 名　{md(r.name)}　**{r.value}**")
             st.markdown(":red-badge[黑榜]")
             for r in slide.black:
-                st.markdown(f"第 {r.rank} 名　{r.name}　**{r.value}**")
+                st.markdown(f"第 {r.rank} 名　{md(r.name)}　**{r.value}**")
 
 
 def controls(index: int, total: int, interval: int, exit_page, exit_params: dict) -> None:

@@ -17,6 +17,7 @@ from dashboard import access, db, state, workdays
 from dashboard import filters as flt
 from dashboard.data import common
 from dashboard.data.overview import Kpi
+from dashboard.text import md
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,8 @@ def sidebar(pages: list, f: flt.Filters, user=None) -> None:
         st.markdown("### 基层治理督查考评看板")
         if database.is_sample:
             st.badge("示例数据", icon=":material/science:", color="orange")
-            st.caption(f"{database.meta.get('label', '示例数据')}：城市、人口和工单均由程序生成，不代表真实情况。")
-        st.caption(f"{areas.city.name} · 数据截至 {common.as_of():%Y-%m-%d %H:%M}")
+            st.caption(f"{md(database.meta.get('label', '示例数据'))}：城市、人口和工单均由程序生成，不代表真实情况。")
+        st.caption(f"{md(areas.city.name)} · 数据截至 {common.as_of():%Y-%m-%d %H:%M}")
         if user is not None:
             access.account_box(user)
         for page, spec in zip(pages, page_specs(user)):
@@ -152,7 +153,7 @@ def brief_dialog(f: flt.Filters) -> None:
     is explained in Chinese and leaves the app as it was."""
     from dashboard import brief, deck
 
-    st.markdown(f"范围：**{deck.scope_path(f)}**　期间：{f.describe_period()}")
+    st.markdown(f"范围：**{md(deck.scope_path(f))}**　期间：{f.describe_period()}")
     topics = st.multiselect("主题（按所选顺序排列）", deck.available_topics(), default=deck.available_topics(),
                             format_func=deck.TOPIC_TITLES.get, key="brief_topics")
     if st.button("生成", type="primary", disabled=not topics, key="brief_go"):
@@ -195,10 +196,10 @@ def breadcrumb(f: flt.Filters) -> None:
             if i:
                 st.markdown("›")
             if i < len(chain) - 1:
-                st.button(area.name if area.code else "全市", key=f"crumb_{area.code or 'city'}", type="tertiary",
+                st.button(md(area.name) if area.code else "全市", key=f"crumb_{area.code or 'city'}", type="tertiary",
                           on_click=state.go_to, args=(area.code,), help=f"返回{area.name}")
             else:
-                st.markdown(f"**{area.name if area.code else '全市'}**")
+                st.markdown(f"**{md(area.name) if area.code else '全市'}**")
 
 
 def page_header(title: str, deadlines: bool = True) -> flt.Filters:
@@ -217,7 +218,7 @@ def page_header(title: str, deadlines: bool = True) -> flt.Filters:
     breadcrumb(f)
     st.caption(f"统计期间：{f.describe_period()} · 数据截至 {f.as_of:%Y-%m-%d %H:%M}")
     for w in state.warnings():
-        st.warning(w, icon=":material/link_off:")
+        st.warning(md(w), icon=":material/link_off:")
     fallback = database.meta.get("calendar_fallback_years")
     if fallback:
         st.warning(f"{fallback} 年没有法定节假日数据，工作日按“仅周末休息”计算，时限与账龄可能不准确。"

@@ -9,14 +9,15 @@ from dashboard import charts, components, db, state, ui
 from dashboard.config import settings
 from dashboard.data import assessment, common
 from dashboard.metrics import metric
+from dashboard.text import md
 
 cfg = settings()
 f = ui.page_header("居村考核", deadlines=False)
-area = common.areas().name(f.scope) if f.scope else "全市"
+area = md(common.areas().name(f.scope)) if f.scope else "全市"  # shown in Markdown only
 all_rounds = assessment.rounds()
 choice = assessment.choose_round(f, st.query_params.get("round"))
 if choice.warning:
-    st.warning(choice.warning, icon=":material/link_off:")
+    st.warning(md(choice.warning), icon=":material/link_off:")
     state.set_page_param("round", None)
 
 # -- 考核轮次 -------------------------------------------------------------------------------------------------------
@@ -35,7 +36,7 @@ else:
 
 
 def round_results() -> None:
-    st.caption(f"{assessment.round_description(choice)}等级分档：{assessment.grade_rule()}。")
+    st.caption(md(f"{assessment.round_description(choice)}等级分档：{assessment.grade_rule()}。"))
     # The round's questions are independent: ask them at once.
     breakdown = f.level not in ("street", "community")  # child areas (not committees) are ranked
     check, kpis, committees, grade_counts, children = db.in_parallel([
@@ -43,10 +44,10 @@ def round_results() -> None:
         lambda: assessment.grade_counts(f, choice) if f.level != "community" else None,
         lambda: assessment.children(f, choice) if breakdown else None])
     if not check.ok:
-        st.warning(check.message, icon=":material/balance:")
+        st.warning(md(check.message), icon=":material/balance:")
     ui.kpi_cards(kpis)
     if committees.empty:
-        st.info(f"{area}没有参加{choice.name}的社区/村。", icon=":material/info:")
+        st.info(f"{area}没有参加{md(choice.name)}的社区/村。", icon=":material/info:")
         return
 
     # -- 分布与等级 ----------------------------------------------------------------------------------------------
@@ -90,13 +91,13 @@ def round_results() -> None:
     # -- 与上一轮比较 --------------------------------------------------------------------------------------------
     st.subheader("与上一轮相比：谁升档、谁降档" if f.level != "community" else "与上一轮相比", anchor=False)
     if choice.previous is None:
-        st.info(f"{choice.name}之前没有同类考核轮次，无法比较。", icon=":material/info:")
+        st.info(f"{md(choice.name)}之前没有同类考核轮次，无法比较。", icon=":material/info:")
     elif f.level == "community":
         st.markdown(assessment.change_sentence(committees.iloc[0], choice))
     else:
         dropped, raised = assessment.movers(committees, "降档"), assessment.movers(committees, "升档")
         kept = int((committees["movement"] == "等级不变").sum())
-        st.caption(f"{choice.previous_name} → {choice.name}：降档 {len(dropped)} 个、升档 {len(raised)} 个、"
+        st.caption(f"{md(choice.previous_name)} → {md(choice.name)}：降档 {len(dropped)} 个、升档 {len(raised)} 个、"
                    f"等级不变 {kept} 个。两轮都按当前分档线定等级；上一轮没有成绩的社区/村不参与比较。")
         left, right = st.columns(2, gap="large")
         for col, table, title, color, empty in (
@@ -116,30 +117,30 @@ def round_results() -> None:
     st.subheader("单个社区/村指标得分：与所在街道/乡镇、全市平均比较", anchor=False)
     code, warning = assessment.choose_committee(f, committees, st.query_params.get("committee"))
     if warning:
-        st.warning(warning, icon=":material/link_off:")
+        st.warning(md(warning), icon=":material/link_off:")
     if f.level != "community":
         labels = dict(zip(committees["area_code"], committees["area_name"] + "（" + committees["street_name"] + "）"))
         st.session_state["w_committee"] = code
         st.selectbox("社区/村", sorted(labels), key="w_committee", format_func=labels.get,
                      on_change=lambda: state.set_page_param("committee", st.session_state["w_committee"]))
     if code is None:
-        st.info(f"{area}没有参加{choice.name}。", icon=":material/info:")
+        st.info(f"{area}没有参加{md(choice.name)}。", icon=":material/info:")
     else:
         row = committees[committees["area_code"] == code].iloc[0]
         street, who = str(row["street_name"]), str(row["area_name"])
         rank = f"，在{area}排第 {int(row['rank'])} 名（共 {len(committees)} 个）" if f.level != "community" else ""
-        st.markdown(f"**{who}：总分 {row['total']:g} 分，{row['grade']}{rank}**")
+        st.markdown(f"**{md(who)}：总分 {row['total']:g} 分，{md(row['grade'])}{rank}**")
         breakdown = assessment.indicators(choice, code)
         st.plotly_chart(charts.indicator_comparison(breakdown, who, f"{street}平均", "全市平均"), width="stretch",
                         config={"displayModeBar": False})
-        st.caption(("" if check.ok else "注意：") + check.message + " 柱长为得分率（得分 ÷ 分值），柱旁数字为得分；平均分含本社区/村。")
+        st.caption(("" if check.ok else "注意：") + md(check.message) + " 柱长为得分率（得分 ÷ 分值），柱旁数字为得分；平均分含本社区/村。")
         table = assessment.indicator_table(breakdown, who, street)
         st.dataframe(table, hide_index=True, width="stretch")
         components.download_buttons(table, f"{who}考核指标得分", f, key="assess_indicators_dl")
 
     # -- 全部结果 ----------------------------------------------------------------------------------------------------
     if f.level != "community":
-        st.subheader(f"{area}全部社区/村考核结果（{choice.name}）", anchor=False)
+        st.subheader(f"{area}全部社区/村考核结果（{md(choice.name)}）", anchor=False)
         components.metric_table(committees, ["assessment_total"], f, key="assess_table",
                                  title=f"{choice.name}社区村考核结果", extra=assessment.COMMITTEE_COLUMNS,
                                  sort_by="assessment_total")

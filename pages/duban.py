@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import access, components, db, duban, duban_doc, ui
 from dashboard.config import settings
 from dashboard.data import duban as data
+from dashboard.text import md
 
 f = ui.page_header("督办台账", deadlines=False)
 user = access.current_user()
@@ -43,19 +44,19 @@ else:
                           format_func=lambda i: next(f"{x.number} · {x.addressee_name}" for x in shown if x.id == i))
     item = duban.get(chosen)
     with st.container(border=True, key="duban_detail"):
-        st.markdown(f"**{item.number}** · {duban.KIND_ZH[item.kind]} · 被督办单位：{item.addressee_name} · "
+        st.markdown(f"**{item.number}** · {duban.KIND_ZH[item.kind]} · 被督办单位：{md(item.addressee_name)} · "
                     f"反馈期限：{item.deadline:%Y-%m-%d %H:%M}（{item.deadline_days} 个工作日）· 状态：{item.status_zh(now)}")
-        st.markdown(f"督办事项：{item.subject}")
+        st.markdown(f"督办事项：{md(item.subject)}")
         st.text(item.requirement)
         head, rows = duban_doc.evidence_rows(item)
         st.dataframe([dict(zip(head, r)) for r in rows], hide_index=True, width="stretch")
         st.markdown("**办理记录**")
         for e in duban.events(item.id):
-            line = f"{e['at'].replace('T', ' ')[:16]} · {e['username']} · {duban.ACTION_ZH[e['action']]}"
-            st.markdown(line + (f"：{e['text']}" if e["text"] and e["action"] != "issue" else ""))
+            line = f"{e['at'].replace('T', ' ')[:16]} · {md(e['username'])} · {duban.ACTION_ZH[e['action']]}"
+            st.markdown(line + (f"：{md(e['text'])}" if e["text"] and e["action"] != "issue" else ""))
             if e["attachment_name"]:
                 name, blob = duban.attachment(e["id"])
-                st.download_button(f"附件：{name}", blob, file_name=name, key=f"att_{e['id']}", on_click="ignore")
+                st.download_button(f"附件：{md(name)}", blob, file_name=name, key=f"att_{e['id']}", on_click="ignore")
         docx = duban_doc.to_docx(item, "督查考评办公室", access.export_signature().removeprefix("导出人："),
                                  now, db.database().is_sample)
         with st.container(horizontal=True):
@@ -113,7 +114,7 @@ if choices:
         if kind == "tickets":
             overdue = data.overdue_tickets(f, code)
             if overdue.empty:
-                st.info(f"{name}在期末没有超期工单。")
+                st.info(f"{md(name)}在期末没有超期工单。")
                 evidence = None
             else:
                 picked = st.multiselect("督办的工单（默认全部超期工单，最多 200 件）", overdue["工单编号"].tolist(),

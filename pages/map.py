@@ -8,6 +8,7 @@ from dashboard import components, db, maps, state, ui
 from dashboard.config import settings
 from dashboard.data import grids
 from dashboard.metrics import metric
+from dashboard.text import md
 
 f = ui.page_header("网格地图")
 cfg = settings()
@@ -16,11 +17,11 @@ basemap = maps.basemap_for(cfg)
 # -- which metric colours the map (kept in the URL as ?metric=…) --------------------------------------------
 key, problem = grids.choose_metric(f, st.query_params.get("metric"))
 if problem:
-    st.warning(problem, icon=":material/link_off:")
+    st.warning(md(problem), icon=":material/link_off:")
     state.set_page_param("metric", key)
 selected_grid, problem = grids.grid_param(f, st.query_params.get("grid"))
 if problem:
-    st.warning(problem, icon=":material/link_off:")
+    st.warning(md(problem), icon=":material/link_off:")
 if st.query_params.get("grid") and not selected_grid:
     state.set_page_param("grid", None)
 
@@ -36,7 +37,7 @@ values, shapes, sup = db.in_parallel([lambda: grids.child_values(f, key), lambda
 missing, missing_total, multi, multi_total, norm = sup.missing, sup.missing_total, sup.multi, sup.multi_total, sup.norm
 m = values.metric
 title = grids.map_title(f, m)
-st.subheader(title, anchor=False, help=m.help())
+st.subheader(md(title), anchor=False, help=m.help())
 notes = [f"统计期间：{f.period.label}" if m.query in ("ticket_metrics", "org_metrics") else "",
          values.source_note, f"点击地图上的{f.child_level_zh}" + ("查看网格名片。" if f.child_level == "grid" else "进入下一级。")]
 st.caption(" · ".join(n for n in notes if n))
@@ -63,8 +64,8 @@ with right:
     if selected_grid:
         card = grids.grid_card(f, selected_grid)
         with st.container(border=True, key="grid_card"):
-            st.markdown(f"#### {card.name}")
-            st.markdown(f":blue-badge[{card.kind}] {card.community} · 网格编码 {card.code}")
+            st.markdown(f"#### {md(card.name)}")
+            st.markdown(f":blue-badge[{md(card.kind)}] {md(card.community)} · 网格编码 {md(card.code)}")
             a, b, c = st.columns(3)
             a.metric("户数", f"{card.households:,} 户" if card.households is not None else "—")
             b.metric("人口", f"{card.population:,} 人" if card.population is not None else "—")

@@ -7,11 +7,12 @@ from dashboard import charts, components, db, ui
 from dashboard.config import settings
 from dashboard.data import common, orgs
 from dashboard.metrics import metric
+from dashboard.text import md
 
 cfg = settings()
 f = ui.page_header("社会组织", deadlines=False)
 day = orgs.at_date(f)
-area = common.areas().name(f.scope) if f.scope else "全市"
+area = md(common.areas().name(f.scope)) if f.scope else "全市"  # shown in Markdown only
 # The page's questions are independent: ask them at once (the list waits for its search fields below).
 kpis, mix, children, targets, flows = db.in_parallel([
     lambda: orgs.kpis(f), lambda: orgs.mix(f), lambda: orgs.children(f) if f.level != "community" else None,

@@ -4,6 +4,7 @@ Opened from the sidebar's 会议 section with the current area and period."""
 import streamlit as st
 
 from dashboard import db, deck, presentation, state
+from dashboard.text import echo, md
 
 f = state.current()
 st.html(presentation.CSS)
@@ -12,9 +13,9 @@ interval, interval_warning = presentation.parse_interval(st.query_params.get("in
 index, slide_warning = presentation.parse_slide(st.query_params.get("slide"), len(topics) + 1)
 
 with st.container(key="present_slide"):
-    for text in state.warnings() + ([f"未知的主题：{'、'.join(unknown)}，已忽略。"] if unknown else []) + \
+    for text in state.warnings() + ([f"未知的主题：{echo('、'.join(unknown))}，已忽略。"] if unknown else []) + \
             [w for w in (interval_warning, slide_warning) if w]:
-        st.warning(text)
+        st.warning(md(text))
     if index == 0:
         presentation.cover(f, topics, db.database().is_sample)
     else:

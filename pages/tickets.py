@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import charts, components, db, ui
 from dashboard.data import overview, tickets
 from dashboard.metrics import metric
+from dashboard.text import md
 
 f = ui.page_header("诉求工单")
 # The page's questions are independent: ask them at once.
@@ -67,7 +68,7 @@ else:
                         on_select=lambda: components.select_from_chart("cat_l1", "cat"), selection_mode="points",
                         width="stretch", config={"displayModeBar": False})
     with right:
-        st.markdown(f"**{chosen}** 的二级分类")
+        st.markdown(f"**{md(chosen)}** 的二级分类")
         level2 = categories[categories["category_l1"] == chosen]
         st.plotly_chart(charts.category_bars(level2, "category_l2", "tickets"), width="stretch",
                         config={"displayModeBar": False})

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import signal
 import sys
 import time
 from datetime import datetime
@@ -27,7 +26,8 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from dashboard.build import BuildReport, DatabaseBuilder, DataValidationError
+from dashboard.build import (BuildReport, DatabaseBuilder, DataValidationError, OutputError, describe_failure,
+                             install_signal_handlers, remove_own_temporaries)
 from dashboard.config import ConfigError, Settings, settings as current_settings
 from dashboard.schema import SCHEMA_VERSION
 from dashboard.workdays import CalendarCoverageError
@@ -126,11 +126,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def _exit_on_sigterm(signum, frame) -> None:
-    """Turn ``kill`` into SystemExit so the builder removes its temporary file."""
-    sys.exit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     scale = SCALES[args.scale]
@@ -140,8 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         report = generate(args.out, scale, args.seed, args.as_of)
-    except (DataValidationError, CalendarCoverageError, ConfigError) as e:
+    except (DataValidationError, CalendarCoverageError, ConfigError, OutputError) as e:
         print(f"示例数据库未生成，{args.out} 保持不变：\n{e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as e:
+        remove_own_temporaries(args.out)
+        print(f"示例数据库未生成：{describe_failure(e, args.out)}", file=sys.stderr)
+        return 130
+    except Exception as e:  # anything else: a Chinese sentence, never a traceback
+        remove_own_temporaries(args.out)
+        print(f"示例数据库未生成：{describe_failure(e, args.out)}", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(f"注意：{warning}")
@@ -150,5 +153,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    install_signal_handlers()  # Ctrl-C and kill: the builder removes its temporary file
     sys.exit(main())

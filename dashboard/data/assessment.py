@@ -19,6 +19,7 @@ from dashboard.data import common
 from dashboard.data.overview import Kpi
 from dashboard.filters import Filters
 from dashboard.metrics import metric
+from dashboard.text import echo, md
 
 ASSESSMENT_KPIS = ("assessment_avg", "assessment_excellent_rate", "assessment_failed", "assessment_upgraded",
                    "assessment_downgraded")
@@ -69,7 +70,7 @@ def choose_round(f: Filters, requested: str | None) -> RoundChoice:
             prev = table[table["round_id"] == prev_id].iloc[0] if isinstance(prev_id, str) else None
             return RoundChoice(chosen, prev, default_id)
         fallback = f"已显示{default['name']}" if default is not None else "已忽略"
-        warning = f"地址中的考核轮次“{requested}”不存在，{fallback}。"
+        warning = f"地址中的考核轮次“{echo(requested)}”不存在，{fallback}。"
     return RoundChoice(default, default_prev, default_id, warning)
 
 
@@ -186,10 +187,10 @@ def movers(committees_frame: pd.DataFrame, movement: str) -> pd.DataFrame:
 def change_sentence(row: pd.Series, choice: RoundChoice) -> str:
     """One committee against the previous round, e.g. “东二社区：合格 82 分，上一轮优秀 91 分，降档（−9 分）”."""
     if pd.isna(row["previous_total"]):
-        return f"{row['area_name']}没有{choice.previous_name}的成绩，无法比较。"
+        return f"{md(row['area_name'])}没有{md(choice.previous_name)}的成绩，无法比较。"
     move = {"升档": ":green-badge[升档]", "降档": ":red-badge[降档]"}.get(row["movement"], row["movement"])
-    return (f"**{row['area_name']}：{choice.name}{row['grade']} {row['total']:g} 分，{choice.previous_name}"
-            f"{row['previous_grade']} {row['previous_total']:g} 分** {move}（总分 {row['total_change']:+.1f} 分）")
+    return (f"**{md(row['area_name'])}：{md(choice.name)}{md(row['grade'])} {row['total']:g} 分，{md(choice.previous_name)}"
+            f"{md(row['previous_grade'])} {row['previous_total']:g} 分** {move}（总分 {row['total_change']:+.1f} 分）")
 
 
 def changes_table(committees_frame: pd.DataFrame) -> pd.DataFrame:
@@ -220,7 +221,7 @@ def choose_committee(f: Filters, committees_frame: pd.DataFrame, requested: str 
     areas = common.areas()
     known = areas.get(requested) if requested else None
     if requested and (known is None or known.level != "community"):
-        return offered[0], f"地址中的社区/村代码“{requested}”不存在，已显示{areas.name(offered[0])}。"
+        return offered[0], f"地址中的社区/村代码“{echo(requested)}”不存在，已显示{areas.name(offered[0])}。"
     return offered[0], None  # a committee outside the scope (e.g. after drilling elsewhere): the first in scope
 
 

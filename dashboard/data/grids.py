@@ -23,6 +23,7 @@ from dashboard.data import common
 from dashboard.filters import Filters
 from dashboard.metrics import Metric, metric
 from dashboard.schema import CODE_LENGTH, LEVEL_ZH
+from dashboard.text import echo
 
 # The metrics a leader can colour the map by (issue #4), in the order of the selector.
 MAP_METRICS = ("per_1000", "backlog", "overdue", "satisfaction_rate", "composite_score",
@@ -52,7 +53,7 @@ def choose_metric(f: Filters, requested: str | None) -> tuple[str, str | None]:
     if requested in MAP_METRICS:
         return DEFAULT_METRIC, (f"网格一级没有“{metric(requested).zh}”数据（社会组织和居村考核只统计到社区/村），"
                                 f"地图已改为按“{default_name}”着色。")
-    return DEFAULT_METRIC, f"地址中的地图指标“{requested}”无法识别，已改为“{default_name}”。"
+    return DEFAULT_METRIC, f"地址中的地图指标“{echo(requested)}”无法识别，已改为“{default_name}”。"
 
 
 def map_title(f: Filters, m: Metric) -> str:
@@ -202,7 +203,7 @@ def grid_param(f: Filters, value: str | None) -> tuple[str | None, str | None]:
         return None, None
     area = common.areas().get(value)
     if area is None or area.level != "grid":
-        return None, f"地址中的网格代码“{value}”不存在，已忽略。"
+        return None, f"地址中的网格代码“{echo(value)}”不存在，已忽略。"
     if area.parent_code != f.scope:
         return None, None
     return value, None
