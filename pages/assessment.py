@@ -108,7 +108,7 @@ def round_results() -> None:
                     st.caption(empty)
                 else:
                     st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 400),
-                                 column_config={"总分变化": st.column_config.NumberColumn(format="%+.1f")})
+                                 column_config={"总分变化": st.column_config.NumberColumn(format="%+.1f")})  # already half-up
         components.download_buttons(lambda: assessment.changes_table(committees), "考核升降档名单", f,
                                     key="assess_changes_dl")  # built only when a download is clicked
 
@@ -128,7 +128,7 @@ def round_results() -> None:
         row = committees[committees["area_code"] == code].iloc[0]
         street, who = str(row["street_name"]), str(row["area_name"])
         rank = f"，在{area}排第 {int(row['rank'])} 名（共 {len(committees)} 个）" if f.level != "community" else ""
-        st.markdown(f"**{who}：总分 {row['total']:g} 分，{row['grade']}{rank}**")
+        st.markdown(f"**{who}：总分 {metric('assessment_total').format(row['total'])}，{row['grade']}{rank}**")
         breakdown = assessment.indicators(choice, code)
         st.plotly_chart(charts.indicator_comparison(breakdown, who, f"{street}平均", "全市平均"), width="stretch",
                         config={"displayModeBar": False})

@@ -10,18 +10,18 @@ from dashboard.metrics import metric
 
 f = ui.page_header("总览")
 # The page's questions are independent: ask them at once (each runs its own queries together too).
-kpis, children, trend = db.in_parallel([lambda: overview.kpi_row(f), lambda: overview.children(f),
-                                        lambda: overview.trend(f)])
+kpis, children, trend, before = db.in_parallel([lambda: overview.kpi_row(f), lambda: overview.children(f),
+                                                lambda: overview.trend(f), lambda: overview.previous_children(f)])
 ui.kpi_cards(kpis)
 
 score = metric("composite_score")
 st.subheader(f"各{f.child_level_zh}{score.zh}排名", anchor=False)
-st.caption(f"{settings().composite_formula}；{settings().satisfaction_formula}。按期间内办结并有效回访的工单计算。")
+st.caption(f"{score.formula_line()}；{metric('satisfaction_rate').formula_line()}。按期间内办结并有效回访的工单计算。")
 left, right = st.columns([3, 2], gap="large")
 with left:
     components.ranking_chart(children, score, f, key="overview_rank", highlight=settings().red_black_size)
 with right:
-    components.red_black_board(children, score, f, key="overview_rb")
+    components.red_black_board(children, score, f, key="overview_rb", previous=before)
 
 st.subheader("受理与办结趋势", anchor=False)
 st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),

@@ -64,7 +64,8 @@ def test_overview_slide_numbers_changes_and_red_black_list(october_brief):
     _, pptx, _ = october_brief
     text = slide_texts(Presentation(io.BytesIO(pptx)).slides[1])
     for expected in ("受理量\n15 件", "积压\n7 件", "超期\n2 件", "按期办结率\n81.8%", "三率综合得分\n79.4 分",
-                     "环比 -18.2 个百分点", "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.2 分"):
+                     "环比 对比期无数据", "第 1 名　乙县　96.0 分", "黑榜（仅 1 个低于预警线）",
+                     "第 2 名　甲区　75.3 分"):
         assert expected in text, expected
     pictures = [s for s in Presentation(io.BytesIO(pptx)).slides[1].shapes if s.shape_type == 13]
     assert len(pictures) == 1  # the ranking chart
@@ -90,7 +91,7 @@ def test_map_slide(october_brief):
     slide = Presentation(io.BytesIO(pptx)).slides[3]
     text = slide_texts(slide)
     for expected in ("网格数\n8 个", "专职网格员配备率\n62.5%", "三率综合得分\n79.4 分",
-                     "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.2 分"):
+                     "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.3 分"):
         assert expected in text, expected
     assert len([s for s in slide.shapes if s.shape_type == 13]) == 1  # the choropleth
 
@@ -123,11 +124,11 @@ def test_street_and_community_decks(fixture_db, monkeypatch):
     street = {**OCTOBER, "district": "990101", "street": "990101001"}
     f, _ = parse_filters(street, common.areas(), common.as_of(), common.data_start())
     slide = deck.build_slide(f, "assessment")
-    assert [(r.rank, r.name, r.value) for r in slide.red + slide.black] == [(1, "东一社区", "92.0 分"), (2, "东二社区", "82.0 分")]
+    assert [(r.rank, r.name, r.value) for r in slide.red + slide.black] == [("第 1 名", "东一社区", "92.0 分"), ("第 2 名", "东二社区", "82.0 分")]
     f, _ = parse_filters({**street, "community": "990101001001"}, common.areas(), common.as_of(), common.data_start())
     orgs_slide, assess_slide = deck.build_slide(f, "orgs"), deck.build_slide(f, "assessment")
     assert orgs_slide.figure is None and orgs_slide.message == "本社区/村社区社会组织 2 个，目标 10 个。"
-    assert assess_slide.figure is None and assess_slide.message == "东一社区：总分 92 分，优秀。"
+    assert assess_slide.figure is None and assess_slide.message == "东一社区：总分 92.0 分，优秀。"
     map_slide = deck.build_slide(f, "map")
     assert [r.name for r in map_slide.red + map_slide.black] == ["东一第一网格", "东一第二网格"]
 

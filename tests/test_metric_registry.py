@@ -66,4 +66,4 @@ def test_formats():
     assert format_value(12345, "int", "件") == "12,345 件"
     assert format_value(None, "int") == "—"
     assert metric("on_time_rate").format_delta(-0.182) == "-18.2 个百分点"
-    assert metric("backlog").format_delta(0) == "持平"
+    assert metric("backlog").format_delta(0) == "0"  # no change: "0" (no arrow), as every other number

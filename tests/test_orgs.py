@@ -251,9 +251,9 @@ def test_kpi_row_for_october(app_env):
     k = {x.metric.key: x for x in orgs.kpis(filters(OCTOBER))}
     assert k["orgs_active"].value == 8 and k["orgs_active"].previous == 8 and k["orgs_active"].compare_label == "环比"
     assert k["orgs_per_10k"].value == pytest.approx(80 / 11)
-    assert k["orgs_high_rating_share"].value == pytest.approx(0.25) and k["orgs_high_rating_share"].note == "3A 以上 2 / 组织 8"
+    assert k["orgs_high_rating_share"].value == pytest.approx(0.25) and k["orgs_high_rating_share"].note == "3A 以上组织 2 / 社会组织 8"
     assert k["community_orgs"].value == 4
-    assert k["community_org_target_rate"].value == 0 and k["community_org_target_rate"].note == "达标 0 / 社区/村 4"
+    assert k["community_org_target_rate"].value == 0 and k["community_org_target_rate"].note == "达标社区/村 0 / 社区/村 4"
 
 
 def test_flows_window_and_period_totals(app_env):

@@ -10,7 +10,7 @@ On 10 Nov 2025 (the default period 本月 ends on the as-of day):
 Community targets (社区 10, 村 5): 东二 0 (差 10), 西一 1 (差 9), 东一 2 (差 8), 南村 1 (差 4).
 """
 
-from tests.conftest import ROOT
+from tests.conftest import FIXTURE_CONFIG, ROOT
 from tests.pages import frame_with, kpis, run_page, subheaders
 
 
@@ -83,7 +83,7 @@ def test_searching_and_filtering_the_list(app_env):
 
 def test_targets_come_from_the_configuration(app_env, tmp_path, monkeypatch):
     """Targets 社区 2 / 村 1: 东一 (2) and 南村 (1) meet them → 2 of 4 = 50 %; 东二 and 西一 remain."""
-    text = (ROOT / "config" / "settings.toml").read_text(encoding="utf-8")
+    text = FIXTURE_CONFIG.read_text(encoding="utf-8")
     text = text.replace("community_orgs_urban_target = 10", "community_orgs_urban_target = 2").replace(
         "community_orgs_rural_target = 5", "community_orgs_rural_target = 1")
     (tmp_path / "settings.toml").write_text(text, encoding="utf-8")

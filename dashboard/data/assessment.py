@@ -20,6 +20,7 @@ from dashboard.data.overview import Kpi
 from dashboard.filters import Filters
 from dashboard.metrics import metric
 
+_score = metric("assessment_total")  # totals and their changes: one decimal, half-up
 ASSESSMENT_KPIS = ("assessment_avg", "assessment_excellent_rate", "assessment_failed", "assessment_upgraded",
                    "assessment_downgraded")
 
@@ -177,9 +178,9 @@ def movers(committees_frame: pd.DataFrame, movement: str) -> pd.DataFrame:
     part = part.sort_values("total_change", ascending=movement == "降档", kind="stable")
     return pd.DataFrame({
         "社区/村": part["area_name"], "所属街道/乡镇": part["street_name"],
-        "上一轮": [f"{g} {t:g} 分" for g, t in zip(part["previous_grade"], part["previous_total"])],
-        "本轮": [f"{g} {t:g} 分" for g, t in zip(part["grade"], part["total"])],
-        "总分变化": part["total_change"].round(1),
+        "上一轮": [f"{g} {_score.format(t)}" for g, t in zip(part["previous_grade"], part["previous_total"])],
+        "本轮": [f"{g} {_score.format(t)}" for g, t in zip(part["grade"], part["total"])],
+        "总分变化": [_score.table_value(v) for v in part["total_change"]],
     }).reset_index(drop=True)
 
 
@@ -188,8 +189,9 @@ def change_sentence(row: pd.Series, choice: RoundChoice) -> str:
     if pd.isna(row["previous_total"]):
         return f"{row['area_name']}没有{choice.previous_name}的成绩，无法比较。"
     move = {"升档": ":green-badge[升档]", "降档": ":red-badge[降档]"}.get(row["movement"], row["movement"])
-    return (f"**{row['area_name']}：{choice.name}{row['grade']} {row['total']:g} 分，{choice.previous_name}"
-            f"{row['previous_grade']} {row['previous_total']:g} 分** {move}（总分 {row['total_change']:+.1f} 分）")
+    return (f"**{row['area_name']}：{choice.name}{row['grade']} {_score.format(row['total'])}，{choice.previous_name}"
+            f"{row['previous_grade']} {_score.format(row['previous_total'])}** {move}"
+            f"（总分 {_score.format_delta(row['total_change'])} 分）")
 
 
 def changes_table(committees_frame: pd.DataFrame) -> pd.DataFrame:
@@ -200,7 +202,7 @@ def changes_table(committees_frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "社区/村": data["area_name"], "所属街道/乡镇": data["street_name"], "所属区县": data["district_name"],
         "上一轮总分": data["previous_total"], "上一轮等级": data["previous_grade"],
-        "本轮总分": data["total"], "本轮等级": data["grade"], "总分变化": data["total_change"].round(1),
+        "本轮总分": data["total"], "本轮等级": data["grade"], "总分变化": [_score.table_value(v) for v in data["total_change"]],
         "升降": data["movement"],
     }).reset_index(drop=True)
 

@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard import db
 from dashboard.data import common
 from dashboard.filters import COMPARISONS, Filters
-from dashboard.metrics import Metric, metric
+from dashboard.metrics import NO_COMPARISON, Change, Metric, metric
 
 OVERVIEW_KPIS = ("created", "backlog", "overdue", "on_time_rate", "composite_score",
                  "grid_count", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
@@ -23,14 +23,21 @@ class Kpi:
     metric: Metric
     value: float | None
     previous: float | None = None
-    compare_label: str = ""  # e.g. "环比", "较上一轮"
-    note: str = ""  # the denominators behind the value, e.g. "按期 9 / 办结 11"
+    compare_label: str = ""  # e.g. "环比", "较上一轮"; "" when nothing is compared
+    note: str = ""  # the counts behind the value, e.g. "按期办结 9 / 办结 11"
+    compare_has_data: bool = True  # False: the comparison period lies (partly) before the data → 对比期无数据
 
     @property
-    def delta(self) -> float | None:
-        if self.value is None or self.previous is None or _nan(self.value) or _nan(self.previous):
-            return None
-        return float(self.value) - float(self.previous)
+    def change(self) -> Change:
+        """The change as shown (text, arrow, good or bad); 对比期无数据 without a usable comparison."""
+        if not self.compare_has_data:
+            return NO_COMPARISON
+        return self.metric.change(self.value, self.previous)
+
+    @property
+    def delta(self):
+        """The change as displayed (rounded half-up; a Decimal), None without a comparison."""
+        return self.change.delta
 
 
 def _nan(v) -> bool:
@@ -73,7 +80,10 @@ def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
     out = []
     for m in metrics:
         now, before, label = sources[m.query]
-        out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now)))
+        # Tickets exist only from the data's start: a comparison before it has nothing (or part) to compare.
+        has_data = m.query != "ticket_metrics" or not label or common.comparison_has_data(f)
+        out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now),
+                       compare_has_data=has_data))
     return out
 
 
@@ -97,6 +107,14 @@ def children(f: Filters) -> pd.DataFrame:
     if assess:
         frame = frame.merge(keep(assess[0], ["area_name", "level"]), on="area_code", how="left")
     return frame
+
+
+def previous_children(f: Filters) -> pd.DataFrame | None:
+    """The child areas' ticket metrics in the comparison period (for the boards' rank change), or None
+    when there is no comparison or it has no data."""
+    if not f.comparison or not common.comparison_has_data(f):
+        return None
+    return db.query("ticket_metrics", **common.ticket_params(f, group="children", in_comparison=True))
 
 
 def trend_bucket(f: Filters) -> str:

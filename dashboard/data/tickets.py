@@ -11,6 +11,7 @@ from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi, kpi_row
 from dashboard.filters import Filters
+from dashboard.metrics import metric
 
 TICKET_KPIS = ("created", "closed", "backlog", "overdue", "due_soon",
                "on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate", "composite_score",
@@ -97,7 +98,8 @@ def hotspot_view(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     cols = ["area_name"] + (["community_name"] if level == "grid" else []) + \
         ["street_name", "repeats", "created", "repeat_share"]
     view = frame[cols].rename(columns=names)
-    view["重复占比"] = view["重复占比"] * 100
+    share = metric("repeat_rate")  # the same ratio, formatted as the registry's rate
+    view["重复占比"] = [share.table_value(v) for v in view["重复占比"]]
     return view
 
 
