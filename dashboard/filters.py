@@ -138,10 +138,16 @@ class Filters:
     # -- time -------------------------------------------------------------------------------------
     def bounds(self, period: Period | None = None) -> tuple[datetime, datetime]:
         """[start, end) timestamps of a period; the end never passes the data's as-of moment,
-        so backlog and overdue are counted at the moment the data describes."""
+        so backlog and overdue are counted at the moment the data describes.
+
+        Equal elapsed windows: when the period runs up to the data moment (本月 to the 20th, 18:00), its
+        comparison stops at the same time of day on its last day (上月 to the 20th, 18:00), not at the
+        end of that day — otherwise the comparison has hours more of tickets."""
         p = period or self.period
         start = datetime.combine(p.start, datetime.min.time())
         end = min(datetime.combine(p.end + timedelta(days=1), datetime.min.time()), self.as_of + timedelta(seconds=1))
+        if period is not None and period == self.comparison and period != self.period and self.is_current:
+            end = min(end, datetime.combine(p.end, self.as_of.time()) + timedelta(seconds=1))
         return start, end
 
     @property

@@ -8,7 +8,9 @@
 --                 为下一级长度（6/9/12）时按下级区域分组；15 时按网格分组（用工单的 grid_code）
 --   $with_scope   按下级分组时是否也返回范围合计一行
 --   $start_ts     期间开始（含）
---   $end_ts       期间结束（不含），= min(期末次日 0 点, 数据截至时间)；积压、超期按这一时点计算
+--   $end_ts       期间结束（不含），= min(期末次日 0 点, 数据截至时间)；积压、超期按这一时点计算。
+--                 期末落在一天当中时（数据截至时点；或对比期截到同一时刻，见 Filters.bounds），最后这半天
+--                 从工单本身计数，日汇总只取完整的日子
 --   $due_soon_ts  即将超期的截止时点：期末所在日之后第 N 个工作日的 23:59:59
 --   $k            满意率中“基本满意”的折算系数
 --   $w_response, $w_resolution, $w_satisfaction   三率综合得分权重（合计为 1）
@@ -34,12 +36,31 @@ daily AS (
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
     FROM daily_rows($scope, length($scope), least($start_ts, coalesce($compare_start_ts, $start_ts)),
                     greatest($end_ts, coalesce($compare_end_ts, $end_ts))) d
-    JOIN periods p ON d.day >= p.start_ts AND d.day < p.end_ts
+    JOIN periods p ON d.day >= p.start_ts AND d.day + INTERVAL 1 DAY <= p.end_ts
     UNION ALL
     SELECT 'now', left(area_code, $group_len), created, repeat_count, returned_count, extended_count, proactive_count,
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
     FROM daily_rows($scope, $group_len, $start_ts, $end_ts)
-    WHERE $group_len > length($scope)
+    WHERE $group_len > length($scope) AND $group_len < 15 AND day + INTERVAL 1 DAY <= $end_ts
+    UNION ALL
+    -- A period that ends during a day (at the data moment, or a comparison cut at the same time of day) counts
+    -- its last, partial day from the tickets themselves: the day totals would count the whole day.
+    SELECT 'now', $scope, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM ticket_day_counts($scope, length($scope), greatest(date_trunc('day', $end_ts), $start_ts), $end_ts)
+    WHERE date_trunc('day', $end_ts) < $end_ts
+    UNION ALL
+    SELECT 'before', $scope, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM ticket_day_counts($scope, length($scope),
+                           greatest(date_trunc('day', $compare_end_ts::TIMESTAMP), $compare_start_ts::TIMESTAMP),
+                           $compare_end_ts::TIMESTAMP)
+    WHERE $compare_end_ts IS NOT NULL AND date_trunc('day', $compare_end_ts::TIMESTAMP) < $compare_end_ts
+    UNION ALL
+    SELECT 'now', area_code, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM ticket_day_counts($scope, $group_len, greatest(date_trunc('day', $end_ts), $start_ts), $end_ts)
+    WHERE $group_len > length($scope) AND $group_len < 15 AND date_trunc('day', $end_ts) < $end_ts
     UNION ALL
     SELECT 'now', area_code, created, repeat_count, returned_count, extended_count, proactive_count,
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
