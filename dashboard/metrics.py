@@ -189,7 +189,8 @@ class Metric:
                            w3=f"{w['satisfaction']:g}", org_target=f"{cfg.org_per_10k_target:g}",
                            urban=cfg.community_orgs_urban_target, rural=cfg.community_orgs_rural_target,
                            high=cfg.high_rating, valid=cfg.rating_valid_years, soon=cfg.due_soon_workdays,
-                           basis=on_time_basis_text(cfg))
+                           on_time_definition=ON_TIME_DEFINITIONS[cfg.on_time_basis],
+                           on_time_formula=ON_TIME_FORMULAS[cfg.on_time_basis])
 
     def definition_text(self, cfg: Settings | None = None) -> str:
         return self._fill(self.definition, cfg or current_settings())
@@ -323,11 +324,12 @@ def format_value(value, fmt: Format, unit: str = "") -> str:
     return format_number(value, decimals, scale=scale, unit="%" if fmt == "pct" else unit)
 
 
-ON_TIME_BASES = {"due": "按应办结（期间内到期的工单）", "closed": "按已办结（期间内办结的工单）"}
-
-
-def on_time_basis_text(cfg: Settings | None = None) -> str:
-    return ON_TIME_BASES[(cfg or current_settings()).on_time_basis]
+# 按期办结率 on the two bases ([tickets] on_time_basis; docs/metrics.md says why "due" is the default).
+ON_TIME_DEFINITIONS = {
+    "due": "按应办结口径：办结时限（含延期）落在期间内的工单中，在时限前办结的比例；到期仍未办结或超时办结的都算未按期。",
+    "closed": "按已办结口径：期间内办结的工单中，在办结时限（含延期）之前办结的比例（未办结的工单不计入）。",
+}
+ON_TIME_FORMULAS = {"due": "按期办结数 ÷ 应办结数（办结时限在期间内的工单）", "closed": "按期办结数 ÷ 期间办结数"}
 
 
 _T = "ticket_metrics"
@@ -355,9 +357,9 @@ REGISTRY: dict[str, Metric] = {m.key: m for m in (
            formula="积压工单中 期末时点 ≤ 办结时限 ≤ 下 {soon} 个工作日结束 的工单数", unit="件", direction="down",
            fmt="int", query=_T, relative_change=True),
     Metric(key="on_time_rate", zh="按期办结率", en="On-time closure rate",
-           definition="期间内办结的工单中，在办结时限（含延期）之前办结的比例。",
-           formula="按期办结数 ÷ 期间办结数", unit="%", direction="up", fmt="pct", query=_T, threshold=0.90,
-           numerator="closed_on_time", denominator="closed", min_sample=30),
+           definition="{on_time_definition}", formula="{on_time_formula}",
+           unit="%", direction="up", fmt="pct", query=_T, threshold=0.90,
+           numerator="on_time_num", denominator="on_time_den", min_sample=30),
     Metric(key="response_rate", zh="响应率", en="Response rate",
            definition="有效回访中，诉求人表示承办单位联系过自己的比例。",
            formula="已联系数 ÷ 有效回访数（期间内办结的工单）", unit="%", direction="up", fmt="pct", query=_T,
@@ -410,13 +412,19 @@ REGISTRY: dict[str, Metric] = {m.key: m for m in (
            formula="综合网格户数合计 ÷ 综合网格数", unit="户", direction="neutral", fmt="int", query="grid_metrics"),
     # -- social organizations (queries/org_metrics.sql) --------------------------------------------
     Metric(key="orgs_active", zh="社会组织数", en="Active social organizations",
-           definition="期末存续的社会组织数（含社区社会组织）。",
+           definition="期末存续的社会组织数（含在街道/乡镇备案的社区社会组织）。",
            formula="登记日期 ≤ 期末、且期末时未注销的组织数", unit="个", direction="up", fmt="int",
            query="org_metrics", relative_change=True),
-    Metric(key="orgs_per_10k", zh="每万人社会组织数", en="Organizations per 10,000 residents",
-           definition="每万名常住人口拥有的社会组织数，目标 {org_target} 个。",
-           formula="社会组织数 ÷ 常住人口 × 10000", unit="个/万人", direction="up", fmt="dec2",
-           query="org_metrics", threshold_setting="org_per_10k_target", numerator="orgs_active",
+    Metric(key="orgs_registered", zh="登记社会组织数", en="Registered social organizations",
+           definition="期末存续、在民政部门登记的社会组织数：社会团体、社会服务机构（民办非企业单位）、基金会；"
+                      "不含在街道/乡镇备案的社区社会组织。",
+           formula="组织类型不是社区社会组织、登记日期 ≤ 期末且期末时未注销的组织数", unit="个", direction="up",
+           fmt="int", query="org_metrics", relative_change=True),
+    Metric(key="orgs_per_10k", zh="每万人社会组织数", en="Registered organizations per 10,000 residents",
+           definition="每万名常住人口拥有的登记社会组织数（社会团体、社会服务机构、基金会），目标 {org_target} 个；"
+                      "社区社会组织不计入，另按社区/村的目标考核。",
+           formula="登记社会组织数 ÷ 常住人口 × 10000", unit="个/万人", direction="up", fmt="dec2",
+           query="org_metrics", threshold_setting="org_per_10k_target", numerator="orgs_registered",
            denominator="population", map_breaks=(3, 5, 7, 10)),
     Metric(key="orgs_high_rating_share", zh="3A 以上占比", en="Share rated 3A+",
            definition="存续的登记社会组织中评估等级在 {high} 及以上、且评估未过期（{valid} 年内）的比例。",

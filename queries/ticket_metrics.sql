@@ -16,6 +16,8 @@
 --   $w_response, $w_resolution, $w_satisfaction   三率综合得分权重（合计为 1）
 --   $compare_start_ts, $compare_end_ts, $compare_due_soon_ts
 --                 对比期（环比/同比）的同样三个时点；为空时不比较。对比期只返回范围合计
+--   $on_time_basis   按期办结率的口径：'due' 按应办结（办结时限落在期间内的工单，到期未办结的算未按期）；
+--                 'closed' 按已办结（期间内办结的工单）。on_time_num / on_time_den 为所用口径的分子、分母
 --   $with_durations  是否计算办理时长的中位数与 P90（只有诉求工单页的指标卡显示它们；不需要时为空，省去一次扫描）
 -- 返回：period = 'now'（本期）时范围合计和/或每个下级区域一行（没有工单的下级区域也返回，计数为 0，比率为空）；
 --       period = 'before'（对比期）时范围合计一行。本期在前，范围合计在下级区域之前，下级按代码排列。
@@ -128,6 +130,19 @@ open_at_end AS (
             AND starts_with(t.community_code, $scope)
           GROUP BY GROUPING SETS ((p.period), (p.period, k)))
 ),
+-- 按应办结口径：办结时限落在期间内的工单（不论是否办结、何时受理），其中在时限前办结的为按期办结。
+-- 到期仍未办结（或超时才办结）的工单都算未按期：拖着不办不能保护办结率。
+due_in_period AS (
+    SELECT period, CASE WHEN grouped_by_area = 1 THEN $scope ELSE k END AS area_code, due, due_on_time
+    FROM (SELECT p.period, area_key(t.community_code, t.grid_code, $group_len) AS k,
+                 count(*)                                                         AS due,
+                 count(*) FILTER (WHERE t.closed_at IS NOT NULL AND t.closed_at <= t.due_at) AS due_on_time,
+                 grouping(area_key(t.community_code, t.grid_code, $group_len))    AS grouped_by_area
+          FROM ticket_closing t
+          JOIN periods p ON t.due_at >= p.start_ts AND t.due_at < p.end_ts
+          WHERE starts_with(t.community_code, $scope) AND $on_time_basis = 'due'
+          GROUP BY GROUPING SETS ((p.period), (p.period, k)))
+)
 SELECT
     u.period, u.area_code, u.area_name, u.level, u.population,
     coalesce(d.created, 0)          AS created,
@@ -147,8 +162,14 @@ SELECT
     coalesce(o.backlog, 0)          AS backlog,
     coalesce(o.overdue, 0)          AS overdue,
     coalesce(o.due_soon, 0)         AS due_soon,
+    coalesce(q.due, 0)              AS due,
+    coalesce(q.due_on_time, 0)      AS due_on_time,
+    CASE WHEN $on_time_basis = 'due' THEN coalesce(q.due_on_time, 0) ELSE coalesce(d.closed_on_time, 0) END
+                                                                      AS on_time_num,
+    CASE WHEN $on_time_basis = 'due' THEN coalesce(q.due, 0) ELSE coalesce(d.closed, 0) END
+                                                                      AS on_time_den,
     1000.0 * coalesce(d.created, 0) / nullif(u.population, 0)         AS per_1000,
-    d.closed_on_time / nullif(d.closed, 0)                            AS on_time_rate,
+    on_time_num / nullif(on_time_den, 0)                              AS on_time_rate,
     d.contacted / nullif(d.visited, 0)                                AS response_rate,
     d.resolved / nullif(d.visited, 0)                                 AS resolution_rate,
     (d.satisfied + $k * d.basic_satisfied) / nullif(d.visited, 0)     AS satisfaction_rate,
@@ -162,4 +183,5 @@ FROM report_rows($scope, $group_len, $with_scope, $compare_start_ts IS NOT NULL)
 LEFT JOIN counts d USING (period, area_code)
 LEFT JOIN durations t USING (period, area_code)
 LEFT JOIN open_at_end o USING (period, area_code)
+LEFT JOIN due_in_period q USING (period, area_code)
 ORDER BY u.period DESC, length(u.area_code), u.area_code

@@ -30,7 +30,7 @@ def test_city_kpi_row_for_october(app_env):
     assert values["三率综合得分"] == "79.4 分"
     assert values["网格数"] == "8 个"
     assert values["专职网格员配备率"] == "62.5%"
-    assert values["每万人社会组织数（个/万人）"] == "7.27"
+    assert values["每万人社会组织数（个/万人）"] == "3.64"  # registered O01 O02 O03 O08 / 11,000
     assert values["考核平均分"] == "78.5 分"  # 2024 round: (92 + 82 + 78 + 62) / 4
     assert values["不合格数"] == "0 个"
 

@@ -93,7 +93,7 @@ def ticket_params(f: Filters, group: Literal["scope", "children"] = "scope", dur
             "compare_start_ts": compare_start_ts, "compare_end_ts": compare_end_ts,
             "compare_due_soon_ts": _due_soon_ts(compare_end_ts) if before else None, "with_scope": with_scope,
             "k": cfg.basic_satisfied_factor, "w_response": w["response"], "w_resolution": w["resolution"],
-            "w_satisfaction": w["satisfaction"], "with_durations": durations}
+            "w_satisfaction": w["satisfaction"], "with_durations": durations, "on_time_basis": cfg.on_time_basis}
 
 
 @dataclass(frozen=True)
