@@ -125,7 +125,7 @@ def ranking_bar(frame: pd.DataFrame, m: Metric, label_col: str = "area_name", co
     bar = {"type": "bar", "x": [v if v is not None else 0 for v in values], "y": list(data[label_col]),
            "orientation": "h", "marker": {"color": colors}, "text": text, "textposition": "outside",
            "cliponaxis": False, "customdata": list(data[code_col]),
-           "hovertemplate": "%{y}：%{text}<extra>点击查看下一级</extra>"}
+           "hovertemplate": "%{y}：%{text}<extra></extra>"}
     shapes, notes = [], []
     known = [v for v in values if v is not None]
     if target is not None:

@@ -67,7 +67,7 @@ def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int
     if not b.red.rows and not b.black.rows and not b.red.note:
         st.info(f"有排名的{unit_zh}不足两个，无法排出红黑榜。")
         return
-    can_drill = f.level != "community" and unit_zh == f.child_level_zh
+    can_drill = f.level != "community"  # any area below the scope down to a community (state.drill)
     left, right = st.columns(2)
     for col, board, icon, color in ((left, b.red, ":material/thumb_up:", "green"),
                                     (right, b.black, ":material/thumb_down:", "red")):
@@ -96,16 +96,21 @@ def metric_table(frame: pd.DataFrame, metrics: Sequence[str], f: Filters, key: s
         data = ranking.ranked_frame(data, metric(sort_by))
     view, config = table_view(data, metrics, f.child_level_zh, extra, with_rank=bool(sort_by))
     headers = {metric(k).zh: metric(k).table_header for k in metrics}  # spreadsheets: the unit in the header
-    can_drill = drill and f.level != "community"
     table_key = f"{key}_{f.scope or 'city'}"
+    to_grid = f.level == "community"  # the children are grids: a row opens the grid's card on the map page
 
     def on_select() -> None:
         rows = st.session_state[table_key].selection.rows
-        if rows:
+        if rows and to_grid:
+            st.session_state["_open_grid"] = str(data.iloc[rows[0]]["area_code"])
+        elif rows:
             state.drill(str(data.iloc[rows[0]]["area_code"]))
 
     st.dataframe(view, hide_index=True, column_config=config, key=table_key, height=height,
-                 on_select=on_select if can_drill else "ignore", selection_mode="single-row")
+                 on_select=on_select if drill else "ignore", selection_mode="single-row")
+    grid = st.session_state.pop("_open_grid", None)
+    if grid:
+        st.switch_page("pages/map.py", query_params={**f.to_query_params(), "grid": grid})
     download_buttons(view.rename(columns=headers), title, f, key=f"{key}_dl")
 
 

@@ -152,6 +152,7 @@ class Metric:
     min_sample: int | None = None  # fewest units in the denominator for the value to be ranked (样本不足 below)
     map_breaks: tuple[float, ...] = ()  # fixed map class breaks (ascending), the same at every scope
     relative_change: bool = False  # show the relative change (+12.3 %) beside the absolute one
+    severity_base: str | None = None  # for an alert line of 0 (超期 > 0): the count the breach is a share of
 
     @property
     def col(self) -> str:
@@ -257,6 +258,17 @@ class Metric:
         line = exact(t) * self.scale
         return v < line if self.direction == "up" else v > line
 
+    def severity(self, value, row=None, cfg: Settings | None = None) -> float:
+        """How far a value is past the alert line, as a share of the line (0.10 = 10 % worse than the line);
+        for a line of 0, the share of ``severity_base`` in ``row`` (超期 / 积压). 0 when not past the line."""
+        if not self.is_alert(value, cfg):
+            return 0.0
+        t, v = float(self.alert_threshold(cfg)), float(value)
+        if t != 0:
+            return abs(v - t) / abs(t)
+        base = exact(_cell(row, self.severity_base)) if row is not None and self.severity_base else None
+        return v / float(base) if base else 1.0
+
     def change_is_good(self, delta) -> bool | None:
         """True if this change is an improvement, False if it is worse, None if neutral/zero."""
         d = exact(delta)
@@ -351,7 +363,7 @@ REGISTRY: dict[str, Metric] = {m.key: m for m in (
     Metric(key="overdue", zh="超期", en="Overdue",
            definition="期末仍未办结且已过办结时限的工单数（时限按工作日计，含延期顺延）。",
            formula="积压工单中 办结时限 < 期末时点 的工单数", unit="件", direction="down", fmt="int", query=_T,
-           threshold=0, relative_change=True, map_breaks=(1, 10, 50, 200)),
+           threshold=0, relative_change=True, map_breaks=(1, 10, 50, 200), severity_base="backlog"),
     Metric(key="due_soon", zh="即将超期", en="Due soon",
            definition="期末仍未办结、将在 {soon} 个工作日内到期的工单数，需要督办。",
            formula="积压工单中 期末时点 ≤ 办结时限 ≤ 下 {soon} 个工作日结束 的工单数", unit="件", direction="down",
@@ -452,7 +464,7 @@ REGISTRY: dict[str, Metric] = {m.key: m for m in (
     Metric(key="assessment_failed", zh="不合格数", en="Committees failing",
            definition="所选考核轮次中总分低于“基本合格”分档线的居委会/村委会数。",
            formula="总分 < 最低合格分档线的社区/村数", unit="个", direction="down", fmt="int", query="assessment_summary",
-           threshold=0, denominator="assessed"),
+           threshold=0, denominator="assessed", severity_base="assessed"),
     Metric(key="assessment_excellent", zh="优秀数", en="Committees rated excellent",
            definition="所选考核轮次中总分达到最高一档（优秀）分档线的居委会/村委会数。",
            formula="总分 ≥ 优秀分档线的社区/村数", unit="个", direction="up", fmt="int", query="assessment_summary",
