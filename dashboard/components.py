@@ -68,10 +68,9 @@ def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int
         st.info(f"有排名的{unit_zh}不足两个，无法排出红黑榜。")
         return
     can_drill = f.level != "community"  # any area below the scope down to a community (state.drill)
-    left, right = st.columns(2)
-    for col, board, icon, color in ((left, b.red, ":material/thumb_up:", "green"),
-                                    (right, b.black, ":material/thumb_down:", "red")):
-        with col:
+    # One board above the other: side by side the lines (名次, name, value, change) are cut at 1366 px.
+    for board, icon, color in ((b.red, ":material/thumb_up:", "green"), (b.black, ":material/thumb_down:", "red")):
+        with st.container():
             st.markdown(f":{color}-badge[{icon} {board.title}]")
             if board.note:
                 st.caption(board.note)
@@ -132,7 +131,10 @@ def table_view(data: pd.DataFrame, metrics: Sequence[str], unit_name: str, extra
         view[m.zh] = [m.table_value(v) for v in data[m.col]]
         config[m.zh] = st.column_config.NumberColumn(m.table_header, format=m.table_format, help=m.definition_text())
         counts += [c for c in (m.numerator, m.weighted_term, m.denominator) if c and c in data.columns]
+    shown_cols = {m.col for m in ms}
     for c in dict.fromkeys(counts):
+        if c in shown_cols:  # 受理量 is a metric of the table already: no second "受理数" column
+            continue
         name = count_header(c)
         if name not in view.columns:
             view[name] = pd.to_numeric(data[c], errors="coerce").round().astype("Int64")

@@ -103,6 +103,7 @@ def _local_assets(m: folium.Map) -> folium.Map:
 BAD_TO_GOOD = ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6")
 SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")  # neutral metrics: light → dark
 NO_DATA = "#d1d5db"
+LINE_ROW = ""  # ColourClass.colour of the legend row that marks the alert line
 SMALL_SAMPLE = "#eceff3"  # 样本不足: lighter grey than 无数据, never a class colour
 LEGEND_WIDTH = 210  # px kept free on the right of the fitted view for the legend
 # A metric without fixed breaks (千人诉求量 depends on the length of the period) is classed against the
@@ -153,8 +154,7 @@ def class_breaks(m: Metric, reference=None) -> tuple[tuple[float, ...], str]:
     if m.map_breaks:
         breaks = tuple(float(m.table_value(b)) for b in m.map_breaks)
         line = m.alert_threshold()
-        rule = "固定分档" + (f"，以预警线 {m.format(line)} 为界" if line is not None else "") + \
-            ("" if m.decimals == 0 else "，每档含下限、不含上限") + "，各级地图相同"
+        rule = "固定分档，各级地图相同" + ("" if m.decimals == 0 else "（每档含下限）")
         return breaks, rule
     ref = m.table_value(reference)
     if ref is None or ref == 0:
@@ -203,15 +203,13 @@ def colour_classes(values: Sequence, m: Metric, statuses: Sequence[str] | None =
                 (f"{int(lo)}" if int(lo) == top else f"{int(lo)}–{top}")
         else:
             text = f"< {fmt(hi)}" if lo is None else f"≥ {fmt(lo)}" if hi is None else f"{fmt(lo)} – {fmt(hi)}"
-        if line_shown is not None and m.direction == "up" and hi is not None and hi <= line_shown:
-            text += "（低于预警线）"
-        elif line_shown is not None and m.direction == "down" and lo is not None and lo > line_shown:
-            text += "（高于预警线）"
         labels.append(text)
     colours = _palette(len(breaks) + 1, m.direction)
     idx = np.searchsorted(np.array(breaks), vals, side="right") if len(vals) else np.zeros(0, dtype=int)
     counts = np.bincount(idx, minlength=len(colours))
     rows = [ColourClass(c, lab, int(n)) for c, lab, n in zip(colours, labels, counts)]
+    if line_shown is not None and line_shown in breaks:  # the alert line as a row between the classes it parts
+        rows.insert(breaks.index(line_shown) + 1, ColourClass(LINE_ROW, f"预警线 {m.format(line)}", -1))
     if m.direction == "up" or m.direction == "neutral":
         rows = rows[::-1]  # best (or largest) first
     note = {"up": "越高越好", "down": "越低越好", "neutral": ""}[m.direction]
@@ -220,6 +218,8 @@ def colour_classes(values: Sequence, m: Metric, statuses: Sequence[str] | None =
 
 def legend_html(title: str, classes: Classes, subtitle: str = "") -> str:
     rows = "".join(
+        f'<div class="gm-row gm-line"><span class="gm-key"></span><span class="gm-lab">{html.escape(c.label)}</span></div>'
+        if c.colour == LINE_ROW else
         f'<div class="gm-row"><span class="gm-sw" style="background:{c.colour}"></span>'
         f'<span class="gm-lab">{html.escape(c.label)}</span><span class="gm-n">{c.count}</span></div>'
         for c in classes.legend)
@@ -250,7 +250,9 @@ _CSS = """
   .gm-sw { width: 22px; height: 16px; border: 1px solid #6b7280; display: inline-block; flex: none; }
   .gm-lab { flex: 1; }
   .gm-n { color: #6b7280; font-size: 13px; margin-left: 6px; }
-  .gm-note { color: #4b5563; font-size: 13px; margin-top: 4px; }
+  .gm-note { color: #4b5563; font-size: 13px; margin-top: 4px; max-width: 230px; }
+  .gm-line .gm-lab { color: #b45309; font-size: 13px; }
+  .gm-line .gm-key { border-top-color: #f59e0b; width: 22px; }
   .gm-key { display: inline-block; width: 18px; height: 0; border-top: 3px dashed #b91c1c; vertical-align: middle; }
 </style>
 """
@@ -610,7 +612,7 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
         fig.add_trace(go.Scatter(x=[p[1] for p in shapes.label_points], y=[p[0] for p in shapes.label_points],
                                  mode="text", text=texts, textfont=dict(size=15, color="#111827"),
                                  hoverinfo="skip", showlegend=False))
-    for row in classes.legend:  # legend entries: a coloured square per class
+    for row in (r for r in classes.legend if r.colour != LINE_ROW):  # legend entries: a coloured square per class
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{row.label}（{row.count}）",
                                  marker=dict(symbol="square", size=16, color=row.colour,
                                              line=dict(color="#6b7280", width=1))))

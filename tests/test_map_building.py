@@ -23,11 +23,11 @@ def test_classes_are_fixed_breaks_tied_to_the_alert_line():
     classes = maps.colour_classes([93.0, 92.7, 92.5, 90.8, 87.3, 75.7], metric("composite_score"))
     assert classes.breaks == (75.0, 85.0, 90.0, 95.0)
     assert [(c.label, c.count) for c in classes.legend] == [
-        ("≥ 95.0", 0), ("90.0 – 95.0", 4), ("85.0 – 90.0", 1), ("75.0 – 85.0（低于预警线）", 1),
-        ("< 75.0（低于预警线）", 0)]
+        ("≥ 95.0", 0), ("90.0 – 95.0", 4), ("85.0 – 90.0", 1), ("预警线 85.0 分", -1), ("75.0 – 85.0", 1),
+        ("< 75.0", 0)]
     assert classes.colour_of(75.7) == maps.BAD_TO_GOOD[1] and classes.colour_of(96) == GOOD
     assert classes.colour_of(90.8) == maps.BAD_TO_GOOD[3]
-    assert "以预警线 85.0 分 为界" in classes.rule and classes.good_first_note == "越高越好"
+    assert "各级地图相同" in classes.rule and classes.good_first_note == "越高越好"
 
 
 def test_the_same_breaks_at_every_scope():

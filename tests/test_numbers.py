@@ -68,8 +68,10 @@ def test_tables_use_the_same_rounding_and_thousands_separators():
     from dashboard.components import table_view
 
     frame = pd.DataFrame({"area_code": ["a"], "area_name": ["甲"], "created": [12345], "on_time_rate": [207 / 400],
-                          "on_time_num": [207], "on_time_den": [400]})
-    view, config = table_view(frame, ["created", "on_time_rate"], "街道/乡镇")
+                          "on_time_num": [207], "on_time_den": [400], "population": [20000], "per_1000": [617.25]})
+    view, config = table_view(frame, ["created", "per_1000", "on_time_rate"], "街道/乡镇")
+    assert list(view.columns) == ["街道/乡镇", "受理量", "千人诉求量", "按期办结率", "常住人口", "按期办结数", "办结数"]
+    assert config["按期办结数"]["type_config"]["format"] == "%,d"
     assert view.loc[0, "按期办结率"] == 51.8
     assert view.loc[0, "受理量"] == 12345
     assert config["受理量"]["label"] == "受理量（件）" and config["受理量"]["type_config"]["format"] == "%,d"
