@@ -235,6 +235,6 @@ def build_deck(f: Filters, topics: list[str] | None = None,
             progress(i / max(len(topics), 1), f"正在整理“{TOPIC_TITLES[topic]}”…")
         slides.append(build_slide(f, topic))
     period = f"{PRESETS[f.preset]} {f.period.label}"
-    comparison = f"{COMPARISONS[f.compare]} {f.comparison.label}" if f.comparison else ""
+    comparison = f"{COMPARISONS[f.compare]} {f.comparison_label}" if f.comparison else ""
     return Deck("基层治理督查考评简报", scope_path(f), period, comparison, f"{f.as_of:%Y-%m-%d %H:%M}",
                 f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides)

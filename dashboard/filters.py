@@ -154,6 +154,17 @@ class Filters:
     def is_current(self) -> bool:
         return self.period.end >= self.as_of.date()
 
+    @property
+    def comparison_label(self) -> str:
+        """The comparison period as a label; cut at the data moment's time of day when the period is
+        (“2026-10-01 至 2026-10-20 18:00”), so the equal window is visible. "" without a comparison."""
+        if not self.comparison:
+            return ""
+        _, end = self.bounds(self.comparison)
+        if end.time() == datetime.min.time():
+            return self.comparison.label
+        return f"{self.comparison.label} {self.as_of:%H:%M}"
+
     # -- URL ----------------------------------------------------------------------------------------
     def to_query_params(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -171,7 +182,7 @@ class Filters:
     def describe_period(self) -> str:
         text = f"{PRESETS[self.preset]}（{self.period.label}）"
         if self.comparison:
-            text += f"，{COMPARISONS[self.compare]}：{self.comparison.label}"
+            text += f"，{COMPARISONS[self.compare]}：{self.comparison_label}"
         return text
 
 

@@ -86,7 +86,7 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
         st.markdown(f"**{scope_path(f)}**")
         st.markdown(f"{PRESETS[f.preset]}：{f.period.label}")
         if f.comparison:
-            st.markdown(f"对比：{COMPARISONS[f.compare]} {f.comparison.label}")
+            st.markdown(f"对比：{COMPARISONS[f.compare]} {f.comparison_label}")
         st.markdown(f"数据截至 {f.as_of:%Y-%m-%d %H:%M}")
         st.markdown("议程：" + " → ".join(TOPIC_TITLES[t] for t in topics))
         if is_sample:
@@ -95,7 +95,7 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
 
 def slide_body(f: Filters, slide: Slide) -> None:
     st.title(slide.title, anchor=False)
-    sub = f"{PRESETS[f.preset]} {f.period.label}" + (f" · {COMPARISONS[f.compare]} {f.comparison.label}" if f.comparison else "")
+    sub = f"{PRESETS[f.preset]} {f.period.label}" + (f" · {COMPARISONS[f.compare]} {f.comparison_label}" if f.comparison else "")
     st.caption(sub)
     cols = st.columns(max(len(slide.kpis), 1))
     for col, k in zip(cols, slide.kpis):

@@ -113,7 +113,7 @@ def sidebar(pages: list, f: flt.Filters) -> None:
         st.segmented_control("对比", list(flt.COMPARISONS), key="w_compare", format_func=flt.COMPARISONS.get,
                              on_change=_on_compare, required=True)
         if f.comparison:
-            st.caption(f"对比期：{f.comparison.label}")
+            st.caption(f"对比期：{f.comparison_label}")
         st.divider()
         st.markdown("**会议**")
         present = next(p for p, spec in zip(pages, PAGES) if spec.key == "present")

@@ -21,9 +21,11 @@ def test_the_comparison_stops_at_the_same_time_of_day():
         f = Filters(period, as_of, comparison=comparison_period("this_month", period, mode))
         assert f.bounds() == (datetime(2026, 11, 1), datetime(2026, 11, 20, 18, 0, 1))
         assert f.bounds(f.comparison) == (start, start.replace(day=20, hour=18, second=1))
+    assert f.comparison_label == "2025-11-01 至 2025-11-20 18:00"  # the label says where the window stops
     last = preset_period("last_month", as_of.date())
     f = Filters(last, as_of, preset="last_month", comparison=comparison_period("last_month", last, "mom"))
     assert f.bounds(f.comparison) == (datetime(2026, 9, 1), datetime(2026, 10, 1))
+    assert f.comparison_label == "2026-09-01 至 2026-09-30"
 
 
 def test_this_month_against_last_month_to_the_same_hour(tmp_path, monkeypatch):
