@@ -612,7 +612,11 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
         fig.add_trace(go.Scatter(x=[p[1] for p in shapes.label_points], y=[p[0] for p in shapes.label_points],
                                  mode="text", text=texts, textfont=dict(size=15, color="#111827"),
                                  hoverinfo="skip", showlegend=False))
-    for row in (r for r in classes.legend if r.colour != LINE_ROW):  # legend entries: a coloured square per class
+    for row in classes.legend:  # legend entries: a coloured square per class, a dashed line for the alert line
+        if row.colour == LINE_ROW:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=row.label,
+                                     line=dict(color="#f59e0b", dash="dash", width=3)))
+            continue
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{row.label}（{row.count}）",
                                  marker=dict(symbol="square", size=16, color=row.colour,
                                              line=dict(color="#6b7280", width=1))))
