@@ -74,6 +74,10 @@ def test_community_scope_lists_its_grids_and_says_what_a_row_opens(app_env):
     at = run_page("overview", {**OCTOBER, "community": "990101001001"})
     table = frame_with(at, "名次")
     assert list(table["网格"]) == ["东一第一网格", "东一第二网格"] and list(table["三率综合得分"]) == [100.0, 10.0]
+    # Organisations and assessment are recorded down to the community: grids get no 0.00 per 10,000 (and no
+    # alert for it), the column is simply not there.
+    assert "每万人社会组织数" not in table.columns and "考核平均分" not in table.columns
+    assert not any("每万人社会组织数" in set(d.value.get("指标", [])) for d in at.dataframe)
     captions = [c.value for c in at.caption]
     assert "选中一行可打开该网格的网格名片（网格地图页）；点击列名排序。" in captions
     assert not any(c.startswith("选中一行可进入") for c in captions)

@@ -93,17 +93,24 @@ def assessment_round_label(f: Filters) -> str:
 
 
 def children(f: Filters) -> pd.DataFrame:
-    """Every child area of the scope with its ticket, grid, organisation and assessment metrics."""
+    """Every child area of the scope with its ticket, grid, organisation and assessment metrics.
+    Grids have no organisation or assessment figures (both are recorded down to the community): at
+    community scope those columns are left out rather than shown as 0 (and raising alerts)."""
     rnd, prev = common.round_for(f)
-    calls = [lambda: common.ticket_rows(f), lambda: common.org_rows(f),
-             lambda: db.query("grid_metrics", **common.scope_params(f, "children"))]
-    if rnd is not None:  # the same query as the KPI row's (which compares with the previous round)
+    grid_children = f.child_level == "grid"
+    calls = [lambda: common.ticket_rows(f), lambda: db.query("grid_metrics", **common.scope_params(f, "children"))]
+    if not grid_children:
+        calls.append(lambda: common.org_rows(f))
+    if rnd is not None and not grid_children:  # the same query as the KPI row's (which compares with the previous round)
         calls.append(lambda: common.summary_rows(f, rnd["round_id"], _round_id(prev)).children)
-    tickets, org_rows, grids, *assess = db.in_parallel(calls)
-    frame, orgs = tickets.children, org_rows.children
+    tickets, grids, *rest = db.in_parallel(calls)
+    frame = tickets.children
     keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
     frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
-    frame = frame.merge(keep(orgs, ["area_name", "level", "population"]), on="area_code", how="left")
+    if grid_children:
+        return frame
+    orgs, *assess = rest
+    frame = frame.merge(keep(orgs.children, ["area_name", "level", "population"]), on="area_code", how="left")
     if assess:
         frame = frame.merge(keep(assess[0], ["area_name", "level"]), on="area_code", how="left")
     return frame
