@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard import ranking
-from dashboard.metrics import Metric
+from dashboard.metrics import Metric, format_number
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 GOOD = "#15803d"
@@ -211,7 +211,7 @@ def count_bars(frame: pd.DataFrame, label_col: str, value_col: str, colors: list
     data = frame.sort_values(value_col, ascending=False, kind="stable") if sort else frame
     values = [float(v) for v in data[value_col]]
     total = sum(values) or 1.0
-    text = [f"{int(v):,}（{v / total:.0%}）" for v in values]
+    text = [f"{format_number(v)}（{format_number(v / total, 0, scale=100, unit='%')}）" for v in values]
     bar = {"type": "bar", "x": values, "y": [str(v) for v in data[label_col]], "orientation": "h",
            "marker": {"color": colors or NEUTRAL}, "text": text, "textposition": "outside", "cliponaxis": False,
            "textfont": {"size": 15}, "constraintext": "none", "hovertemplate": f"%{{y}}：%{{x:,}} {unit}<extra></extra>"}
@@ -359,9 +359,9 @@ def indicator_comparison(frame: pd.DataFrame, who: str, street: str, city: str) 
         raw = pd.to_numeric(frame[col], errors="coerce")
         rate = pd.to_numeric(frame[rate_col], errors="coerce")
         traces.append({"type": "bar", "y": labels, "x": rate, "name": name, "orientation": "h", "marker": {"color": color},
-                       "text": [f"{v:.1f}" if pd.notna(v) else "—" for v in raw], "textposition": "outside",
+                       "text": [format_number(v, 1) for v in raw], "textposition": "outside",
                        "cliponaxis": False, "textfont": {"size": 14}, "constraintext": "none",
-                       "customdata": [f"{v:.0%}" if pd.notna(v) else "—" for v in rate],
+                       "customdata": [format_number(v, 0, scale=100, unit="%") for v in rate],
                        "hovertemplate": f"{name} · %{{y}}：%{{text}} 分（得分率 %{{customdata}}）<extra></extra>"})
     return figure(traces, {
         "barmode": "group", "height": max(300, 95 * len(frame) + 80), "bargap": 0.25,

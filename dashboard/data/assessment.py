@@ -18,7 +18,7 @@ from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi
 from dashboard.filters import Filters
-from dashboard.metrics import metric
+from dashboard.metrics import format_number, metric
 
 _score = metric("assessment_total")  # totals and their changes: one decimal, half-up
 ASSESSMENT_KPIS = ("assessment_avg", "assessment_excellent_rate", "assessment_failed", "assessment_upgraded",
@@ -109,15 +109,16 @@ def weights(choice: RoundChoice) -> WeightCheck:
     groups = db.query("assessment_weights", round_id=choice.round_id, resident_group=cfg.resident_group)
     share = float(groups["resident_share"].iloc[0]) if len(groups) else 0.0
     ok = share >= cfg.resident_min_share - 1e-9
-    parts = "、".join(f"{g} {w:g} 分（{s:.0%}）" for g, w, s in zip(groups["group_name"], groups["weight"], groups["share"]))
+    pct = lambda v: format_number(v, 0, scale=100, unit="%")  # noqa: E731
+    parts = "、".join(f"{g} {w:g} 分（{pct(s)}）" for g, w, s in zip(groups["group_name"], groups["weight"], groups["share"]))
     if ok:
-        message = f"指标体系分值（权重）：{parts}。{cfg.resident_group}占 {share:.0%}，符合不低于 {cfg.resident_min_share:.0%} 的要求。"
+        message = f"指标体系分值（权重）：{parts}。{cfg.resident_group}占 {pct(share)}，符合不低于 {pct(cfg.resident_min_share)} 的要求。"
     elif len(groups) and not groups["is_resident"].any():
         message = (f"{choice.name}的指标体系中没有“{cfg.resident_group}”分组，居民评议权重为 0，"
-                   f"低于规定的 {cfg.resident_min_share:.0%}。请核对考核指标配置（assessment_indicators）。现有分组：{parts}。")
+                   f"低于规定的 {pct(cfg.resident_min_share)}。请核对考核指标配置（assessment_indicators）。现有分组：{parts}。")
     else:
-        message = (f"{choice.name}的指标体系中“{cfg.resident_group}”分值只占 {share:.0%}，低于规定的"
-                   f" {cfg.resident_min_share:.0%}。请核对考核指标配置（assessment_indicators）。各分组：{parts}。")
+        message = (f"{choice.name}的指标体系中“{cfg.resident_group}”分值只占 {pct(share)}，低于规定的"
+                   f" {pct(cfg.resident_min_share)}。请核对考核指标配置（assessment_indicators）。各分组：{parts}。")
     return WeightCheck(groups, share, ok, message)
 
 
