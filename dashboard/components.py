@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, export, ranking, state
-from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import Filters
 from dashboard.metrics import Metric, count_label, metric

@@ -167,16 +167,8 @@ class Metric:
         return _DIGITS[self.fmt][1]
 
     @property
-    def is_rate(self) -> bool:
-        return self.fmt == "pct"
-
-    @property
-    def table_unit(self) -> str:
-        """The unit for a table header, e.g. "三率综合得分（分）", "按期办结率（%）"."""
-        return self.unit
-
-    @property
     def table_header(self) -> str:
+        """A table or spreadsheet header with the unit, e.g. "三率综合得分（分）", "按期办结率（%）"."""
         return f"{self.zh}（{self.unit}）" if self.unit else self.zh
 
     @property

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import FIXTURE_AS_OF, FIXTURE_CONFIG, FIXTURE_DIR, ROOT
+from tests.conftest import FIXTURE_AS_OF, FIXTURE_CONFIG, FIXTURE_DIR
 from tests.pages import frame_with, kpi, kpis, run_page, subheaders
 
 

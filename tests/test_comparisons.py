@@ -3,11 +3,11 @@ time), no comparison against a period before the data (对比期无数据), and 
 Values are worked out by hand in each docstring from tests/fixtures/city/tickets.csv."""
 
 import shutil
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 
-from dashboard.filters import Period, comparison_period, preset_period, Filters
+from dashboard.filters import Filters, comparison_period, preset_period
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 from tests.pages import kpi, run_page
 

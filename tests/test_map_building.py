@@ -4,9 +4,7 @@ siblings, the configurable basemap, and Leaflet served by the app itself."""
 import threading
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
-import pytest
 
 from dashboard import maps
 from dashboard.config import load_settings

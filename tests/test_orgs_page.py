@@ -13,7 +13,7 @@ organisations only (社会团体、社会服务机构、基金会), not the 社�
 Community targets (社区 10, 村 5): 东二 0 (差 10), 西一 1 (差 9), 东一 2 (差 8), 南村 1 (差 4).
 """
 
-from tests.conftest import FIXTURE_CONFIG, ROOT
+from tests.conftest import FIXTURE_CONFIG
 from tests.pages import frame_with, kpis, run_page, subheaders
 
 
