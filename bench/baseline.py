@@ -51,9 +51,9 @@ class PandasTickets:
     # -- the questions ---------------------------------------------------------------------------------------
     def ticket_metrics(self, scope, group_len, start_ts, end_ts, due_soon_ts, k, w_response, w_resolution,
                        w_satisfaction, with_durations=True, with_scope=False, compare_start_ts=None,
-                       compare_end_ts=None, compare_due_soon_ts=None, **_) -> pd.DataFrame:
+                       compare_end_ts=None, compare_due_soon_ts=None, on_time_basis="due", **_) -> pd.DataFrame:
         """The same rows as queries/ticket_metrics.sql: now (scope and/or children), then the comparison."""
-        weights = (k, w_response, w_resolution, w_satisfaction, with_durations)
+        weights = (k, w_response, w_resolution, w_satisfaction, with_durations, on_time_basis)
         parts = []
         if group_len == len(scope) or with_scope:
             parts.append(self._ticket_metrics(scope, len(scope), start_ts, end_ts, due_soon_ts, *weights))
@@ -66,7 +66,7 @@ class PandasTickets:
         return pd.concat(parts, ignore_index=True)
 
     def _ticket_metrics(self, scope, group_len, start_ts, end_ts, due_soon_ts, k, w_response, w_resolution,
-                        w_satisfaction, with_durations) -> pd.DataFrame:
+                        w_satisfaction, with_durations, on_time_basis="due") -> pd.DataFrame:
         df = self._scope(scope)
         c = df[(df["created_at"] >= start_ts) & (df["created_at"] < end_ts)]
         created = pd.DataFrame({"area_code": self._key(c, group_len), "n": 1, "rep": c["is_repeat"],
@@ -87,12 +87,15 @@ class PandasTickets:
         o = self._open(df, end_ts)
         backlog = pd.DataFrame({"area_code": self._key(o, group_len), "backlog": 1, "overdue": o["due_at"] < end_ts,
                                 "due_soon": (o["due_at"] >= end_ts) & (o["due_at"] <= due_soon_ts)}).groupby("area_code").sum()
-        out = self._units(scope, group_len).set_index("area_code").join([created, closed, backlog])
+        q = df[(df["due_at"] >= start_ts) & (df["due_at"] < end_ts)]  # 应办结: time limit in the period
+        due = pd.DataFrame({"area_code": self._key(q, group_len), "due": 1,
+                            "due_on_time": q["closed_at"].notna() & (q["closed_at"] <= q["due_at"])}).groupby("area_code").sum()
+        out = self._units(scope, group_len).set_index("area_code").join([created, closed, backlog, due])
         counts = [c for c in out.columns if c not in ("area_name", "level", "population", "duration_median", "duration_p90")]
         out[counts] = out[counts].fillna(0).astype("int64")
         rate = lambda a, b: out[a] / out[b].where(out[b] > 0)  # noqa: E731
         out["per_1000"] = 1000.0 * out["created"] / out["population"].where(out["population"] > 0)
-        out["on_time_rate"] = rate("closed_on_time", "closed")
+        out["on_time_rate"] = rate("due_on_time", "due") if on_time_basis == "due" else rate("closed_on_time", "closed")
         out["response_rate"] = rate("contacted", "visited")
         out["resolution_rate"] = rate("resolved", "visited")
         out["satisfaction_rate"] = (out["satisfied"] + k * out["basic_satisfied"]) / out["visited"].where(out["visited"] > 0)

@@ -86,6 +86,22 @@ def can_see_sensitive() -> bool:
     return bool(user) and user.role in settings().auth.sensitive_roles
 
 
+HIDDEN = "（按权限隐藏）"
+
+
+def hide_unless_allowed(values):
+    """Names of workers, titles and content of requests: shown only to the roles in
+    ``[auth] sensitive_roles``; others see the placeholder (counts stay as they are).
+    Outside a page run (builder, benchmark, command line) nothing is hidden."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None or can_see_sensitive():
+        return values
+    if hasattr(values, "where"):  # a pandas Series: keep missing values missing
+        return values.where(values.isna(), HIDDEN)
+    return HIDDEN if values else values
+
+
 def _end_session(notice: str | None = None) -> None:
     for key in (_USER, _ROOT, _SEEN, _LAST_VIEW):
         st.session_state.pop(key, None)

@@ -110,7 +110,7 @@ def _text(slide, x, y, w, h, lines: list[tuple[str, float, bool, RGBColor]], ali
 
 
 def _kpi_color(k) -> RGBColor:
-    good = k.metric.change_is_good(k.delta)
+    good = k.change.good
     return GRAY if good is None else (GREEN if good else RED)
 
 
@@ -135,9 +135,9 @@ def _title_slide(prs, deck: Deck) -> None:
     _text(s, Inches(0.8), Inches(6.6), Inches(11.7), Inches(0.4), [(f"生成时间 {deck.generated_at}", 12, False, GRAY)])
 
 
-def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor) -> list:
-    lines = [(title, 16, True, color)]
-    lines += [(f"第 {r.rank} 名　{r.name}　{r.value}", 14, False, DARK) for r in rows]
+def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor, note: str = "") -> list:
+    lines = [(title + (f"（{note}）" if note else ""), 16, True, color)]
+    lines += [(r.line, 14, False, DARK) for r in rows]
     return lines
 
 
@@ -156,7 +156,7 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
         shape.fill.fore_color.rgb = RGBColor(0xF1, 0xF5, 0xF9)
         shape.line.color.rgb = RGBColor(0xCB, 0xD5, 0xE1)
         m = k.metric
-        change = f"{k.compare_label} {m.format_delta(k.delta)}" if k.delta is not None else (k.compare_label or " ")
+        change = f"{k.compare_label} {k.change.text}" if k.compare_label else " "
         _text(s, x + Inches(0.12), Inches(1.5), box_w - Inches(0.24), Inches(1.2),
               [(m.zh, 13, False, GRAY), (m.format(k.value), 26, True, DARK), (change, 12, False, _kpi_color(k))])
     _text(s, Inches(0.5), Inches(2.95), Inches(8.3), Inches(0.4), [(slide.figure_title, 15, True, DARK)])
@@ -164,10 +164,12 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
         s.shapes.add_picture(io.BytesIO(image), Inches(0.5), Inches(3.35), width=Inches(8.3))
     else:
         _text(s, Inches(0.5), Inches(3.5), Inches(8.3), Inches(1), [(slide.message or "本期无数据。", 16, False, GRAY)])
-    if slide.red or slide.black:
+    if slide.red or slide.black or slide.red_note:
         _text(s, Inches(9.1), Inches(2.95), Inches(3.8), Inches(0.4), [(slide.red_black_title, 15, True, DARK)])
-        _text(s, Inches(9.1), Inches(3.4), Inches(3.8), Inches(1.8), _ranked_lines("红榜", slide.red, GREEN))
-        _text(s, Inches(9.1), Inches(5.15), Inches(3.8), Inches(1.8), _ranked_lines("黑榜", slide.black, RED))
+        _text(s, Inches(9.1), Inches(3.4), Inches(3.8), Inches(1.8),
+              _ranked_lines("红榜", slide.red, GREEN, slide.red_note))
+        _text(s, Inches(9.1), Inches(5.15), Inches(3.8), Inches(1.8),
+              _ranked_lines("黑榜", slide.black, RED, slide.black_note))
     _footer(s, deck, page)
     s.notes_slide.notes_text_frame.text = slide.notes
 
@@ -203,7 +205,7 @@ h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margi
 
 
 def _kpi_class(k) -> str:
-    good = k.metric.change_is_good(k.delta)
+    good = k.change.good
     return "neutral" if good is None else ("good" if good else "bad")
 
 
@@ -217,15 +219,16 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
     for page, (s, image) in enumerate(zip(deck.slides, images), start=2):
         kpis = "".join(
             f"<div class='kpi'><div class='l'>{e(k.metric.zh)}</div><div class='v'>{e(k.metric.format(k.value))}</div>"
-            f"<div class='d {_kpi_class(k)}'>{e(k.compare_label)} {e(k.metric.format_delta(k.delta)) if k.delta is not None else ''}</div></div>"
+            f"<div class='d {_kpi_class(k)}'>{e(k.compare_label)} {e(k.change.text) if k.compare_label else ''}</div></div>"
             for k in s.kpis)
         chart = (f"<img src='data:image/png;base64,{base64.b64encode(image).decode()}'>" if image
                  else f"<p class='msg'>{e(s.message or '本期无数据。')}</p>")
         rb = ""
-        if s.red or s.black:
-            rows = lambda rs: "".join(f"<p>第 {r.rank} 名　{e(r.name)}　{e(r.value)}</p>" for r in rs)  # noqa: E731
-            rb = (f"<div class='rb'><h2>{e(s.red_black_title)}</h2><h3 class='good'>红榜</h3>{rows(s.red)}"
-                  f"<h3 class='bad'>黑榜</h3>{rows(s.black)}</div>")
+        if s.red or s.black or s.red_note:
+            rows = lambda rs: "".join(f"<p>{e(r.line)}</p>" for r in rs)  # noqa: E731
+            note = lambda t: f"<p class='neutral'>{e(t)}</p>" if t else ""  # noqa: E731
+            rb = (f"<div class='rb'><h2>{e(s.red_black_title)}</h2><h3 class='good'>红榜</h3>{note(s.red_note)}{rows(s.red)}"
+                  f"<h3 class='bad'>黑榜</h3>{note(s.black_note)}{rows(s.black)}</div>")
         sub = deck.period + (f" · 对比：{deck.comparison}" if deck.comparison else "")
         tag = "示例数据（虚构城市）· " if deck.is_sample else ""
         parts.append(f"<section><h1>{e(s.title)}</h1><p class='sub'>{e(sub)}</p><div class='kpis'>{kpis}</div>"

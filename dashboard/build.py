@@ -408,7 +408,7 @@ class DatabaseBuilder:
                 f"SELECT _row, {cleaned} FROM {raw} WHERE {cleaned} IS NOT NULL AND ({conv}) IS NULL ORDER BY _row LIMIT {MAX_EXAMPLES + 1}"
             ).fetchall()
             if bad:
-                want = {"INTEGER": "整数", "DOUBLE": "数字", "BOOLEAN": "是/否（或 1/0）", "DATE": "日期 YYYY-MM-DD",
+                want = {"INTEGER": "整数", "DOUBLE": "数字", "DECIMAL(7,2)": "数字（最多 2 位小数）", "BOOLEAN": "是/否（或 1/0）", "DATE": "日期 YYYY-MM-DD",
                         "TIMESTAMP": "时间 YYYY-MM-DD HH:MM:SS"}.get(c.type, c.type)
                 problems.append(f"{source} 列 {c.name}（{c.zh}）应为{want}，以下值无法识别："
                                 + _examples(bad, lambda r, v: f"第 {r} 行“{v}”"))
@@ -436,6 +436,8 @@ class DatabaseBuilder:
             return f"coalesce(TRY_CAST({expr} AS INTEGER), CASE WHEN TRY_CAST({expr} AS DOUBLE) = round(TRY_CAST({expr} AS DOUBLE)) THEN TRY_CAST(TRY_CAST({expr} AS DOUBLE) AS INTEGER) END)"
         if typ == "VARCHAR":
             return expr
+        if typ.startswith("DECIMAL"):  # an exact decimal: more decimal places than the type holds is an error, not rounded
+            return f"CASE WHEN TRY_CAST({expr} AS DECIMAL(38,10)) = TRY_CAST({expr} AS {typ}) THEN TRY_CAST({expr} AS {typ}) END"
         return f"TRY_CAST({expr} AS {typ})"
 
     def _prepare_geometry(self, table: Table, frame: pd.DataFrame, source: str) -> pd.DataFrame:

@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.metrics import Metric
+from dashboard import ranking
+from dashboard.metrics import Metric, format_number
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 GOOD = "#15803d"
@@ -91,39 +92,40 @@ def _num(v) -> float | None:
 
 
 def ranked(frame: pd.DataFrame, m: Metric) -> pd.DataFrame:
-    """Rows ordered best first by the metric's direction; rows without a value last."""
-    values = pd.to_numeric(frame[m.col], errors="coerce")
-    ascending = m.direction == "down"
-    order = values.sort_values(ascending=ascending, na_position="last", kind="stable").index
-    out = frame.loc[order].copy()
-    out["rank"] = pd.to_numeric(out[m.col], errors="coerce").rank(ascending=ascending, method="min")
-    return out
+    """Rows in ranking order (dashboard.ranking): ranked best first, then 样本不足, then 无数据."""
+    return ranking.ranked_frame(frame, m)
 
 
 def ranking_bar(frame: pd.DataFrame, m: Metric, label_col: str = "area_name", code_col: str = "area_code",
                 highlight: int = 0, height: int | None = None, target: tuple[float, str] | None = None) -> go.Figure:
-    """Horizontal bars, best at the top; the top and bottom ``highlight`` bars in green/red;
-    bars past the alert threshold are marked; the code of each bar travels in customdata.
+    """Horizontal bars, best at the top; with ``highlight`` = N the 红榜 units in green and the 黑榜 units in
+    red (dashboard.ranking.boards: never the same unit, the alert-line rule); bars past the alert line are
+    amber; 样本不足 and 无数据 in grey at the bottom; the code of each bar travels in customdata.
     ``target`` = (value, label) draws a target line instead of the alert line."""
     data = ranked(frame, m)
     values = [_num(v) for v in data[m.col]]
+    status = list(data["rank_status"])
     n = len(data)
+    red = black = set()
+    if highlight:
+        b = ranking.boards(frame, m, n=highlight)
+        red, black = b.red_codes, b.black_codes
     colors = []
-    valued = sum(v is not None for v in values)
-    for i, v in enumerate(values):
-        if v is None:
+    for code, v, st_ in zip(data[code_col].astype(str), values, status):
+        if v is None or st_ != ranking.RANKED:
             colors.append(MUTED)
-        elif highlight and i < highlight and valued > 2 * highlight:
+        elif code in red:
             colors.append(GOOD)
-        elif highlight and valued - highlight <= i < valued and valued > 2 * highlight:
+        elif code in black:
             colors.append(BAD)
         else:
             colors.append(NEUTRAL if not m.is_alert(v) else "#f59e0b")
-    text = [m.format(v) if v is not None else "无数据" for v in values]
+    text = [("无数据" if v is None else f"{m.format(v)}（样本不足）" if st_ == ranking.SMALL else m.format(v))
+            for v, st_ in zip(values, status)]
     bar = {"type": "bar", "x": [v if v is not None else 0 for v in values], "y": list(data[label_col]),
            "orientation": "h", "marker": {"color": colors}, "text": text, "textposition": "outside",
            "cliponaxis": False, "customdata": list(data[code_col]),
-           "hovertemplate": "%{y}：%{text}<extra>点击查看下一级</extra>"}
+           "hovertemplate": "%{y}：%{text}<extra></extra>"}
     shapes, notes = [], []
     known = [v for v in values if v is not None]
     if target is not None:
@@ -209,7 +211,7 @@ def count_bars(frame: pd.DataFrame, label_col: str, value_col: str, colors: list
     data = frame.sort_values(value_col, ascending=False, kind="stable") if sort else frame
     values = [float(v) for v in data[value_col]]
     total = sum(values) or 1.0
-    text = [f"{int(v):,}（{v / total:.0%}）" for v in values]
+    text = [f"{format_number(v)}（{format_number(v / total, 0, scale=100, unit='%')}）" for v in values]
     bar = {"type": "bar", "x": values, "y": [str(v) for v in data[label_col]], "orientation": "h",
            "marker": {"color": colors or NEUTRAL}, "text": text, "textposition": "outside", "cliponaxis": False,
            "textfont": {"size": 15}, "constraintext": "none", "hovertemplate": f"%{{y}}：%{{x:,}} {unit}<extra></extra>"}
@@ -357,9 +359,9 @@ def indicator_comparison(frame: pd.DataFrame, who: str, street: str, city: str) 
         raw = pd.to_numeric(frame[col], errors="coerce")
         rate = pd.to_numeric(frame[rate_col], errors="coerce")
         traces.append({"type": "bar", "y": labels, "x": rate, "name": name, "orientation": "h", "marker": {"color": color},
-                       "text": [f"{v:.1f}" if pd.notna(v) else "—" for v in raw], "textposition": "outside",
+                       "text": [format_number(v, 1) for v in raw], "textposition": "outside",
                        "cliponaxis": False, "textfont": {"size": 14}, "constraintext": "none",
-                       "customdata": [f"{v:.0%}" if pd.notna(v) else "—" for v in rate],
+                       "customdata": [format_number(v, 0, scale=100, unit="%") for v in rate],
                        "hovertemplate": f"{name} · %{{y}}：%{{text}} 分（得分率 %{{customdata}}）<extra></extra>"})
     return figure(traces, {
         "barmode": "group", "height": max(300, 95 * len(frame) + 80), "bargap": 0.25,

@@ -11,11 +11,10 @@ from typing import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, charts, export, state
-from dashboard.config import settings
+from dashboard import access, charts, export, ranking, state
 from dashboard.data import common
 from dashboard.filters import Filters
-from dashboard.metrics import Metric, metric
+from dashboard.metrics import Metric, count_label, metric
 from dashboard.text import md
 
 
@@ -59,88 +58,97 @@ def ranking_chart(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
         st.caption(f"点击柱条进入该{f.child_level_zh}。")
 
 
-def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int | None = None) -> None:
-    """红榜 (best n) and 黑榜 (worst n) side by side; each row is a link into that area."""
-    n = n or settings().red_black_size
-    data = charts.ranked(frame, m)
-    data = data[pd.to_numeric(data[m.col], errors="coerce").notna()]
-    if len(data) < 2:
-        st.info(f"有数据的{f.child_level_zh}不足两个，无法排出红黑榜。")
+def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int | None = None,
+                    previous: pd.DataFrame | None = None, unit_zh: str | None = None) -> None:
+    """红榜 and 黑榜 side by side (dashboard.ranking.boards: never the same unit, the alert-line rule,
+    ties, 样本不足 left out); each row links into that area; the rank change against ``previous``."""
+    unit_zh = unit_zh or f.child_level_zh
+    b = ranking.boards(frame, m, unit_zh, n, previous=previous)
+    if not b.red.rows and not b.black.rows and not b.red.note:
+        st.info(f"有排名的{unit_zh}不足两个，无法排出红黑榜。")
         return
-    n = min(n, len(data) // 2)
-    red, black = data.head(n), data.tail(n).iloc[::-1]
-    can_drill = f.level != "community"
-    left, right = st.columns(2)
-    for col, rows, title, icon, color in ((left, red, f"红榜 · 前 {n} 名", ":material/thumb_up:", "green"),
-                                          (right, black, f"黑榜 · 后 {n} 名", ":material/thumb_down:", "red")):
-        with col:
-            st.markdown(f":{color}-badge[{icon} {title}]")
-            for _, row in rows.iterrows():
-                label = f"第 {int(row['rank'])} 名　{md(row['area_name'])}　{m.format(row[m.col])}"
+    can_drill = f.level != "community"  # any area below the scope down to a community (state.drill)
+    # One board above the other: side by side the lines (名次, name, value, change) are cut at 1366 px.
+    for board, icon, color in ((b.red, ":material/thumb_up:", "green"), (b.black, ":material/thumb_down:", "red")):
+        with st.container():
+            st.markdown(f":{color}-badge[{icon} {board.title}]")
+            if board.note:
+                st.caption(board.note)
+            for s_ in board.rows:
+                label = f"{s_.rank_text}　{md(s_.name)}　{s_.value_text}" + (f"　{s_.change}" if s_.change else "")
                 if can_drill:
-                    st.button(label, key=f"{key}_{title[:2]}_{row['area_code']}", type="tertiary",
-                              on_click=state.drill, args=(row["area_code"],), help=f"进入{row['area_name']}")
+                    st.button(label, key=f"{key}_{board.title}_{s_.code}", type="tertiary",
+                              on_click=state.drill, args=(s_.code,), help=f"进入{s_.name}")
                 else:
                     st.markdown(label)
+    st.caption(b.rule + ("；箭头为与对比期相比的名次变化。" if previous is not None else "。"))
 
 
 def metric_table(frame: pd.DataFrame, metrics: Sequence[str], f: Filters, key: str, title: str,
                  extra: dict[str, str] | None = None, sort_by: str | None = None, drill: bool = True,
                  height: int | str = "auto") -> None:
-    """A table of child areas with metric values *and* the denominators behind them,
-    Chinese headers from the registry, sortable, downloadable; selecting a row drills in."""
-    ms = [metric(k) for k in metrics]
-    cols: dict[str, str] = {"area_name": f.child_level_zh}
-    for m in ms:
-        cols[m.col] = m.zh
-        for c in (m.numerator, m.denominator):
-            if c and c not in cols and c in frame.columns:
-                cols[c] = DENOMINATOR_NAMES.get(c, c)
-    cols.update(extra or {})
+    """A table of child areas with metric values *and* the counts behind them, Chinese headers,
+    formats and units from the registry (values rounded half-up as on the cards, thousands separators),
+    sortable, downloadable; selecting a row drills in (down to the grids)."""
     data = frame.copy()
     if sort_by:
-        data = charts.ranked(data, metric(sort_by))
-        data.insert(0, "名次", data.pop("rank").astype("Int64"))
-    view = data[[c for c in (["名次"] if sort_by else []) + list(cols) if c in data.columns]].rename(columns=cols)
-    config = {}
-    for m in ms:
-        name = m.zh
-        if m.fmt == "pct":
-            view[name] = view[name] * 100
-            config[name] = st.column_config.NumberColumn(name, format="%.1f%%", help=m.definition_text())
-        else:
-            fmt = {"int": "%d", "score": "%.1f", "dec1": "%.1f", "dec2": "%.2f"}[m.fmt]
-            config[name] = st.column_config.NumberColumn(f"{name}（{m.unit}）", format=fmt, help=m.definition_text())
-    can_drill = drill and f.level != "community"
+        data = ranking.ranked_frame(data, metric(sort_by))
+    view, config = table_view(data, metrics, f.child_level_zh, extra, with_rank=bool(sort_by))
+    headers = {metric(k).zh: metric(k).table_header for k in metrics}  # spreadsheets: the unit in the header
     table_key = f"{key}_{f.scope or 'city'}"
+    to_grid = f.level == "community"  # the children are grids: a row opens the grid's card on the map page
 
     def on_select() -> None:
         rows = st.session_state[table_key].selection.rows
-        if rows:
+        if rows and to_grid:
+            st.session_state["_open_grid"] = str(data.iloc[rows[0]]["area_code"])
+        elif rows:
             state.drill(str(data.iloc[rows[0]]["area_code"]))
 
     st.dataframe(view, hide_index=True, column_config=config, key=table_key, height=height,
-                 on_select=on_select if can_drill else "ignore", selection_mode="single-row")
-    download_buttons(export_frame(view, ms), title, f, key=f"{key}_dl")
+                 on_select=on_select if drill else "ignore", selection_mode="single-row")
+    grid = st.session_state.pop("_open_grid", None)
+    if grid:
+        st.switch_page("pages/map.py", query_params={**f.to_query_params(), "grid": grid})
+    download_buttons(view.rename(columns=headers), title, f, key=f"{key}_dl")
 
 
-DENOMINATOR_NAMES = {
-    "created": "受理量", "closed": "办结量", "closed_on_time": "按期办结数", "visited": "有效回访数",
-    "contacted": "已联系数", "resolved": "已解决数", "satisfied": "满意数", "population": "常住人口",
-    "repeat_count": "重复诉求数", "returned_count": "退单工单数", "extended_count": "延期工单数",
-    "proactive_count": "主动发现数", "grids_with_fulltime": "有专职网格员的网格数", "grid_count": "网格数",
-    "orgs_active": "社会组织数", "orgs_high_rating": "3A 以上组织数", "assessed": "参评社区/村数",
-}
-
-
-def export_frame(view: pd.DataFrame, ms: Sequence[Metric]) -> pd.DataFrame:
-    """Percentages as numbers with the unit in the header, for spreadsheets."""
-    out = view.copy()
+def table_view(data: pd.DataFrame, metrics: Sequence[str], unit_name: str, extra: dict[str, str] | None = None,
+               with_rank: bool = False) -> tuple[pd.DataFrame, dict]:
+    """Registry columns of a child-area table: each value as displayed (``Metric.table_value``) under a
+    header with its unit, the counts behind it, and the column formats (thousands separators)."""
+    ms = [metric(k) for k in metrics]
+    view = pd.DataFrame(index=data.index)
+    config: dict = {}
+    if with_rank:
+        view["名次"] = data["rank_text"]
+        config["名次"] = st.column_config.TextColumn("名次", width="small")
+    view[unit_name] = data["area_name"]
+    counts: list[str] = []
     for m in ms:
-        if m.fmt == "pct" and m.zh in out.columns:
-            out = out.rename(columns={m.zh: f"{m.zh}（%）"})
-            out[f"{m.zh}（%）"] = out[f"{m.zh}（%）"].round(2)
-    return out
+        if m.col not in data.columns:
+            continue
+        view[m.zh] = [m.table_value(v) for v in data[m.col]]
+        config[m.zh] = st.column_config.NumberColumn(m.table_header, format=m.table_format, help=m.definition_text())
+        counts += [c for c in (m.numerator, m.weighted_term, m.denominator) if c and c in data.columns]
+    shown_cols = {m.col for m in ms}
+    for c in dict.fromkeys(counts):
+        if c in shown_cols:  # 受理量 is a metric of the table already: no second "受理数" column
+            continue
+        name = count_header(c)
+        if name not in view.columns:
+            view[name] = pd.to_numeric(data[c], errors="coerce").round().astype("Int64")
+            config[name] = st.column_config.NumberColumn(name, format="%,d")
+    for c, name in (extra or {}).items():
+        if c in data.columns:
+            view[name] = data[c]
+    return view.reset_index(drop=True), config
+
+
+def count_header(column: str) -> str:
+    """A count column's table header: "办结数", "有效回访数", "常住人口"."""
+    label = count_label(column)
+    return label if label.endswith(("数", "量", "人口")) else f"{label}数"
 
 
 def first_rows_note(frame: pd.DataFrame, total: int, unit: str) -> None:

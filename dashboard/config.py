@@ -137,6 +137,14 @@ class Settings:
     thresholds: dict[str, float] = field(default_factory=dict)
     auth: AuthSettings = field(default_factory=AuthSettings)
     duban: DubanSettings = field(default_factory=DubanSettings)
+    # Rankings and boards (docs/metrics.md): fewest units in a rate's denominator for it to be ranked,
+    # per metric key (0 = no minimum); whether the 黑榜 lists the last places even above the alert line.
+    min_sample: dict[str, int] = field(default_factory=dict)
+    rank_last_regardless: bool = False
+    # 按期办结率: "due" (应办结 = time limit in the period; open overdue tickets count against) or "closed".
+    on_time_basis: str = "due"
+    # Alerts listed per area on the 总览 (the worst first); 0 = all.
+    alert_limit: int = 10
 
     @property
     def composite_formula(self) -> str:
@@ -265,6 +273,24 @@ def load_settings(path: Path | None = None) -> Settings:
     if interval < 0:
         raise ConfigError(f"配置文件 {path} 中 meeting.interval_seconds 不能为负数")
 
+    ranking = raw.get("ranking", {})
+    if not isinstance(ranking, dict):
+        raise ConfigError(f"配置文件 {path} 中 [ranking] 应为表")
+    min_sample = {}
+    for key, v in ranking.get("min_sample", {}).items():
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise ConfigError(f"配置文件 {path} 中 ranking.min_sample.{key} 应为不小于 0 的整数，而不是 {v!r}")
+        min_sample[str(key)] = v
+    regardless = ranking.get("rank_last_regardless", False)
+    if not isinstance(regardless, bool):
+        raise ConfigError(f"配置文件 {path} 中 ranking.rank_last_regardless 应为 true/false，而不是 {regardless!r}")
+    alert_limit = ranking.get("alert_limit", 10)
+    if not isinstance(alert_limit, int) or isinstance(alert_limit, bool) or alert_limit < 0:
+        raise ConfigError(f"配置文件 {path} 中 ranking.alert_limit 应为不小于 0 的整数，而不是 {alert_limit!r}")
+    basis = raw.get("tickets", {}).get("on_time_basis", "due")
+    if basis not in ("due", "closed"):
+        raise ConfigError(f"配置文件 {path} 中 tickets.on_time_basis 应为 due（按应办结）或 closed（按已办结），而不是 {basis!r}")
+
     db = os.environ.get("DASHBOARD_DB") or _get(raw, "database.path", str, path)
     return Settings(
         path=path,
@@ -297,6 +323,10 @@ def load_settings(path: Path | None = None) -> Settings:
         thresholds=thresholds,
         auth=_auth(raw, path),
         duban=_duban(raw, path),
+        min_sample=min_sample,
+        rank_last_regardless=regardless,
+        on_time_basis=basis,
+        alert_limit=alert_limit,
     )
 
 

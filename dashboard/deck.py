@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, db, maps
+from dashboard import charts, db, maps, ranking
 from dashboard.config import settings
 from dashboard.data import assessment, common, grids, orgs, overview, tickets
 from dashboard.data.overview import Kpi
@@ -29,10 +29,15 @@ DEFAULT_TOPICS = tuple(TOPIC_TITLES)
 
 @dataclass
 class Ranked:
-    """One line of a 红黑榜."""
-    rank: int
+    """One line of a 红黑榜 (from dashboard.ranking.boards)."""
+    rank: str  # "第 1 名", "并列第 3 名"
     name: str
     value: str
+    change: str = ""  # against the comparison period: "↑2", "↓1", "持平", "新上榜"
+
+    @property
+    def line(self) -> str:
+        return f"{self.rank}　{self.name}　{self.value}" + (f"　{self.change}" if self.change else "")
 
 
 @dataclass
@@ -45,6 +50,9 @@ class Slide:
     red_black_title: str = ""
     red: list[Ranked] = field(default_factory=list)
     black: list[Ranked] = field(default_factory=list)
+    red_note: str = ""  # e.g. "仅 2 个低于预警线" when a board has fewer than N units
+    black_note: str = ""
+    board_rule: str = ""  # how the boards were chosen
     notes: str = ""
     message: str = ""  # shown instead of a chart or list when there is nothing to show
 
@@ -83,15 +91,21 @@ def definitions(ms: list[Metric]) -> str:
     return "\n".join(lines)
 
 
-def red_black(frame: pd.DataFrame, m: Metric, n: int | None = None) -> tuple[list[Ranked], list[Ranked]]:
-    data = charts.ranked(frame, m)
-    data = data[pd.to_numeric(data[m.col], errors="coerce").notna()]
-    if len(data) < 2:
-        return [], []
-    n = min(n or settings().red_black_size, len(data) // 2)
-    as_rows = lambda part: [Ranked(int(r["rank"]), str(r["area_name"]), m.format(r[m.col]))  # noqa: E731
-                            for _, r in part.iterrows()]
-    return as_rows(data.head(n)), as_rows(data.tail(n).iloc[::-1])
+def red_black(frame: pd.DataFrame, m: Metric, unit_zh: str = "单位", n: int | None = None,
+              previous: pd.DataFrame | None = None) -> ranking.Boards:
+    """The boards of ``frame`` on ``m`` (dashboard.ranking: the same rules as the pages)."""
+    return ranking.boards(frame, m, unit_zh, n, previous=previous)
+
+
+def _lines(board: ranking.Board) -> list[Ranked]:
+    return [Ranked(s.rank_text, s.name, s.value_text, s.change) for s in board.rows]
+
+
+def _with_boards(slide: Slide, b: ranking.Boards) -> Slide:
+    slide.red, slide.black = _lines(b.red), _lines(b.black)
+    slide.red_note, slide.black_note, slide.board_rule = b.red.note, b.black.note, b.rule
+    slide.notes += f"\n红黑榜规则：{b.rule}。"
+    return slide
 
 
 # -- topics ---------------------------------------------------------------------------------------------
@@ -99,23 +113,23 @@ def _overview(f: Filters) -> Slide:
     kpis = overview.kpi_row(f, ("created", "backlog", "overdue", "on_time_rate", "composite_score"))
     children = overview.children(f)
     score = metric("composite_score")
-    red, black = red_black(children, score)
-    notes = definitions([k.metric for k in kpis]) + f"\n{settings().composite_formula}；{settings().satisfaction_formula}。"
-    return Slide("overview", "总览", kpis, charts.ranking_bar(children, score, highlight=len(red)),
-                 f"各{f.child_level_zh}{score.zh}", f"{score.zh} 红黑榜", red, black, notes)
+    b = red_black(children, score, f.child_level_zh, previous=overview.previous_children(f))
+    notes = definitions([k.metric for k in kpis] + [score, metric("satisfaction_rate")])
+    return _with_boards(Slide("overview", "总览", kpis, charts.ranking_bar(children, score, highlight=b.size),
+                              f"各{f.child_level_zh}{score.zh}", f"{score.zh} 红黑榜", notes=notes), b)
 
 
 def _tickets(f: Filters) -> Slide:
     kpis = overview.kpi_row(f, ("created", "closed", "overdue", "due_soon", "satisfaction_rate"))
     aging = tickets.aging(f)
     on_time = metric("on_time_rate")
-    red, black = red_black(tickets.children(f), on_time)
+    b = red_black(tickets.children(f), on_time, f.child_level_zh, previous=overview.previous_children(f))
     figure = charts.aging_bars(aging, tickets.aging_labels()) if not aging.empty else None
     _, total = tickets.supervision(f, limit=1)
     notes = definitions([k.metric for k in kpis] + [on_time]) + \
         f"\n督办清单：期末已超期或即将超期的未办结工单共 {total:,} 件，明细见看板“诉求工单”页或导出的 Excel。"
-    return Slide("tickets", "诉求工单", kpis, figure, "期末积压账龄（按一级分类，工作日）",
-                 f"{on_time.zh} 红黑榜", red, black, notes, message="" if figure else "期末没有积压工单。")
+    return _with_boards(Slide("tickets", "诉求工单", kpis, figure, "期末积压账龄（按一级分类，工作日）",
+                              f"{on_time.zh} 红黑榜", notes=notes, message="" if figure else "期末没有积压工单。"), b)
 
 
 def _map(f: Filters) -> Slide:
@@ -127,12 +141,12 @@ def _map(f: Filters) -> Slide:
     parent = common.areas().name(f.scope) if f.scope else ""
     figure = maps.static_map(values, shapes, parent_name=parent, when=grids.when(f, values)) if shapes.codes else None
     kpis = overview.kpi_row(f, ("grid_count", "fulltime_coverage", "per_1000", key))
-    red, black = red_black(values.frame.rename(columns={"value": m.col}), m)
+    b = red_black(values.frame.rename(columns={"value": m.col}), m, f.child_level_zh)
     missing = len(grids.no_fulltime_codes(f))
     notes = definitions([k.metric for k in kpis]) + \
-        f"\n地图颜色：{m.zh}，蓝色为好、红色为差，分档为等数量分档。范围内无在岗专职网格员的网格 {missing:,} 个，名单见“网格地图”页。"
-    return Slide("map", "网格地图", kpis, figure, grids.map_title(f, m), f"{m.zh} 红黑榜", red, black, notes,
-                 message="" if figure is not None else "该范围没有下级区域的边界数据。")
+        f"\n地图颜色：{m.zh}，{maps.classes_rule(m)}。范围内无在岗专职网格员的网格 {missing:,} 个，名单见“网格地图”页。"
+    return _with_boards(Slide("map", "网格地图", kpis, figure, grids.map_title(f, m), f"{m.zh} 红黑榜", notes=notes,
+                              message="" if figure is not None else "该范围没有下级区域的边界数据。"), b)
 
 
 def _orgs(f: Filters) -> Slide:
@@ -150,10 +164,10 @@ def _orgs(f: Filters) -> Slide:
                      message=f"本社区/村社区社会组织 {len(targets) and int(targets['community_orgs'].iloc[0])} 个，"
                              f"目标 {len(targets) and int(targets['target'].iloc[0])} 个。")
     children = orgs.children(f)
-    red, black = red_black(children, per_10k)
-    figure = charts.target_ranking_bar(children, per_10k, cfg.org_per_10k_target, target_line, highlight=len(red))
-    return Slide("orgs", "社会组织", kpis, figure, f"各{f.child_level_zh}{per_10k.zh}（{target_line}）",
-                 f"{per_10k.zh} 红黑榜", red, black, notes)
+    b = red_black(children, per_10k, f.child_level_zh)
+    figure = charts.target_ranking_bar(children, per_10k, cfg.org_per_10k_target, target_line, highlight=b.size)
+    return _with_boards(Slide("orgs", "社会组织", kpis, figure, f"各{f.child_level_zh}{per_10k.zh}（{target_line}）",
+                              f"{per_10k.zh} 红黑榜", notes=notes), b)
 
 
 def _assessment(f: Filters) -> Slide:
@@ -164,11 +178,12 @@ def _assessment(f: Filters) -> Slide:
     kpis = assessment.kpis(f, choice)
     committees = assessment.committees(f, choice)
     if f.level in ("street", "community"):
-        m, frame, what = metric("assessment_total"), committees, "各社区/村"
+        m, frame, what, unit = metric("assessment_total"), committees, "各社区/村", "社区/村"
     else:
-        m, frame, what = metric("assessment_avg"), assessment.children(f, choice), f"各{f.child_level_zh}"
-    red, black = red_black(frame, m)
-    figure = charts.ranking_bar(frame, m, highlight=len(red)) if len(frame) > 1 else None
+        m, frame, what, unit = metric("assessment_avg"), assessment.children(f, choice), f"各{f.child_level_zh}", \
+            f.child_level_zh
+    b = red_black(frame, m, unit)
+    figure = charts.ranking_bar(frame, m, highlight=b.size) if len(frame) > 1 else None
     check = assessment.weights(choice)
     dropped = assessment.movers(committees, "降档") if choice.previous is not None else pd.DataFrame()
     notes = definitions([k.metric for k in kpis] + [m]) + f"\n{choice.name}；等级分档：{assessment.grade_rule()}。{check.message}"
@@ -176,10 +191,11 @@ def _assessment(f: Filters) -> Slide:
         notes += f"\n较{choice.previous_name}降档的社区/村：" + "、".join(dropped["社区/村"].head(20)) + \
             ("等" if len(dropped) > 20 else "") + f"（共 {len(dropped)} 个）。"
     message = "" if figure is not None else (
-        f"{committees['area_name'].iloc[0]}：总分 {committees['total'].iloc[0]:g} 分，{committees['grade'].iloc[0]}。"
+        f"{committees['area_name'].iloc[0]}：总分 {m.format(committees['total'].iloc[0])}，{committees['grade'].iloc[0]}。"
         if len(committees) else f"该范围没有参加{choice.name}的社区/村。")
-    return Slide("assessment", "居村考核", kpis, figure, f"{what}{m.zh}（{choice.name}）", f"{m.zh} 红黑榜",
-                 red, black, notes, message=message)
+    slide = Slide("assessment", "居村考核", kpis, figure, f"{what}{m.zh}（{choice.name}）", f"{m.zh} 红黑榜",
+                  notes=notes, message=message)
+    return _with_boards(slide, b) if figure is not None else slide
 
 
 TOPIC_BUILDERS: dict[str, Callable[[Filters], Slide]] = {"overview": _overview, "tickets": _tickets, "map": _map,
@@ -219,6 +235,6 @@ def build_deck(f: Filters, topics: list[str] | None = None,
             progress(i / max(len(topics), 1), f"正在整理“{TOPIC_TITLES[topic]}”…")
         slides.append(build_slide(f, topic))
     period = f"{PRESETS[f.preset]} {f.period.label}"
-    comparison = f"{COMPARISONS[f.compare]} {f.comparison.label}" if f.comparison else ""
+    comparison = f"{COMPARISONS[f.compare]} {f.comparison_label}" if f.comparison else ""
     return Deck("基层治理督查考评简报", scope_path(f), period, comparison, f"{f.as_of:%Y-%m-%d %H:%M}",
                 f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides)

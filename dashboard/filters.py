@@ -139,15 +139,32 @@ class Filters:
     # -- time -------------------------------------------------------------------------------------
     def bounds(self, period: Period | None = None) -> tuple[datetime, datetime]:
         """[start, end) timestamps of a period; the end never passes the data's as-of moment,
-        so backlog and overdue are counted at the moment the data describes."""
+        so backlog and overdue are counted at the moment the data describes.
+
+        Equal elapsed windows: when the period runs up to the data moment (本月 to the 20th, 18:00), its
+        comparison stops at the same time of day on its last day (上月 to the 20th, 18:00), not at the
+        end of that day — otherwise the comparison has hours more of tickets."""
         p = period or self.period
         start = datetime.combine(p.start, datetime.min.time())
         end = min(datetime.combine(p.end + timedelta(days=1), datetime.min.time()), self.as_of + timedelta(seconds=1))
+        if period is not None and period == self.comparison and period != self.period and self.is_current:
+            end = min(end, datetime.combine(p.end, self.as_of.time()) + timedelta(seconds=1))
         return start, end
 
     @property
     def is_current(self) -> bool:
         return self.period.end >= self.as_of.date()
+
+    @property
+    def comparison_label(self) -> str:
+        """The comparison period as a label; cut at the data moment's time of day when the period is
+        (“2026-10-01 至 2026-10-20 18:00”), so the equal window is visible. "" without a comparison."""
+        if not self.comparison:
+            return ""
+        _, end = self.bounds(self.comparison)
+        if end.time() == datetime.min.time():
+            return self.comparison.label
+        return f"{self.comparison.label} {self.as_of:%H:%M}"
 
     # -- URL ----------------------------------------------------------------------------------------
     def to_query_params(self) -> dict[str, str]:
@@ -166,7 +183,7 @@ class Filters:
     def describe_period(self) -> str:
         text = f"{PRESETS[self.preset]}（{self.period.label}）"
         if self.comparison:
-            text += f"，{COMPARISONS[self.compare]}：{self.comparison.label}"
+            text += f"，{COMPARISONS[self.compare]}：{self.comparison_label}"
         return text
 
 

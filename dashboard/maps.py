@@ -32,7 +32,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dashboard.config import ROOT, Settings
-from dashboard.metrics import Metric
+from dashboard.metrics import Metric, format_number
 
 # -- offline assets ----------------------------------------------------------------------------------------
 VENDOR_DIR = ROOT / "static" / "vendor" / "leaflet"
@@ -103,8 +103,12 @@ def _local_assets(m: folium.Map) -> folium.Map:
 BAD_TO_GOOD = ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6")
 SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")  # neutral metrics: light → dark
 NO_DATA = "#d1d5db"
+LINE_ROW = ""  # ColourClass.colour of the legend row that marks the alert line
+SMALL_SAMPLE = "#eceff3"  # 样本不足: lighter grey than 无数据, never a class colour
 LEGEND_WIDTH = 210  # px kept free on the right of the fitted view for the legend
-_DECIMALS = {"int": 0, "pct": 3, "score": 1, "dec1": 1, "dec2": 2}  # as displayed (pct: 0.1 %)
+# A metric without fixed breaks (千人诉求量 depends on the length of the period) is classed against the
+# city's own value in the period: the same breaks at every scope of the city.
+REFERENCE_STEPS = (0.8, 0.95, 1.05, 1.2)
 
 
 @dataclass(frozen=True)
@@ -118,16 +122,20 @@ class ColourClass:
 class Classes:
     """Class breaks of one map: the colour of every value and the legend rows."""
 
-    breaks: tuple[float, ...]  # ascending; class i holds breaks[i-1] <= v < breaks[i]
+    breaks: tuple[float, ...]  # ascending, in display units (percent for rates); class i holds breaks[i-1] <= v < breaks[i]
     colours: tuple[str, ...]  # one per class, low values first
-    decimals: int  # values are classed as displayed (rounded), so a value shown as a break sits above it
-    legend: tuple[ColourClass, ...]  # good classes first, then 无数据 if any
+    metric: Metric | None  # values are classed as displayed (rounded half-up), so a value shown as a break sits above it
+    legend: tuple[ColourClass, ...]  # good classes first, then 样本不足 / 无数据 if any
     good_first_note: str
+    rule: str = ""  # what the breaks are, for the legend ("分档：预警线 85 分与整 5 分")
 
-    def colour_of(self, value) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)) or not self.colours:
+    def colour_of(self, value, status: str = "ranked") -> str:
+        if status == "样本不足":
+            return SMALL_SAMPLE
+        shown = None if self.metric is None else self.metric.table_value(value)
+        if shown is None or not self.colours:
             return NO_DATA
-        return self.colours[int(np.searchsorted(self.breaks, round(float(value), self.decimals), side="right"))]
+        return self.colours[int(np.searchsorted(self.breaks, shown, side="right"))]
 
 
 def _palette(n: int, direction: str) -> list[str]:
@@ -140,55 +148,86 @@ def _palette(n: int, direction: str) -> list[str]:
     return picks[::-1] if direction == "down" else picks
 
 
-def colour_classes(values: Sequence, m: Metric, k: int = 5) -> Classes:
-    """Up to ``k`` classes: one per value when there are few distinct values, otherwise
-    equal-count classes with breaks rounded to the metric's display precision."""
-    decimals = _DECIMALS.get(m.fmt, 2)
-    vals = np.round(np.array([float(v) for v in values
-                              if v is not None and not (isinstance(v, float) and math.isnan(v))]), decimals)
-    n_missing = len(values) - len(vals)
-    fmt = lambda v: m.format(v, with_unit=False)  # noqa: E731
-    if len(vals) == 0:
-        legend = (ColourClass(NO_DATA, "无数据", n_missing),) if n_missing else ()
-        return Classes((), (), decimals, legend, "")
-    distinct = np.unique(vals)
-    if len(distinct) <= k:
-        breaks = tuple(float(b) for b in distinct[1:])
-        labels = [fmt(v) for v in distinct]
-    else:
-        # Equal-count classes: the areas, sorted, in k groups of (nearly) the same size; each
-        # break is the first value of a group, so no class is empty.
-        firsts = [g[0] for g in np.array_split(np.sort(vals), k)[1:]]
-        breaks = tuple(sorted({float(v) for v in firsts} - {float(distinct[0])}))
-        edges = [None, *breaks, None]
-        labels = []
-        for lo, hi in zip(edges[:-1], edges[1:]):
-            if lo is None:
-                labels.append(f"< {fmt(hi)}")
-            elif hi is None:
-                labels.append(f"≥ {fmt(lo)}")
-            else:
-                labels.append(f"{fmt(lo)} – {fmt(hi)}")
+def class_breaks(m: Metric, reference=None) -> tuple[tuple[float, ...], str]:
+    """The breaks of ``m`` in display units and a sentence saying what they are: the registry's fixed
+    breaks (tied to the alert line, round values), or steps around the city's value ``reference``."""
+    if m.map_breaks:
+        breaks = tuple(float(m.table_value(b)) for b in m.map_breaks)
+        line = m.alert_threshold()
+        rule = "固定分档，各级地图相同" + ("" if m.decimals == 0 else "（每档含下限）")
+        return breaks, rule
+    ref = m.table_value(reference)
+    if ref is None or ref == 0:
+        return (), ""
+    breaks = tuple(sorted({float(m.table_value(ref * step)) for step in REFERENCE_STEPS}))
+    return breaks, f"以全市 {m.format(reference)} 为基准分档（±5%、±20%），各级地图相同"
+
+
+def classes_rule(m: Metric) -> str:
+    """One sentence for notes and legends: colours and what the classes are."""
+    rule = class_breaks(m)[1] if m.map_breaks else "以全市数值为基准分档（±5%、±20%），各级地图相同"
+    colours = "蓝色较好、红色较差" if m.direction != "neutral" else "颜色越深数值越大"
+    return f"{colours}，{rule}；灰色为无数据或样本不足"
+
+
+def colour_classes(values: Sequence, m: Metric, statuses: Sequence[str] | None = None, reference=None) -> Classes:
+    """Classes of the map of ``m``: the fixed breaks of the metric (or steps around ``reference``, the
+    city's value) — never breaks from the values on screen, so a colour means the same at every scope.
+    Values are classed as displayed; ``statuses`` (from dashboard.ranking) marks 样本不足 (grey)."""
+    statuses = list(statuses) if statuses is not None else ["ranked"] * len(values)
+    shown = [m.table_value(v) if st_ != "样本不足" else None for v, st_ in zip(values, statuses)]
+    n_small = sum(st_ == "样本不足" for st_ in statuses)
+    n_missing = sum(v is None for v in shown) - n_small
+    breaks, rule = class_breaks(m, reference)
+    fmt = lambda v: format_number(v, m.decimals) + ("%" if m.fmt == "pct" else "")  # noqa: E731
+    tail = []
+    if n_small:
+        tail.append(ColourClass(SMALL_SAMPLE, "样本不足", n_small))
+    if n_missing:
+        tail.append(ColourClass(NO_DATA, "无数据", n_missing))
+    vals = np.array([v for v in shown if v is not None], dtype=float)
+    if not breaks:
+        if len(vals) == 0:
+            return Classes((), (), m, tuple(tail), "", rule)
+        colours = _palette(1, m.direction)
+        return Classes((), tuple(colours), m, (ColourClass(colours[0], "全部", len(vals)), *tail), "", rule)
+    edges = [None, *breaks, None]
+    line = m.alert_threshold()
+    line_shown = None if line is None else float(m.table_value(line))
+    labels = []
+    whole = m.decimals == 0 and all(float(b).is_integer() for b in breaks)  # counts: "0", "1–9", "10–49", "≥ 200"
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if whole:
+            top = None if hi is None else int(hi) - 1
+            text = (f"≤ {top}" if top else "0") if lo is None else f"≥ {int(lo)}" if hi is None else \
+                (f"{int(lo)}" if int(lo) == top else f"{int(lo)}–{top}")
+        else:
+            text = f"< {fmt(hi)}" if lo is None else f"≥ {fmt(lo)}" if hi is None else f"{fmt(lo)} – {fmt(hi)}"
+        labels.append(text)
     colours = _palette(len(breaks) + 1, m.direction)
-    idx = np.searchsorted(np.array(breaks), vals, side="right") if breaks else np.zeros(len(vals), dtype=int)
+    idx = np.searchsorted(np.array(breaks), vals, side="right") if len(vals) else np.zeros(0, dtype=int)
     counts = np.bincount(idx, minlength=len(colours))
     rows = [ColourClass(c, lab, int(n)) for c, lab, n in zip(colours, labels, counts)]
+    if line_shown is not None and line_shown in breaks:  # the alert line as a row between the classes it parts
+        rows.insert(breaks.index(line_shown) + 1, ColourClass(LINE_ROW, f"预警线 {m.format(line)}", -1))
     if m.direction == "up" or m.direction == "neutral":
         rows = rows[::-1]  # best (or largest) first
     note = {"up": "越高越好", "down": "越低越好", "neutral": ""}[m.direction]
-    if n_missing:
-        rows.append(ColourClass(NO_DATA, "无数据", n_missing))
-    return Classes(breaks, tuple(colours), decimals, tuple(rows), note)
+    return Classes(breaks, tuple(colours), m, tuple(rows) + tuple(tail), note, rule)
 
 
 def legend_html(title: str, classes: Classes, subtitle: str = "") -> str:
     rows = "".join(
+        f'<div class="gm-row gm-line"><span class="gm-key"></span><span class="gm-lab">{html.escape(c.label)}</span></div>'
+        if c.colour == LINE_ROW else
         f'<div class="gm-row"><span class="gm-sw" style="background:{c.colour}"></span>'
         f'<span class="gm-lab">{html.escape(c.label)}</span><span class="gm-n">{c.count}</span></div>'
         for c in classes.legend)
     note = ""
     if classes.good_first_note:
         note = f'<div class="gm-note">{html.escape(classes.good_first_note)}：蓝色较好，红色较差</div>'
+    if classes.rule:
+        note += f'<div class="gm-note">{html.escape(classes.rule)}</div>'
     sub = f'<div class="gm-sub">{html.escape(subtitle)}</div>' if subtitle else ""
     return f'<div class="gm-title">{html.escape(title)}</div>{sub}{rows}{note}'
 
@@ -211,7 +250,9 @@ _CSS = """
   .gm-sw { width: 22px; height: 16px; border: 1px solid #6b7280; display: inline-block; flex: none; }
   .gm-lab { flex: 1; }
   .gm-n { color: #6b7280; font-size: 13px; margin-left: 6px; }
-  .gm-note { color: #4b5563; font-size: 13px; margin-top: 4px; }
+  .gm-note { color: #4b5563; font-size: 13px; margin-top: 4px; max-width: 230px; }
+  .gm-line .gm-lab { color: #b45309; font-size: 13px; }
+  .gm-line .gm-key { border-top-color: #f59e0b; width: 22px; }
   .gm-key { display: inline-block; width: 18px; height: 0; border-top: 3px dashed #b91c1c; vertical-align: middle; }
 </style>
 """
@@ -480,7 +521,7 @@ def area_map(f, values, shapes, basemap: Basemap, cfg: Settings, *, when: str = 
 
     m_ = values.metric
     frame = values.frame.set_index("area_code")
-    classes = colour_classes(list(frame["value"]), m_)
+    classes = colour_classes(list(frame["value"]), m_, list(frame["status"]), values.reference)
     total = values.ranked_count
     look: dict[str, dict] = {}
     labels = []
@@ -488,13 +529,13 @@ def area_map(f, values, shapes, basemap: Basemap, cfg: Settings, *, when: str = 
     for code, name, point in zip(shapes.codes, shapes.names, shapes.label_points):
         row = frame.loc[code] if code in frame.index else None
         value = None if row is None else row["value"]
-        lines = [f"{m_.zh}：{m_.format(value)}", rank_text(None if row is None else row["rank"], total)]
+        lines = [f"{m_.zh}：{m_.format(value)}", rank_text(row, total)]
         note = common.denominator_note(m_, row) if row is not None else ""
         if note:
             lines.append(note)
         if code in flagged:
             lines.append("⚠ 无在岗专职网格员")
-        style = {"fillColor": classes.colour_of(value)}
+        style = {"fillColor": classes.colour_of(value, "无数据" if row is None else row["status"])}
         if code == selected:
             style.update(weight=5, color="#111827")
         look[code] = {"s": style, "t": tooltip_html(name, lines)}
@@ -550,17 +591,18 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
 
     m_ = values.metric
     frame = values.frame.set_index("area_code")
-    classes = colour_classes(list(frame["value"]), m_)
+    classes = colour_classes(list(frame["value"]), m_, list(frame["status"]), values.reference)
     fig = go.Figure()
     features = json.loads(shapes.geojson)["features"]
     for feature, point in zip(features, shapes.label_points):
         code = feature["properties"]["code"]
         value = frame.loc[code, "value"] if code in frame.index else None
+        status = frame.loc[code, "status"] if code in frame.index else "无数据"
         xs, ys = [], []
         for ring in _rings(feature["geometry"]):
             xs += [p[0] for p in ring] + [None]
             ys += [p[1] for p in ring] + [None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=classes.colour_of(value),
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=classes.colour_of(value, status),
                                  line=dict(color="#ffffff", width=1.2), hoverinfo="skip", showlegend=False))
     if len(features) <= label_limit:
         texts = []
@@ -570,7 +612,11 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
         fig.add_trace(go.Scatter(x=[p[1] for p in shapes.label_points], y=[p[0] for p in shapes.label_points],
                                  mode="text", text=texts, textfont=dict(size=15, color="#111827"),
                                  hoverinfo="skip", showlegend=False))
-    for row in classes.legend:  # legend entries: a coloured square per class
+    for row in classes.legend:  # legend entries: a coloured square per class, a dashed line for the alert line
+        if row.colour == LINE_ROW:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=row.label,
+                                     line=dict(color="#f59e0b", dash="dash", width=3)))
+            continue
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{row.label}（{row.count}）",
                                  marker=dict(symbol="square", size=16, color=row.colour,
                                              line=dict(color="#6b7280", width=1))))
@@ -578,6 +624,8 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
     aspect = 1 / max(math.cos(math.radians((south + north) / 2)), 0.1)  # degrees of longitude are shorter
     unit = f"（{m_.unit}）" if m_.unit else ""
     note = "，".join(t for t in (classes.good_first_note, when) if t)
+    if classes.rule:
+        note += f"<br>{classes.rule}"
     fig.update_layout(
         height=height, margin=dict(l=8, r=8, t=8, b=8), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         legend=dict(title=dict(text=f"{m_.zh}{unit}" + (f"<br><sub>{note}</sub>" if note else ""), font=dict(size=17)),

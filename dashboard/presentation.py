@@ -87,7 +87,7 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
         st.markdown(f"**{md(scope_path(f))}**")
         st.markdown(f"{PRESETS[f.preset]}：{f.period.label}")
         if f.comparison:
-            st.markdown(f"对比：{COMPARISONS[f.compare]} {f.comparison.label}")
+            st.markdown(f"对比：{COMPARISONS[f.compare]} {f.comparison_label}")
         st.markdown(f"数据截至 {f.as_of:%Y-%m-%d %H:%M}")
         st.markdown("议程：" + " → ".join(TOPIC_TITLES[t] for t in topics))
         if is_sample:
@@ -99,20 +99,18 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
 
 def slide_body(f: Filters, slide: Slide) -> None:
     st.title(md(slide.title), anchor=False)
-    sub = f"{PRESETS[f.preset]} {f.period.label}" + (f" · {COMPARISONS[f.compare]} {f.comparison.label}" if f.comparison else "")
+    sub = f"{PRESETS[f.preset]} {f.period.label}" + (f" · {COMPARISONS[f.compare]} {f.comparison_label}" if f.comparison else "")
     st.caption(sub)
     cols = st.columns(max(len(slide.kpis), 1))
     for col, k in zip(cols, slide.kpis):
         with col:
-            good = k.metric.change_is_good(k.delta)
-            m = k.metric
+            m, change = k.metric, k.change
             short_unit = len(m.unit) <= 2 and m.unit != "%"  # “个/万人” goes to the label, as on the pages
             label = m.zh if short_unit or m.unit in ("%", "") else f"{m.zh}（{m.unit}）"
             st.metric(label, m.format(k.value, with_unit=short_unit or m.unit == "%"),
-                      delta=k.metric.format_delta(k.delta) if k.delta is not None else None,
-                      delta_color="gray" if good is None else ("green" if good else "red"),
-                      delta_arrow="off" if not k.delta else ("up" if k.delta > 0 else "down"),
-                      delta_description=k.compare_label or None, border=True, height="stretch")
+                      delta=change.text if k.compare_label else None, delta_color=change.color,
+                      delta_arrow=change.arrow, delta_description=k.compare_label or None, border=True,
+                      height="stretch")
     left, right = st.columns([3, 1.25], gap="large")
     with left:
         st.markdown(f"#### {md(slide.figure_title)}")
@@ -127,14 +125,13 @@ def slide_body(f: Filters, slide: Slide) -> None:
         else:
             st.markdown(md(slide.message) if slide.message else "本期无数据。")
     with right, st.container(key="present_ranks"):
-        if slide.red or slide.black:
+        if slide.red or slide.black or slide.red_note:
             st.markdown(f"#### {md(slide.red_black_title)}")
-            st.markdown(":green-badge[红榜]")
-            for r in slide.red:
-                st.markdown(f"第 {r.rank} 名　{md(r.name)}　**{r.value}**")
-            st.markdown(":red-badge[黑榜]")
-            for r in slide.black:
-                st.markdown(f"第 {r.rank} 名　{md(r.name)}　**{r.value}**")
+            for badge, rows, note in ((":green-badge[红榜]", slide.red, slide.red_note),
+                                      (":red-badge[黑榜]", slide.black, slide.black_note)):
+                st.markdown(badge + (f"　{note}" if note else ""))
+                for r in rows:
+                    st.markdown(f"{r.rank}　{md(r.name)}　**{r.value}**" + (f"　{r.change}" if r.change else ""))
 
 
 def controls(index: int, total: int, interval: int, exit_page, exit_params: dict) -> None:

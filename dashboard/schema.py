@@ -33,6 +33,10 @@ ORG_TYPES = ("社会团体", "社会服务机构", "基金会", "社区社会组
 ORG_RATINGS = ("5A", "4A", "3A", "2A", "1A")
 
 
+# Assessment scores are exact decimals: totals are sums of indicator scores compared with grade cut-offs,
+# and a binary float sum (37.1 + 29.5 + 6.3 + 9.3 + 5.3 + 2.5 = 89.99999999999999) would miss 优秀 at 90.
+SCORE_TYPE = "DECIMAL(7,2)"
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -228,7 +232,7 @@ TABLES: tuple[Table, ...] = (
             Column("indicator_code", "VARCHAR", "指标编号"),
             Column("group_name", "VARCHAR", "指标分组", note="如 居民评议、居民自治、服务群众、党建引领、减负增效"),
             Column("name", "VARCHAR", "指标名称"),
-            Column("max_score", "DOUBLE", "分值（满分，即权重）"),
+            Column("max_score", SCORE_TYPE, "分值（满分，即权重）", note="精确小数，最多 2 位小数"),
             Column("description", "VARCHAR", "评分说明", required=False),
             Column("sort_order", "INTEGER", "显示顺序", required=False),
         ), ("round_id", "indicator_code"), ("round_id", "sort_order", "indicator_code"),
@@ -238,7 +242,7 @@ TABLES: tuple[Table, ...] = (
             Column("round_id", "VARCHAR", "轮次编号"),
             _code("community", "社区/村代码"),
             Column("indicator_code", "VARCHAR", "指标编号"),
-            Column("score", "DOUBLE", "得分"),
+            Column("score", SCORE_TYPE, "得分", note="精确小数（最多 2 位小数），总分按精确小数相加，90.0 分不会因二进制误差变成 89.999…"),
         ), ("round_id", "community_code", "indicator_code"), ("round_id", "community_code", "indicator_code"),
     ),
     Table(

@@ -138,7 +138,7 @@ def sidebar(pages: list, f: flt.Filters, user=None) -> None:
         st.segmented_control("对比", list(flt.COMPARISONS), key="w_compare", format_func=flt.COMPARISONS.get,
                              on_change=_on_compare, required=True)
         if f.comparison:
-            st.caption(f"对比期：{f.comparison.label}")
+            st.caption(f"对比期：{f.comparison_label}")
         st.divider()
         st.markdown("**会议**")
         present = next(p for p, spec in zip(pages, PAGES) if spec.key == "present")
@@ -234,16 +234,13 @@ def kpi_card(k: Kpi) -> None:
     """One KPI: value, change against the comparison (coloured by whether it is good for
     this metric), the denominators behind it, and its definition on hover."""
     m = k.metric
-    delta = k.delta
-    good = m.change_is_good(delta)
-    color = "gray" if good is None else ("green" if good else "red")
-    arrow = "off" if not delta else ("up" if delta > 0 else "down")
+    change = k.change
     short_unit = len(m.unit) <= 2 and m.unit != "%"
     label = m.zh if short_unit or m.unit == "%" else f"{m.zh}（{m.unit}）"
     value = m.format(k.value, with_unit=short_unit)
     with st.container(border=True, key=f"kpi_{m.key}"):
-        st.metric(label, value, delta=m.format_delta(delta) if delta is not None else None,
-                  delta_color=color, delta_arrow=arrow, delta_description=k.compare_label or None, help=m.help())
+        st.metric(label, value, delta=change.text if k.compare_label else None, delta_color=change.color,
+                  delta_arrow=change.arrow, delta_description=k.compare_label or None, help=m.help())
         st.caption(k.note or "\u00a0")
 
 

@@ -365,7 +365,7 @@ CREATE TABLE assessment_indicators (
     indicator_code VARCHAR NOT NULL,
     group_name VARCHAR NOT NULL,
     name VARCHAR NOT NULL,
-    max_score DOUBLE NOT NULL,
+    max_score DECIMAL(7,2) NOT NULL,
     description VARCHAR,
     sort_order INTEGER
 );
@@ -380,7 +380,7 @@ COMMENT ON COLUMN assessment_indicators.group_name IS '指标分组（如 居民
 
 COMMENT ON COLUMN assessment_indicators.name IS '指标名称';
 
-COMMENT ON COLUMN assessment_indicators.max_score IS '分值（满分，即权重）';
+COMMENT ON COLUMN assessment_indicators.max_score IS '分值（满分，即权重）（精确小数，最多 2 位小数）';
 
 COMMENT ON COLUMN assessment_indicators.description IS '评分说明';
 
@@ -392,7 +392,7 @@ CREATE TABLE assessment_scores (
     round_id VARCHAR NOT NULL,
     community_code VARCHAR NOT NULL,
     indicator_code VARCHAR NOT NULL,
-    score DOUBLE NOT NULL
+    score DECIMAL(7,2) NOT NULL
 );
 
 COMMENT ON TABLE assessment_scores IS '考核得分：每个社区/村在每一轮每项指标上的得分（0 至该指标分值）。';
@@ -403,7 +403,7 @@ COMMENT ON COLUMN assessment_scores.community_code IS '社区/村代码（12 位
 
 COMMENT ON COLUMN assessment_scores.indicator_code IS '指标编号';
 
-COMMENT ON COLUMN assessment_scores.score IS '得分';
+COMMENT ON COLUMN assessment_scores.score IS '得分（精确小数（最多 2 位小数），总分按精确小数相加，90.0 分不会因二进制误差变成 89.999…）';
 
 -- 工作日历：由构建程序按法定节假日和调休生成，覆盖数据所需的日期范围。
 

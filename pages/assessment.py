@@ -73,7 +73,7 @@ def round_results() -> None:
         with left:
             components.ranking_chart(committees, total, f, key="assess_rank", highlight=cfg.red_black_size)
         with right:
-            components.red_black_board(committees, total, f, key="assess_rb")
+            components.red_black_board(committees, total, f, key="assess_rb", unit_zh="社区/村")
     elif breakdown:
         st.subheader(f"各{f.child_level_zh}考核平均分排名与红黑榜", anchor=False)
         st.caption(f"考核平均分 = 各社区/村总分之和 ÷ 参评社区/村数；橙色为低于 {avg.format(avg.alert_threshold())} 的预警。")
@@ -86,7 +86,7 @@ def round_results() -> None:
             st.subheader(f"社区/村考核总分红黑榜：{area}全部 {len(committees)} 个社区/村中的前后各 "
                          f"{min(cfg.red_black_size, len(committees) // 2)} 名", anchor=False)
             st.caption("点击名称进入该社区/村。")
-            components.red_black_board(committees, total, f, key="assess_committee_rb")
+            components.red_black_board(committees, total, f, key="assess_committee_rb", unit_zh="社区/村")
 
     # -- 与上一轮比较 --------------------------------------------------------------------------------------------
     st.subheader("与上一轮相比：谁升档、谁降档" if f.level != "community" else "与上一轮相比", anchor=False)
@@ -109,7 +109,7 @@ def round_results() -> None:
                     st.caption(empty)
                 else:
                     st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 400),
-                                 column_config={"总分变化": st.column_config.NumberColumn(format="%+.1f")})
+                                 column_config={"总分变化": st.column_config.NumberColumn(format="%+.1f")})  # already half-up
         components.download_buttons(lambda: assessment.changes_table(committees), "考核升降档名单", f,
                                     key="assess_changes_dl")  # built only when a download is clicked
 
@@ -129,7 +129,7 @@ def round_results() -> None:
         row = committees[committees["area_code"] == code].iloc[0]
         street, who = str(row["street_name"]), str(row["area_name"])
         rank = f"，在{area}排第 {int(row['rank'])} 名（共 {len(committees)} 个）" if f.level != "community" else ""
-        st.markdown(f"**{md(who)}：总分 {row['total']:g} 分，{md(row['grade'])}{rank}**")
+        st.markdown(f"**{md(who)}：总分 {metric('assessment_total').format(row['total'])}，{md(row['grade'])}{rank}**")
         breakdown = assessment.indicators(choice, code)
         st.plotly_chart(charts.indicator_comparison(breakdown, who, f"{street}平均", "全市平均"), width="stretch",
                         config={"displayModeBar": False})

@@ -17,7 +17,7 @@ area = md(common.areas().name(f.scope)) if f.scope else "全市"  # shown in Mar
 kpis, mix, children, targets, flows = db.in_parallel([
     lambda: orgs.kpis(f), lambda: orgs.mix(f), lambda: orgs.children(f) if f.level != "community" else None,
     lambda: orgs.community_targets(f), lambda: orgs.flows(f)], workers=5)
-ui.kpi_cards(kpis)
+ui.kpi_cards(kpis, per_row=len(kpis))
 st.caption(f"存量按期末（{day:%Y-%m-%d}）计算：登记日期不晚于期末、期末时未注销的组织为存续组织；"
            f"评估等级有效期 {cfg.rating_valid_years} 年，过期按未评估计。")
 
@@ -52,7 +52,7 @@ if children is not None:
                "只登记到上一级（如只填到区县）的组织不计入下级区域。")
     components.ranking_chart(children, per_10k, f, key="orgs_density", figure=charts.target_ranking_bar(
         children, per_10k, cfg.org_per_10k_target, f"目标 {cfg.org_per_10k_target:g} 个/万人"))
-    components.metric_table(children, ["orgs_active", "orgs_per_10k", "orgs_high_rating_share", "community_orgs",
+    components.metric_table(children, ["orgs_active", "orgs_registered", "orgs_per_10k", "orgs_high_rating_share", "community_orgs",
                                        "community_org_target_rate"], f, key="orgs_table",
                             title=f"各{f.child_level_zh}社会组织指标", sort_by="orgs_per_10k",
                             extra={"communities": "社区/村数", "communities_meeting_target": "达标社区/村数"})

@@ -10,18 +10,18 @@ from dashboard.metrics import metric
 
 f = ui.page_header("总览")
 # The page's questions are independent: ask them at once (each runs its own queries together too).
-kpis, children, trend = db.in_parallel([lambda: overview.kpi_row(f), lambda: overview.children(f),
-                                        lambda: overview.trend(f)])
+kpis, children, trend, before = db.in_parallel([lambda: overview.kpi_row(f), lambda: overview.children(f),
+                                                lambda: overview.trend(f), lambda: overview.previous_children(f)])
 ui.kpi_cards(kpis)
 
 score = metric("composite_score")
 st.subheader(f"各{f.child_level_zh}{score.zh}排名", anchor=False)
-st.caption(f"{settings().composite_formula}；{settings().satisfaction_formula}。按期间内办结并有效回访的工单计算。")
+st.caption(f"{score.formula_line()}；{metric('satisfaction_rate').formula_line()}。按期间内办结并有效回访的工单计算。")
 left, right = st.columns([3, 2], gap="large")
 with left:
     components.ranking_chart(children, score, f, key="overview_rank", highlight=settings().red_black_size)
 with right:
-    components.red_black_board(children, score, f, key="overview_rb")
+    components.red_black_board(children, score, f, key="overview_rb", previous=before)
 
 st.subheader("受理与办结趋势", anchor=False)
 st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
@@ -29,14 +29,20 @@ st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "close
 
 st.subheader(f"预警：指标越过预警线的{f.child_level_zh}", anchor=False)
 warnings = overview.alerts(children)
-if warnings.empty:
+if warnings.all.empty:
     st.success(f"所有{f.child_level_zh}的关键指标都在预警线以内。", icon=":material/check_circle:")
 else:
-    st.dataframe(warnings.drop(columns="area_code"), hide_index=True, width="stretch")
-    components.download_buttons(warnings.drop(columns="area_code"), "预警清单", f, key="overview_alerts_dl")
+    shown = len(warnings.shown)
+    st.caption(f"共 {warnings.total:,} 条越线，涉及 {warnings.areas:,} 个{f.child_level_zh}。"
+               + (f"按偏离预警线的程度列出最严重的 {shown} 条，" if shown < warnings.total else "")
+               + "按区域归组、最严重的在前；偏离为与预警线之差。" + ("完整清单请下载。" if shown < warnings.total else ""))
+    st.dataframe(warnings.shown.drop(columns=["area_code", "severity"]), hide_index=True, width="stretch")
+    components.download_buttons(warnings.all.drop(columns=["area_code", "severity"]), "预警清单", f,
+                                key="overview_alerts_dl")
 
 st.subheader(f"各{f.child_level_zh}指标一览", anchor=False)
-st.caption("选中一行可进入该区域；点击列名排序。")
+st.caption(("选中一行可打开该网格的网格名片（网格地图页）" if f.level == "community" else
+            f"选中一行可进入该{f.child_level_zh}") + "；点击列名排序。")
 components.metric_table(children, ["created", "per_1000", "backlog", "overdue", "on_time_rate", "composite_score",
                                    "fulltime_coverage", "orgs_per_10k", "assessment_avg"],
                         f, key="overview_table", title=f"各{f.child_level_zh}指标一览", sort_by="composite_score")

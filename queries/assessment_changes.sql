@@ -16,7 +16,7 @@ WITH graded AS (
     SELECT * FROM committee_results($scope, $round_id, $previous_round_id, $grade_names, $grade_mins)
 ),
 pairs AS (
-    SELECT n.community_code, n.grade_level, p.grade_level AS previous_grade_level, n.total - p.total AS total_change
+    SELECT n.community_code, n.grade_level, p.grade_level AS previous_grade_level, (n.total - p.total)::DOUBLE AS total_change
     FROM (SELECT * FROM graded WHERE round_id = $round_id) n
     LEFT JOIN (SELECT * FROM graded WHERE round_id = $previous_round_id) p USING (community_code)
 ),

@@ -14,9 +14,9 @@ WITH indicators AS (
 scores AS (
     SELECT community_code, indicator_code, score FROM assessment_scores WHERE round_id = $round_id
 )
-SELECT i.indicator_code, i.group_name, i.name, i.description, i.max_score,
+SELECT i.indicator_code, i.group_name, i.name, i.description, i.max_score::DOUBLE AS max_score,
        i.max_score / sum(i.max_score) OVER ()                                                 AS weight_share,
-       s.score_here                                                                           AS score,
+       s.score_here::DOUBLE                                                                   AS score,
        s.street_avg, s.city_avg, coalesce(s.street_committees, 0) AS street_committees,
        coalesce(s.city_committees, 0) AS city_committees,
        s.score_here / nullif(i.max_score, 0)                                                  AS score_rate,

@@ -23,14 +23,14 @@ SELECT n.community_code                  AS area_code,
        s.code                            AS street_code,
        s.name                            AS street_name,
        d.name                            AS district_name,
-       n.total,
+       n.total::DOUBLE                   AS total,  -- summed and graded as exact decimals, returned as a number
        n.grade,
        n.grade_level,
        rank() OVER (ORDER BY n.total DESC) AS rank,
-       p.total                           AS previous_total,
+       p.total::DOUBLE                   AS previous_total,
        p.grade                           AS previous_grade,
        p.grade_level                     AS previous_grade_level,
-       n.total - p.total                 AS total_change,
+       (n.total - p.total)::DOUBLE       AS total_change,  -- exact: 0.1, not 0.09999999999999432
        CASE WHEN p.total IS NULL THEN '无上一轮成绩'
             WHEN n.grade_level < p.grade_level THEN '升档'
             WHEN n.grade_level > p.grade_level THEN '降档'

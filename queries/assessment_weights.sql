@@ -7,7 +7,7 @@
 -- 返回：每个分组一行，按指标显示顺序：group_name、indicators（指标数）、weight（分值合计）、share（占总分值比例）、
 --       is_resident（是否居民评议分组）、resident_share（居民评议占比，每行相同；没有该分组时为 0）、total_weight。
 WITH groups AS (
-    SELECT group_name, count(*) AS indicators, sum(max_score) AS weight, min(sort_order) AS sort_key
+    SELECT group_name, count(*) AS indicators, sum(max_score)::DOUBLE AS weight, min(sort_order) AS sort_key
     FROM assessment_indicators
     WHERE round_id = $round_id
     GROUP BY group_name

@@ -1,5 +1,5 @@
 -- 社会组织指标（DESIGN §3.3）——这些指标的唯一定义。
--- 回答：在 $at_date 这一天，范围 $scope（和/或它的每个下级区域）存续多少社会组织、每万人多少个、
+-- 回答：在 $at_date 这一天，范围 $scope（和/或它的每个下级区域）存续多少社会组织（其中在民政登记的多少）、每万人多少个（只计登记的社会团体、社会服务机构、基金会）、
 --       有效评估等级在 $high_rating 及以上的有多少？范围本身在对比日 $compare_at_date 又是多少？
 --       ——页面的指标卡和下级排名一次问完，只解析和规划一遍。
 -- 参数：
@@ -28,9 +28,10 @@ orgs AS (
 ),
 agg AS (  -- the scope's total (grouped_by_area = 1) and the child areas, in one grouping
     SELECT period, CASE WHEN grouped_by_area = 1 THEN $scope ELSE child END AS area_code,
-           orgs_active, orgs_high_rating, community_orgs
+           orgs_active, orgs_registered, orgs_high_rating, community_orgs
     FROM (SELECT period, CASE WHEN length(area) >= $group_len THEN left(area, $group_len) END AS child,
                  count(*)                                                AS orgs_active,
+                 count(*) FILTER (WHERE legal_type <> '社区社会组织')      AS orgs_registered,
                  count(*) FILTER (WHERE high_rating)                     AS orgs_high_rating,
                  count(*) FILTER (WHERE legal_type = '社区社会组织')       AS community_orgs,
                  grouping(child)                                         AS grouped_by_area
@@ -39,9 +40,12 @@ agg AS (  -- the scope's total (grouped_by_area = 1) and the child areas, in one
 )
 SELECT u.period, u.area_code, u.area_name, u.level, u.population,
        coalesce(a.orgs_active, 0)        AS orgs_active,
+       coalesce(a.orgs_registered, 0)    AS orgs_registered,
        coalesce(a.orgs_high_rating, 0)   AS orgs_high_rating,
        coalesce(a.community_orgs, 0)     AS community_orgs,
-       10000.0 * coalesce(a.orgs_active, 0) / nullif(u.population, 0) AS orgs_per_10k,
+       -- 每万人社会组织数 counts the organisations registered with 民政 (社会团体、社会服务机构、基金会);
+       -- 社区社会组织 filed with the street are their own figure against their own target (docs/metrics.md).
+       10000.0 * coalesce(a.orgs_registered, 0) / nullif(u.population, 0) AS orgs_per_10k,
        a.orgs_high_rating / nullif(a.orgs_active, 0)                  AS orgs_high_rating_share
 FROM report_rows($scope, $group_len, $with_scope, $compare_at_date IS NOT NULL) u
 LEFT JOIN agg a USING (period, area_code)

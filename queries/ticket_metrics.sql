@@ -8,12 +8,16 @@
 --                 为下一级长度（6/9/12）时按下级区域分组；15 时按网格分组（用工单的 grid_code）
 --   $with_scope   按下级分组时是否也返回范围合计一行
 --   $start_ts     期间开始（含）
---   $end_ts       期间结束（不含），= min(期末次日 0 点, 数据截至时间)；积压、超期按这一时点计算
+--   $end_ts       期间结束（不含），= min(期末次日 0 点, 数据截至时间)；积压、超期按这一时点计算。
+--                 期末落在一天当中时（数据截至时点；或对比期截到同一时刻，见 Filters.bounds），最后这半天
+--                 从工单本身计数，日汇总只取完整的日子
 --   $due_soon_ts  即将超期的截止时点：期末所在日之后第 N 个工作日的 23:59:59
 --   $k            满意率中“基本满意”的折算系数
 --   $w_response, $w_resolution, $w_satisfaction   三率综合得分权重（合计为 1）
 --   $compare_start_ts, $compare_end_ts, $compare_due_soon_ts
 --                 对比期（环比/同比）的同样三个时点；为空时不比较。对比期只返回范围合计
+--   $on_time_basis   按期办结率的口径：'due' 按应办结（办结时限落在期间内的工单，到期未办结的算未按期）；
+--                 'closed' 按已办结（期间内办结的工单）。on_time_num / on_time_den 为所用口径的分子、分母
 --   $with_durations  是否计算办理时长的中位数与 P90（只有诉求工单页的指标卡显示它们；不需要时为空，省去一次扫描）
 -- 返回：period = 'now'（本期）时范围合计和/或每个下级区域一行（没有工单的下级区域也返回，计数为 0，比率为空）；
 --       period = 'before'（对比期）时范围合计一行。本期在前，范围合计在下级区域之前，下级按代码排列。
@@ -34,12 +38,31 @@ daily AS (
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
     FROM daily_rows($scope, length($scope), least($start_ts, coalesce($compare_start_ts, $start_ts)),
                     greatest($end_ts, coalesce($compare_end_ts, $end_ts))) d
-    JOIN periods p ON d.day >= p.start_ts AND d.day < p.end_ts
+    JOIN periods p ON d.day >= p.start_ts AND d.day + INTERVAL 1 DAY <= p.end_ts
     UNION ALL
     SELECT 'now', left(area_code, $group_len), created, repeat_count, returned_count, extended_count, proactive_count,
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
     FROM daily_rows($scope, $group_len, $start_ts, $end_ts)
-    WHERE $group_len > length($scope)
+    WHERE $group_len > length($scope) AND $group_len < 15 AND day + INTERVAL 1 DAY <= $end_ts
+    UNION ALL
+    -- A period that ends during a day (at the data moment, or a comparison cut at the same time of day) counts
+    -- its last, partial day from the tickets themselves: the day totals would count the whole day.
+    SELECT 'now', $scope, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM ticket_day_counts($scope, length($scope), greatest(date_trunc('day', $end_ts), $start_ts), $end_ts)
+    WHERE date_trunc('day', $end_ts) < $end_ts
+    UNION ALL
+    SELECT 'before', $scope, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM ticket_day_counts($scope, length($scope),
+                           greatest(date_trunc('day', $compare_end_ts::TIMESTAMP), $compare_start_ts::TIMESTAMP),
+                           $compare_end_ts::TIMESTAMP)
+    WHERE $compare_end_ts IS NOT NULL AND date_trunc('day', $compare_end_ts::TIMESTAMP) < $compare_end_ts
+    UNION ALL
+    SELECT 'now', area_code, created, repeat_count, returned_count, extended_count, proactive_count,
+           closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
+    FROM ticket_day_counts($scope, $group_len, greatest(date_trunc('day', $end_ts), $start_ts), $end_ts)
+    WHERE $group_len > length($scope) AND $group_len < 15 AND date_trunc('day', $end_ts) < $end_ts
     UNION ALL
     SELECT 'now', area_code, created, repeat_count, returned_count, extended_count, proactive_count,
            closed, closed_on_time, visited, contacted, resolved, satisfied, basic_satisfied
@@ -107,6 +130,19 @@ open_at_end AS (
             AND starts_with(t.community_code, $scope)
           GROUP BY GROUPING SETS ((p.period), (p.period, k)))
 ),
+-- 按应办结口径：办结时限落在期间内的工单（不论是否办结、何时受理），其中在时限前办结的为按期办结。
+-- 到期仍未办结（或超时才办结）的工单都算未按期：拖着不办不能保护办结率。
+due_in_period AS (
+    SELECT period, CASE WHEN grouped_by_area = 1 THEN $scope ELSE k END AS area_code, due, due_on_time
+    FROM (SELECT p.period, area_key(t.community_code, t.grid_code, $group_len) AS k,
+                 count(*)                                                         AS due,
+                 count(*) FILTER (WHERE t.closed_at IS NOT NULL AND t.closed_at <= t.due_at) AS due_on_time,
+                 grouping(area_key(t.community_code, t.grid_code, $group_len))    AS grouped_by_area
+          FROM ticket_closing t
+          JOIN periods p ON t.due_at >= p.start_ts AND t.due_at < p.end_ts
+          WHERE starts_with(t.community_code, $scope) AND $on_time_basis = 'due'
+          GROUP BY GROUPING SETS ((p.period), (p.period, k)))
+)
 SELECT
     u.period, u.area_code, u.area_name, u.level, u.population,
     coalesce(d.created, 0)          AS created,
@@ -126,8 +162,14 @@ SELECT
     coalesce(o.backlog, 0)          AS backlog,
     coalesce(o.overdue, 0)          AS overdue,
     coalesce(o.due_soon, 0)         AS due_soon,
+    coalesce(q.due, 0)              AS due,
+    coalesce(q.due_on_time, 0)      AS due_on_time,
+    CASE WHEN $on_time_basis = 'due' THEN coalesce(q.due_on_time, 0) ELSE coalesce(d.closed_on_time, 0) END
+                                                                      AS on_time_num,
+    CASE WHEN $on_time_basis = 'due' THEN coalesce(q.due, 0) ELSE coalesce(d.closed, 0) END
+                                                                      AS on_time_den,
     1000.0 * coalesce(d.created, 0) / nullif(u.population, 0)         AS per_1000,
-    d.closed_on_time / nullif(d.closed, 0)                            AS on_time_rate,
+    on_time_num / nullif(on_time_den, 0)                              AS on_time_rate,
     d.contacted / nullif(d.visited, 0)                                AS response_rate,
     d.resolved / nullif(d.visited, 0)                                 AS resolution_rate,
     (d.satisfied + $k * d.basic_satisfied) / nullif(d.visited, 0)     AS satisfaction_rate,
@@ -141,4 +183,5 @@ FROM report_rows($scope, $group_len, $with_scope, $compare_start_ts IS NOT NULL)
 LEFT JOIN counts d USING (period, area_code)
 LEFT JOIN durations t USING (period, area_code)
 LEFT JOIN open_at_end o USING (period, area_code)
+LEFT JOIN due_in_period q USING (period, area_code)
 ORDER BY u.period DESC, length(u.area_code), u.area_code

@@ -266,3 +266,29 @@ def test_command_line_creates_and_disables_an_account(app_db, monkeypatch, capsy
     assert users.main(["--app-db", str(app_db), "add", "--username", "bad", "--name", "x", "--role", "district",
                        "--area", "12", "--no-password"]) == 1
     assert "区县级账号需要 6 位区县代码" in capsys.readouterr().err
+
+
+def test_sensitive_fields_only_for_the_roles_configured(app_env):
+    """[auth] sensitive_roles = city, admin. 东一社区's grid 990101001001001 has worker W01 张一 (专职)
+    in the fixture; T11 (物业服务差) is 东街道's overdue ticket at 31 Oct."""
+    grid = {**OCTOBER, "district": "990101", "street": "990101001", "community": "990101001001",
+            "grid": "990101001001001"}
+    city = _texts(run_page("map", grid, user="test_city"))
+    street = _texts(run_page("map", grid, user="test_street"))
+    worker = _first_worker_name()
+    assert worker in city and worker not in street and "（按权限隐藏）" in street
+    tickets = {**OCTOBER, "district": "990101", "street": "990101001"}
+    assert "物业服务差" in _texts(run_page("tickets", tickets, user="test_city"))
+    shown = _texts(run_page("tickets", tickets, user="test_street"))
+    assert "物业服务差" not in shown and "T11" in shown
+
+
+def _first_worker_name() -> str:
+    import csv
+
+    from tests.conftest import FIXTURE_DIR
+
+    with open(FIXTURE_DIR / "grid_assignments.csv", encoding="utf-8") as fh:
+        worker = next(r["worker_id"] for r in csv.DictReader(fh) if r["grid_code"] == "990101001001001")
+    with open(FIXTURE_DIR / "grid_workers.csv", encoding="utf-8") as fh:
+        return next(r["name"] for r in csv.DictReader(fh) if r["worker_id"] == worker)

@@ -224,6 +224,6 @@ def test_movers_tables(app_env):
     f = filters()
     committees = assessment.committees(f, assessment.choose_round(f, None))
     dropped = assessment.movers(committees, "降档")
-    assert dropped.to_dict("records") == [{"社区/村": "东二社区", "所属街道/乡镇": "东街道", "上一轮": "优秀 91 分",
-                                           "本轮": "合格 82 分", "总分变化": -9.0}]
+    assert dropped.to_dict("records") == [{"社区/村": "东二社区", "所属街道/乡镇": "东街道", "上一轮": "优秀 91.0 分",
+                                           "本轮": "合格 82.0 分", "总分变化": -9.0}]
     assert assessment.movers(committees, "升档")["社区/村"].tolist() == ["西一社区", "南村", "东一社区"]

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR, ROOT
+from tests.conftest import FIXTURE_AS_OF, FIXTURE_CONFIG, FIXTURE_DIR
 from tests.pages import frame_with, kpi, kpis, run_page, subheaders
 
 
@@ -30,8 +30,8 @@ def test_city_scope_defaults_to_the_latest_published_round(app_env):
     assert {"第 1 名　东一社区　92.0 分", "第 2 名　东二社区　82.0 分", "第 4 名　南村　62.0 分",
             "第 3 名　西一社区　78.0 分"} <= set(buttons)
     dropped = frame_with(at, "上一轮")
-    assert dropped.to_dict("records")[0] == {"社区/村": "东二社区", "所属街道/乡镇": "东街道", "上一轮": "优秀 91 分",
-                                             "本轮": "合格 82 分", "总分变化": -9.0}
+    assert dropped.to_dict("records")[0] == {"社区/村": "东二社区", "所属街道/乡镇": "东街道", "上一轮": "优秀 91.0 分",
+                                             "本轮": "合格 82.0 分", "总分变化": -9.0}
     raised = [d.value for d in at.dataframe if "上一轮" in d.value.columns][1]
     assert list(raised["社区/村"]) == ["西一社区", "南村", "东一社区"]
     results = frame_with(at, "名次")
@@ -49,7 +49,7 @@ def test_default_committee_is_the_first_in_scope_with_indicator_averages(app_env
     assert list(table["东一社区得分"]) == [66, 9, 9, 4, 4]
     assert list(table["东街道平均"]) == [62, 8.5, 8.5, 4, 4]
     assert list(table["全市平均"]) == [56, 7.75, 7.25, 3.75, 3.75]
-    assert any("东一社区：总分 92 分，优秀，在全市排第 1 名（共 4 个）" in m.value for m in at.markdown)
+    assert any("东一社区：总分 92.0 分，优秀，在全市排第 1 名（共 4 个）" in m.value for m in at.markdown)
 
 
 def test_choosing_a_committee_is_kept_in_the_url(app_env):
@@ -92,8 +92,8 @@ def test_community_scope_shows_its_own_indicators(app_env):
     assert "w_committee" not in [s.key for s in at.selectbox]
     table = frame_with(at, "分值（权重）")
     assert list(table["东二社区得分"]) == [58, 8, 8, 4, 4] and list(table["东街道平均"]) == [62, 8.5, 8.5, 4, 4]
-    assert any("东二社区：总分 82 分，合格**" in m.value for m in at.markdown)
-    assert any("东二社区：2024年度居村委会考核合格 82 分，2023年度居村委会考核优秀 91 分** :red-badge[降档]（总分 -9.0 分）"
+    assert any("东二社区：总分 82.0 分，合格**" in m.value for m in at.markdown)
+    assert any("东二社区：2024年度居村委会考核合格 82.0 分，2023年度居村委会考核优秀 91.0 分** :red-badge[降档]（总分 -9.0 分）"
                in m.value for m in at.markdown)
     assert "总分分布与等级" not in " ".join(subheaders(at))
 
@@ -128,7 +128,7 @@ def test_an_unknown_committee_in_the_url_warns_in_chinese(app_env):
 
 def test_resident_evaluation_below_the_minimum_share_is_warned(app_env, tmp_path, monkeypatch):
     """The fixture gives 居民评议 70 of 100 points; with a required minimum of 80 % it falls short."""
-    text = (ROOT / "config" / "settings.toml").read_text(encoding="utf-8").replace(
+    text = FIXTURE_CONFIG.read_text(encoding="utf-8").replace(
         "resident_evaluation_min_share = 0.7", "resident_evaluation_min_share = 0.8")
     (tmp_path / "settings.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("DASHBOARD_CONFIG", str(tmp_path / "settings.toml"))
@@ -138,7 +138,7 @@ def test_resident_evaluation_below_the_minimum_share_is_warned(app_env, tmp_path
 
 
 def test_a_renamed_resident_group_is_warned(app_env, tmp_path, monkeypatch):
-    text = (ROOT / "config" / "settings.toml").read_text(encoding="utf-8").replace(
+    text = FIXTURE_CONFIG.read_text(encoding="utf-8").replace(
         'resident_evaluation_group = "居民评议"', 'resident_evaluation_group = "群众评议"')
     (tmp_path / "settings.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("DASHBOARD_CONFIG", str(tmp_path / "settings.toml"))

@@ -4,66 +4,75 @@ siblings, the configurable basemap, and Leaflet served by the app itself."""
 import threading
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
-import pytest
 
 from dashboard import maps
 from dashboard.config import load_settings
-from dashboard.data.grids import rank_values, rank_text
+from dashboard.data.grids import rank_text
 from dashboard.metrics import metric
 
 BAD, GOOD = maps.BAD_TO_GOOD[0], maps.BAD_TO_GOOD[-1]
 
 
-def test_few_distinct_values_get_one_class_each():
-    classes = maps.colour_classes([75.25, 96.0], metric("composite_score"))
-    assert classes.colour_of(96.0) == GOOD and classes.colour_of(75.25) == BAD
-    # Legend: best first, with the number of areas in each class.
-    assert [(c.label, c.count) for c in classes.legend] == [("96.0", 1), ("75.2", 1)]
-    assert classes.good_first_note == "越高越好"
+def test_classes_are_fixed_breaks_tied_to_the_alert_line():
+    """三率综合得分 classes are the registry's breaks 75 / 85 / 90 / 95 (85 = the alert line), whatever the
+    values on screen: the demo city's six districts (93.0 … 75.7) no longer get a 92.5–92.7 class, and
+    90.8 sits in the second-best class "90.0 – 95.0", not at the bad end."""
+    classes = maps.colour_classes([93.0, 92.7, 92.5, 90.8, 87.3, 75.7], metric("composite_score"))
+    assert classes.breaks == (75.0, 85.0, 90.0, 95.0)
+    assert [(c.label, c.count) for c in classes.legend] == [
+        ("≥ 95.0", 0), ("90.0 – 95.0", 4), ("85.0 – 90.0", 1), ("预警线 85.0 分", -1), ("75.0 – 85.0", 1),
+        ("< 75.0", 0)]
+    assert classes.colour_of(75.7) == maps.BAD_TO_GOOD[1] and classes.colour_of(96) == GOOD
+    assert classes.colour_of(90.8) == maps.BAD_TO_GOOD[3]
+    assert "各级地图相同" in classes.rule and classes.good_first_note == "越高越好"
+
+
+def test_the_same_breaks_at_every_scope():
+    """Two different sets of values (a city's districts, one district's streets) get the same breaks."""
+    one = maps.colour_classes([93.0, 75.7], metric("composite_score"))
+    two = maps.colour_classes([97.4, 96.6, 88.6, 87.2], metric("composite_score"))
+    assert one.breaks == two.breaks
+
+
+def test_values_are_classed_as_displayed_half_up():
+    """84.95 is shown as 85.0 (四舍五入), so it is in the 85.0 – 90.0 class, not below the line;
+    rates are classed in percent: 0.8499 is shown as 85.0% → the 85.0% – 90.0% class."""
+    classes = maps.colour_classes([84.95], metric("composite_score"))
+    assert classes.colour_of(84.95) == classes.colour_of(85.0) != classes.colour_of(84.94)
+    rates = maps.colour_classes([0.8499, 0.70], metric("satisfaction_rate"))
+    assert rates.breaks == (75.0, 85.0, 90.0, 95.0)
+    assert rates.colour_of(0.8499) == rates.colour_of(0.86) and rates.colour_of(0.70) == BAD
 
 
 def test_for_lower_is_better_the_largest_value_is_red():
-    classes = maps.colour_classes([5, 2, 0], metric("backlog"))
-    assert classes.colour_of(5) == BAD and classes.colour_of(0) == GOOD
-    assert classes.colour_of(2) == maps.BAD_TO_GOOD[2]
-    assert [c.label for c in classes.legend] == ["0", "2", "5"]  # good first: the lowest
+    """积压: fixed count classes 0 | 1–9 | 10–49 | 50–199 | ≥ 200; the largest class is red, zero is blue."""
+    classes = maps.colour_classes([600, 20, 0], metric("backlog"))
+    assert classes.colour_of(600) == BAD and classes.colour_of(0) == GOOD
+    assert [c.label for c in classes.legend] == ["0", "1–9", "10–49", "50–199", "≥ 200"]
     assert classes.good_first_note == "越低越好"
 
 
-def test_many_values_get_five_equal_count_classes():
-    values = [i / 100 for i in range(100)]  # satisfaction 0 %, 1 %, … 99 %: 20 areas per class
-    classes = maps.colour_classes(values, metric("satisfaction_rate"))
-    assert classes.breaks == pytest.approx((0.2, 0.4, 0.6, 0.8))
-    assert len(classes.colours) == 5
-    assert [c.count for c in classes.legend] == [20, 20, 20, 20, 20]
-    assert classes.legend[0].label == "≥ 80.0%" and classes.legend[-1].label == "< 20.0%"
-    assert classes.colour_of(0.99) == GOOD and classes.colour_of(0.0) == BAD
-
-
-def test_no_class_is_empty_and_values_are_classed_as_displayed():
-    # Six districts' composite scores (as on the demo city): five classes, none empty.
-    classes = maps.colour_classes([93.0, 92.7, 92.5, 90.8, 87.3, 75.7], metric("composite_score"))
-    assert classes.breaks == pytest.approx((90.8, 92.5, 92.7, 93.0))
-    assert [c.count for c in classes.legend] == [1, 1, 1, 1, 2]
-    # 90.78 is shown as "90.8", so it is coloured with the 90.8 – 92.5 class, not below it.
-    assert classes.colour_of(90.78) == classes.colour_of(90.8) != classes.colour_of(90.74)
-
-
-def test_areas_without_a_value_are_grey_and_counted():
-    classes = maps.colour_classes([0.9, float("nan"), None], metric("satisfaction_rate"))
+def test_areas_without_a_value_or_with_a_small_sample_are_grey_and_counted():
+    classes = maps.colour_classes([0.9, float("nan"), None, 0.5], metric("satisfaction_rate"),
+                                  ["ranked", "无数据", "无数据", "样本不足"])
     assert classes.colour_of(float("nan")) == maps.NO_DATA
-    assert classes.legend[-1].label == "无数据" and classes.legend[-1].count == 2
+    assert classes.colour_of(0.5, "样本不足") == maps.SMALL_SAMPLE
+    assert [(c.label, c.count) for c in classes.legend[-2:]] == [("样本不足", 1), ("无数据", 2)]
 
 
-def test_rank_is_best_first_and_ties_share_the_better_rank():
-    up = rank_values(pd.Series([75.25, 96.0, 96.0, np.nan]), "up")
-    assert list(up.astype("float").fillna(0)) == [3, 1, 1, 0]
-    down = rank_values(pd.Series([5, 2, 0]), "down")
-    assert list(down) == [3, 2, 1]
-    assert rank_text(2, 12) == "第 2 / 12 名"
-    assert rank_text(pd.NA, 12) == "无数据，不参与排名"
+def test_a_metric_without_fixed_breaks_is_classed_around_the_city_value():
+    """千人诉求量 (depends on the period's length): breaks at 0.8 / 0.95 / 1.05 / 1.2 × the city's 3.00."""
+    classes = maps.colour_classes([2.0, 3.0, 4.0], metric("per_1000"), reference=3.0)
+    assert classes.breaks == (2.4, 2.85, 3.15, 3.6)
+    assert "全市 3.00" in classes.rule
+
+
+def test_rank_text_says_tied_and_unranked():
+    row = pd.Series({"rank": 2, "rank_text": "并列第 2 名", "status": "ranked"})
+    assert rank_text(row, 12) == "并列第 2 / 12 名"
+    assert rank_text(pd.Series({"rank": pd.NA, "rank_text": "样本不足", "status": "样本不足"}), 12) == "样本不足，不参与排名"
+    assert rank_text(None, 12) == "无数据，不参与排名"
 
 
 def test_basemap_choices():

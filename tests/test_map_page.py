@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import maps
-from tests.conftest import ROOT
+from tests.conftest import FIXTURE_CONFIG, ROOT
 from tests.pages import log_in
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
@@ -59,22 +59,23 @@ def test_city_map_colours_the_districts_by_the_composite_score(app_env):
     assert "全市 各区县 三率综合得分" in titles(at)
     look = drawn_areas(at)
     assert set(look) == {"990101", "990102"}
-    # 乙县 96.0 is better than 甲区 75.2: blue and red; the tooltip says value and rank.
-    assert look["990102"]["s"]["fillColor"] == BLUE and look["990101"]["s"]["fillColor"] == RED
+    # 乙县 96.0 is in the best fixed class (≥ 95), 甲区 75.25 (shown 75.3) in "75.0 – 85.0（低于预警线）":
+    # blue and orange; the tooltip says value and rank.
+    assert look["990102"]["s"]["fillColor"] == BLUE and look["990101"]["s"]["fillColor"] == maps.BAD_TO_GOOD[1]
     assert "三率综合得分：96.0 分" in look["990102"]["t"] and "第 1 / 2 名" in look["990102"]["t"]
     assert "第 2 / 2 名" in look["990101"]["t"]
     table = ranking(at)
     assert list(table["区县"]) == ["乙县", "甲区"]
-    assert list(table["三率综合得分（分）"]) == ["96.0", "75.2"]
+    assert list(table["三率综合得分（分）"]) == ["96.0", "75.3"]  # 75.25, 四舍五入
 
 
 def test_lower_is_better_metrics_put_the_worst_area_in_red(app_env):
-    # Backlog at the end of October: 甲区 5, 乙县 2 (module docstring). Lower is better, so
-    # 甲区 is red and ranks second.
+    # Backlog at the end of October: 甲区 5, 乙县 2 (module docstring). Lower is better, so 甲区 ranks
+    # second; both fall in the fixed class "1–9", one colour (a 5 is not "red" beside a 2).
     at = map_page({"metric": "backlog"})
     look = drawn_areas(at)
     assert "积压：5 件" in look["990101"]["t"] and "积压：2 件" in look["990102"]["t"]
-    assert look["990101"]["s"]["fillColor"] == RED and look["990102"]["s"]["fillColor"] == BLUE
+    assert look["990101"]["s"]["fillColor"] == look["990102"]["s"]["fillColor"] == maps.BAD_TO_GOOD[3]
     assert list(ranking(at)["区县"]) == ["乙县", "甲区"]
     assert at.query_params["metric"] == "backlog"
 
@@ -164,7 +165,7 @@ def test_a_grid_of_another_community_is_dropped_quietly(app_env):
 def test_with_amap_tiles_the_polygons_are_shifted_to_gcj02(app_env, tmp_path, monkeypatch):
     from dashboard import geo
 
-    text = (ROOT / "config" / "settings.toml").read_text(encoding="utf-8")
+    text = FIXTURE_CONFIG.read_text(encoding="utf-8")
     config = tmp_path / "settings.toml"
     config.write_text(text.replace('basemap = "none"', 'basemap = "amap"'), encoding="utf-8")
     monkeypatch.setenv("DASHBOARD_CONFIG", str(config))

@@ -7,7 +7,8 @@ form the 红黑榜; 11 closed, 2 due soon, 满意率 76.0 %.
 Map: 8 grids, 5 with a full-time worker → 62.5 % (tests/test_grid_supervision.py), coloured by the
 composite score, so the same 红黑榜 as the overview.
 Organisations on 31 Oct 2025 (tests/test_orgs.py): 8 active (O08 registered 15 Oct, O09 gone 20 Oct),
-8 / 11,000 × 10,000 = 7.27 per 10,000; 乙县 2 / 1,000 → 20.00, 甲区 6 / 10,000 → 6.00; no community
+registered (not 社区社会组织) O01 O02 O03 O08: 4 / 11,000 × 10,000 = 3.64 per 10,000; 乙县 O03 / 1,000 → 10.00
+(红榜, above the target 7), 甲区 3 / 10,000 → 3.00 (黑榜, below it); no community
 reaches 10 (urban) / 5 (rural) community organisations → all 4 below target.
 Assessment (tests/test_assessment.py): the 2024 round, city average 314 / 4 = 78.5 against 76.75 in 2023
 (+1.8); 3 committees moved up, 东二社区 dropped; 甲区 84.0 and 乙县 62.0 form the 红黑榜.
@@ -64,7 +65,8 @@ def test_overview_slide_numbers_changes_and_red_black_list(october_brief):
     _, pptx, _ = october_brief
     text = slide_texts(Presentation(io.BytesIO(pptx)).slides[1])
     for expected in ("受理量\n15 件", "积压\n7 件", "超期\n2 件", "按期办结率\n81.8%", "三率综合得分\n79.4 分",
-                     "环比 -18.2 个百分点", "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.2 分"):
+                     "环比 对比期无数据", "第 1 名　乙县　96.0 分", "黑榜（仅 1 个低于预警线）",
+                     "第 2 名　甲区　75.3 分"):
         assert expected in text, expected
     pictures = [s for s in Presentation(io.BytesIO(pptx)).slides[1].shapes if s.shape_type == 13]
     assert len(pictures) == 1  # the ranking chart
@@ -73,7 +75,7 @@ def test_overview_slide_numbers_changes_and_red_black_list(october_brief):
 def test_speaker_notes_hold_the_definitions(october_brief):
     _, pptx, _ = october_brief
     notes = Presentation(io.BytesIO(pptx)).slides[1].notes_slide.notes_text_frame.text
-    assert "按期办结率：期间内办结的工单中，在办结时限（含延期）之前办结的比例。" in notes
+    assert "按期办结率：按已办结口径：期间内办结的工单中，在办结时限（含延期）之前办结的比例" in notes
     assert "100 ×（0.1×响应率 + 0.5×解决率 + 0.4×满意率）" in notes
 
 
@@ -90,7 +92,7 @@ def test_map_slide(october_brief):
     slide = Presentation(io.BytesIO(pptx)).slides[3]
     text = slide_texts(slide)
     for expected in ("网格数\n8 个", "专职网格员配备率\n62.5%", "三率综合得分\n79.4 分",
-                     "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.2 分"):
+                     "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.3 分"):
         assert expected in text, expected
     assert len([s for s in slide.shapes if s.shape_type == 13]) == 1  # the choropleth
 
@@ -99,8 +101,8 @@ def test_orgs_slide(october_brief):
     _, pptx, _ = october_brief
     slide = Presentation(io.BytesIO(pptx)).slides[4]
     text = slide_texts(slide)
-    for expected in ("社会组织数\n8 个", "每万人社会组织数\n7.27 个/万人", "3A 以上占比\n25.0%",
-                     "社区社会组织达标率\n0.0%", "第 1 名　乙县　20.00 个/万人", "第 2 名　甲区　6.00 个/万人"):
+    for expected in ("社会组织数\n8 个", "每万人社会组织数\n3.64 个/万人", "3A 以上占比\n25.0%",
+                     "社区社会组织达标率\n0.0%", "第 1 名　乙县　10.00 个/万人", "第 2 名　甲区　3.00 个/万人"):
         assert expected in text, expected
     assert "未达标的社区/村 4 个" in slide.notes_slide.notes_text_frame.text
 
@@ -123,11 +125,11 @@ def test_street_and_community_decks(fixture_db, monkeypatch):
     street = {**OCTOBER, "district": "990101", "street": "990101001"}
     f, _ = parse_filters(street, common.areas(), common.as_of(), common.data_start())
     slide = deck.build_slide(f, "assessment")
-    assert [(r.rank, r.name, r.value) for r in slide.red + slide.black] == [(1, "东一社区", "92.0 分"), (2, "东二社区", "82.0 分")]
+    assert [(r.rank, r.name, r.value) for r in slide.red + slide.black] == [("第 1 名", "东一社区", "92.0 分"), ("第 2 名", "东二社区", "82.0 分")]
     f, _ = parse_filters({**street, "community": "990101001001"}, common.areas(), common.as_of(), common.data_start())
     orgs_slide, assess_slide = deck.build_slide(f, "orgs"), deck.build_slide(f, "assessment")
     assert orgs_slide.figure is None and orgs_slide.message == "本社区/村社区社会组织 2 个，目标 10 个。"
-    assert assess_slide.figure is None and assess_slide.message == "东一社区：总分 92 分，优秀。"
+    assert assess_slide.figure is None and assess_slide.message == "东一社区：总分 92.0 分，优秀。"
     map_slide = deck.build_slide(f, "map")
     assert [r.name for r in map_slide.red + map_slide.black] == ["东一第一网格", "东一第二网格"]
 

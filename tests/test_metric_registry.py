@@ -12,6 +12,7 @@ ARGS = {
     "ticket_metrics": dict(scope="", group_len=0, start_ts=datetime(2025, 10, 1), end_ts=datetime(2025, 11, 1),
                            due_soon_ts=datetime(2025, 11, 3, 23, 59, 59), k=0.8, w_response=0.1,
                            w_resolution=0.5, w_satisfaction=0.4, with_durations=True, with_scope=False,
+                           on_time_basis="closed",
                            compare_start_ts=None, compare_end_ts=None, compare_due_soon_ts=None),
     "grid_metrics": dict(scope="", group_len=0),
     "org_metrics": dict(scope="", group_len=0, at_date=date(2025, 10, 31), valid_years=5, high_rating="3A",
@@ -66,4 +67,4 @@ def test_formats():
     assert format_value(12345, "int", "件") == "12,345 件"
     assert format_value(None, "int") == "—"
     assert metric("on_time_rate").format_delta(-0.182) == "-18.2 个百分点"
-    assert metric("backlog").format_delta(0) == "持平"
+    assert metric("backlog").format_delta(0) == "0"  # no change: "0" (no arrow), as every other number

@@ -16,6 +16,7 @@ Ratings valid for 5 years: O01 4A (2022-06-01) ✓, O03 5A (2023-01-01) ✓, O10
   O02 3A (2019-12-01) expired on 2024-12-01 → counts as 未评估. 3A and above: O01, O03 = 2 of 8.
 Community social organisations (社区社会组织) active: O04 O05 (东一), O07 (南村), O10 (西一) = 4;
   东二 has none since O06 was deregistered.
+Registered organisations (社会团体、社会服务机构、基金会 — what 每万人社会组织数 counts): O01 O02 O03 O08 = 4.
 """
 
 from datetime import date
@@ -36,35 +37,38 @@ def by_area(db, scope="", group_len=0, at_date=AS_OF):
 def test_city_active_density_and_high_rating_share(fixture_database):
     city = by_area(fixture_database)[""]
     assert city["orgs_active"] == 8
-    assert city["orgs_per_10k"] == pytest.approx(8 / 11_000 * 10_000)  # 7.27: just above the target of 7
+    assert city["orgs_registered"] == 4
+    assert city["orgs_per_10k"] == pytest.approx(4 / 11_000 * 10_000)  # 3.64: registered only, below the target of 7
     assert city["orgs_high_rating"] == 2  # O01 4A, O03 5A; O02's 3A has expired
     assert city["orgs_high_rating_share"] == pytest.approx(0.25)
     assert city["community_orgs"] == 4
 
 
 def test_density_by_child_area(fixture_database):
-    """甲区 6 (O01 O02 O04 O05 O08 O10) / 10,000 → 6.0; 乙县 2 (O03 O07) / 1,000 → 20.0.
-    Streets count only what is filed at street level or below: 东街道 3 (O02 O04 O05) / 5,000 → 6.0,
-    西街道 2 (O08 O10) / 5,000 → 4.0 — O01 (filed with 甲区 only) is in no street.
-    Communities of 东街道: 东一 3 / 2,000 → 15.0, 东二 0 → 0.0."""
+    """Active: 甲区 6 (O01 O02 O04 O05 O08 O10), 乙县 2 (O03 O07). Per 10,000 counts the registered ones only:
+    甲区 3 (O01 O02 O08) / 10,000 → 3.0; 乙县 1 (O03) / 1,000 → 10.0.
+    Streets count only what is filed at street level or below: 东街道 O02 / 5,000 → 2.0,
+    西街道 O08 / 5,000 → 2.0 — O01 (filed with 甲区 only) is in no street.
+    Communities of 东街道: 东一 O02 / 2,000 → 5.0, 东二 0 → 0.0."""
     districts = by_area(fixture_database, "", 6)
-    assert (districts["990101"]["orgs_active"], districts["990101"]["orgs_per_10k"]) == (6, pytest.approx(6.0))
-    assert (districts["990102"]["orgs_active"], districts["990102"]["orgs_per_10k"]) == (2, pytest.approx(20.0))
+    assert (districts["990101"]["orgs_active"], districts["990101"]["orgs_per_10k"]) == (6, pytest.approx(3.0))
+    assert (districts["990102"]["orgs_active"], districts["990102"]["orgs_per_10k"]) == (2, pytest.approx(10.0))
     streets = by_area(fixture_database, "990101", 9)
-    assert streets["990101001"]["orgs_per_10k"] == pytest.approx(6.0)
-    assert streets["990101002"]["orgs_per_10k"] == pytest.approx(4.0)
+    assert streets["990101001"]["orgs_per_10k"] == pytest.approx(2.0)
+    assert streets["990101002"]["orgs_per_10k"] == pytest.approx(2.0)
     communities = by_area(fixture_database, "990101001", 12)
-    assert communities["990101001001"]["orgs_per_10k"] == pytest.approx(15.0)
+    assert communities["990101001001"]["orgs_per_10k"] == pytest.approx(5.0)
     assert communities["990101001002"]["orgs_active"] == 0 and communities["990101001002"]["orgs_per_10k"] == 0
 
 
 def test_stock_is_counted_on_the_day_asked(fixture_database):
     """On 10 Oct 2025 O08 (registered 15 Oct) did not exist yet and O09 (deregistered 20 Oct) still
-    did: 乙县 had O03 O07 O09 = 3 → 30 per 10,000; 南镇 O07 O09 = 2 → 20; 西街道 only O10 → 2."""
+    did: 乙县 had O03 O07 O09, of which O03 O09 registered → 20 per 10,000; 南镇 O07 O09 → O09 → 10;
+    西街道 only O10, a 社区社会组织 → 0."""
     assert by_area(fixture_database, at_date=date(2025, 10, 10))[""]["orgs_active"] == 8
-    assert by_area(fixture_database, "", 6, date(2025, 10, 10))["990102"]["orgs_per_10k"] == pytest.approx(30.0)
-    assert by_area(fixture_database, "990102", 9, date(2025, 10, 10))["990102100"]["orgs_per_10k"] == pytest.approx(20.0)
-    assert by_area(fixture_database, "990101", 9, date(2025, 10, 10))["990101002"]["orgs_per_10k"] == pytest.approx(2.0)
+    assert by_area(fixture_database, "", 6, date(2025, 10, 10))["990102"]["orgs_per_10k"] == pytest.approx(20.0)
+    assert by_area(fixture_database, "990102", 9, date(2025, 10, 10))["990102100"]["orgs_per_10k"] == pytest.approx(10.0)
+    assert by_area(fixture_database, "990101", 9, date(2025, 10, 10))["990101002"]["orgs_per_10k"] == pytest.approx(0.0)
 
 
 def test_one_query_answers_the_kpis_their_comparison_and_the_child_ranking(fixture_database):
@@ -76,7 +80,7 @@ def test_one_query_answers_the_kpis_their_comparison_and_the_child_ranking(fixtu
         ("now", ""), ("now", "990101"), ("now", "990102"), ("before", "")]
     assert list(frame["orgs_active"]) == [8, 6, 2, 8]
     assert frame.iloc[0]["orgs_high_rating"] == 2 and frame.iloc[0]["community_orgs"] == 4
-    assert frame.iloc[2]["orgs_per_10k"] == pytest.approx(20.0)  # 乙县 on 10 Nov: O03 O07
+    assert frame.iloc[2]["orgs_per_10k"] == pytest.approx(10.0)  # 乙县 on 10 Nov: O03 (O07 is a 社区社会组织)
     # 10 Oct: O08 not yet registered, O09 not yet deregistered — the same 8, but not the same ones;
     # neither is a 社区社会组织 (O08 社会服务机构, O09 社会团体), so still O04 O05 O07 O10.
     assert frame.iloc[3]["community_orgs"] == 4
@@ -250,10 +254,10 @@ def test_kpi_row_for_october(app_env):
 
     k = {x.metric.key: x for x in orgs.kpis(filters(OCTOBER))}
     assert k["orgs_active"].value == 8 and k["orgs_active"].previous == 8 and k["orgs_active"].compare_label == "环比"
-    assert k["orgs_per_10k"].value == pytest.approx(80 / 11)
-    assert k["orgs_high_rating_share"].value == pytest.approx(0.25) and k["orgs_high_rating_share"].note == "3A 以上 2 / 组织 8"
+    assert k["orgs_per_10k"].value == pytest.approx(40 / 11)  # registered O01 O02 O03 O08 / 11,000
+    assert k["orgs_high_rating_share"].value == pytest.approx(0.25) and k["orgs_high_rating_share"].note == "3A 以上组织 2 / 社会组织 8"
     assert k["community_orgs"].value == 4
-    assert k["community_org_target_rate"].value == 0 and k["community_org_target_rate"].note == "达标 0 / 社区/村 4"
+    assert k["community_org_target_rate"].value == 0 and k["community_org_target_rate"].note == "达标社区/村 0 / 社区/村 4"
 
 
 def test_flows_window_and_period_totals(app_env):

@@ -2,12 +2,17 @@
 
 Per district in October 2025 (hand-computed, see tests/test_ticket_metrics.py):
   甲区 composite 75.25, 乙县 96.0 → 乙县 ranks first.
-Threshold breaches (registry defaults) by district:
-  甲区: 按期办结率 88.9% < 90%, 综合得分 75.3 < 85, 响应率 87.5% < 95%, 解决率 75% < 80%,
-        满意率 72.5% < 85%, 超期 2 > 0, 重复诉求率 2/11 = 18.2% > 10%,
-        专职网格员配备率 4/6 = 66.7% < 95% (东一 two grids by W01, 东二 one by W03, 西一 one by W05),
-        每万人社会组织数 6.0 < 7 (O01 O02 O04 O05 O08 O10 on 31 Oct, population 10,000) → 9 alerts
-  乙县: 按期办结率 50% < 90%, 专职网格员配备率 1/2 (W08 is inactive), 考核平均分 62 < 75 → 3 alerts
+Threshold breaches (registry defaults) by district, with their severity (how far past the line, as a
+share of it; 超期 against a line of 0: the share of the backlog):
+  甲区: 按期办结率 88.9% < 90% (0.012), 综合得分 75.3 < 85 (0.115), 响应率 87.5% < 95% (0.079),
+        解决率 75% < 80% (0.063), 满意率 72.5% < 85% (0.147), 超期 2 > 0 (2 of backlog 5: 0.4),
+        重复诉求率 2/11 = 18.2% > 10% (0.818),
+        专职网格员配备率 4/6 = 66.7% < 95% (0.298; 东一 two grids by W01, 东二 one by W03, 西一 one by W05),
+        每万人社会组织数 3.0 < 7 (0.571; registered O01 O02 O08 on 31 Oct, population 10,000) → 9 alerts
+  乙县: 按期办结率 50% < 90% (0.444), 专职网格员配备率 1/2 (0.474; W08 is inactive), 考核平均分 62 < 75 (0.173)
+        → 3 alerts
+12 in all; the page lists the worst 10 (dropping 甲区's 解决率 and 按期办结率), grouped by area, the area
+with the worst breach (甲区, 重复诉求率) first.
 """
 
 from tests.pages import frame_with, kpi, kpis, run_page, subheaders
@@ -20,13 +25,14 @@ def test_city_ranking_red_black_and_alerts(app_env):
     assert "各区县三率综合得分排名" in subheaders(at)
     assert any("100 ×（0.1×响应率 + 0.5×解决率 + 0.4×满意率）" in c.value for c in at.caption)
     buttons = [b.label for b in at.button]
-    assert "第 1 名　乙县　96.0 分" in buttons and "第 2 名　甲区　75.2 分" in buttons
+    assert "第 1 名　乙县　96.0 分" in buttons and "第 2 名　甲区　75.3 分" in buttons
     alerts = frame_with(at, "预警线")
-    by_area = alerts.groupby("区域")["指标"].apply(set).to_dict()
-    assert by_area["甲区"] == {"按期办结率", "三率综合得分", "响应率", "解决率", "满意率", "超期", "重复诉求率",
-                              "专职网格员配备率", "每万人社会组织数"}
-    assert by_area["乙县"] == {"按期办结率", "专职网格员配备率", "考核平均分"}
-    assert list(alerts["区域"])[0] == "甲区"  # the area with most alerts first
+    assert list(zip(alerts["区域"], alerts["指标"])) == [
+        ("甲区", "重复诉求率"), ("甲区", "每万人社会组织数"), ("甲区", "超期"), ("甲区", "专职网格员配备率"),
+        ("甲区", "满意率"), ("甲区", "三率综合得分"), ("甲区", "响应率"),
+        ("乙县", "专职网格员配备率"), ("乙县", "按期办结率"), ("乙县", "考核平均分")]
+    assert alerts.iloc[5][["数值", "预警线", "偏离"]].tolist() == ["75.3 分", "低于 85.0 分", "-9.8"]  # 75.25 − 85
+    assert any("共 12 条越线，涉及 2 个区县。按偏离预警线的程度列出最严重的 10 条" in c.value for c in at.caption)
     table = frame_with(at, "名次")
     assert list(table["区县"]) == ["乙县", "甲区"]
     assert list(table["受理量"]) == [4, 11]
@@ -56,6 +62,32 @@ def test_street_scope_ranks_communities(app_env):
 
 def test_comparison_same_period_last_year(app_env):
     at = run_page("overview", {**OCTOBER, "compare": "yoy"})
-    # October 2024 has no tickets: 15 received against 0
-    assert kpi(at, "受理量").delta == "+15"
+    # October 2024 lies before the data (which start on 2025-09-15): no "+15 against 0", and no arrow
+    assert kpi(at, "受理量").delta == "对比期无数据"
     assert any("同比：2024-10-01 至 2024-10-31" in c.value for c in at.caption)
+
+
+def test_community_scope_lists_its_grids_and_says_what_a_row_opens(app_env):
+    """At 东一社区 the children are its grids. October: 第一网格 T01 T13 visited, both contacted, resolved, 满意
+    → 100.0; 第二网格 T02 contacted only, 不满意 → 100 × 0.1 = 10.0. The table's caption no longer promises
+    "进入该区域" (a grid has no level below) but the grid's card on the map page."""
+    at = run_page("overview", {**OCTOBER, "community": "990101001001"})
+    table = frame_with(at, "名次")
+    assert list(table["网格"]) == ["东一第一网格", "东一第二网格"] and list(table["三率综合得分"]) == [100.0, 10.0]
+    # Organisations and assessment are recorded down to the community: grids get no 0.00 per 10,000 (and no
+    # alert for it), the column is simply not there.
+    assert "每万人社会组织数" not in table.columns and "考核平均分" not in table.columns
+    assert not any("每万人社会组织数" in set(d.value.get("指标", [])) for d in at.dataframe)
+    captions = [c.value for c in at.caption]
+    assert "选中一行可打开该网格的网格名片（网格地图页）；点击列名排序。" in captions
+    assert not any(c.startswith("选中一行可进入") for c in captions)
+
+
+def test_supervision_list_leads_with_who_owes_the_ticket(app_env):
+    """督办清单: area and 主办单位 first, then what and how late; at a district the 区县 column (the same on
+    every row) is left out."""
+    at = run_page("tickets", OCTOBER)
+    table = frame_with(at, "督办类型")
+    assert list(table.columns[:7]) == ["区县", "街道/乡镇", "社区/村", "网格", "主办单位", "督办类型", "已超期（工作日）"]
+    at = run_page("tickets", {**OCTOBER, "district": "990101"})
+    assert list(frame_with(at, "督办类型").columns[:3]) == ["街道/乡镇", "社区/村", "网格"]

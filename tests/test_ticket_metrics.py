@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 
 PARAMS = dict(k=0.8, w_response=0.1, w_resolution=0.5, w_satisfaction=0.4, with_durations=True, with_scope=False,
+              on_time_basis="closed",
               compare_start_ts=None, compare_end_ts=None, compare_due_soon_ts=None)
 OCTOBER = dict(start_ts=datetime(2025, 10, 1), end_ts=datetime(2025, 11, 1),
                due_soon_ts=datetime(2025, 11, 3, 23, 59, 59), **PARAMS)

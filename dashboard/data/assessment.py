@@ -18,9 +18,10 @@ from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi
 from dashboard.filters import Filters
-from dashboard.metrics import metric
+from dashboard.metrics import format_number, metric
 from dashboard.text import echo, md
 
+_score = metric("assessment_total")  # totals and their changes: one decimal, half-up
 ASSESSMENT_KPIS = ("assessment_avg", "assessment_excellent_rate", "assessment_failed", "assessment_upgraded",
                    "assessment_downgraded")
 
@@ -109,15 +110,16 @@ def weights(choice: RoundChoice) -> WeightCheck:
     groups = db.query("assessment_weights", round_id=choice.round_id, resident_group=cfg.resident_group)
     share = float(groups["resident_share"].iloc[0]) if len(groups) else 0.0
     ok = share >= cfg.resident_min_share - 1e-9
-    parts = "、".join(f"{g} {w:g} 分（{s:.0%}）" for g, w, s in zip(groups["group_name"], groups["weight"], groups["share"]))
+    pct = lambda v: format_number(v, 0, scale=100, unit="%")  # noqa: E731
+    parts = "、".join(f"{g} {w:g} 分（{pct(s)}）" for g, w, s in zip(groups["group_name"], groups["weight"], groups["share"]))
     if ok:
-        message = f"指标体系分值（权重）：{parts}。{cfg.resident_group}占 {share:.0%}，符合不低于 {cfg.resident_min_share:.0%} 的要求。"
+        message = f"指标体系分值（权重）：{parts}。{cfg.resident_group}占 {pct(share)}，符合不低于 {pct(cfg.resident_min_share)} 的要求。"
     elif len(groups) and not groups["is_resident"].any():
         message = (f"{choice.name}的指标体系中没有“{cfg.resident_group}”分组，居民评议权重为 0，"
-                   f"低于规定的 {cfg.resident_min_share:.0%}。请核对考核指标配置（assessment_indicators）。现有分组：{parts}。")
+                   f"低于规定的 {pct(cfg.resident_min_share)}。请核对考核指标配置（assessment_indicators）。现有分组：{parts}。")
     else:
-        message = (f"{choice.name}的指标体系中“{cfg.resident_group}”分值只占 {share:.0%}，低于规定的"
-                   f" {cfg.resident_min_share:.0%}。请核对考核指标配置（assessment_indicators）。各分组：{parts}。")
+        message = (f"{choice.name}的指标体系中“{cfg.resident_group}”分值只占 {pct(share)}，低于规定的"
+                   f" {pct(cfg.resident_min_share)}。请核对考核指标配置（assessment_indicators）。各分组：{parts}。")
     return WeightCheck(groups, share, ok, message)
 
 
@@ -178,9 +180,9 @@ def movers(committees_frame: pd.DataFrame, movement: str) -> pd.DataFrame:
     part = part.sort_values("total_change", ascending=movement == "降档", kind="stable")
     return pd.DataFrame({
         "社区/村": part["area_name"], "所属街道/乡镇": part["street_name"],
-        "上一轮": [f"{g} {t:g} 分" for g, t in zip(part["previous_grade"], part["previous_total"])],
-        "本轮": [f"{g} {t:g} 分" for g, t in zip(part["grade"], part["total"])],
-        "总分变化": part["total_change"].round(1),
+        "上一轮": [f"{g} {_score.format(t)}" for g, t in zip(part["previous_grade"], part["previous_total"])],
+        "本轮": [f"{g} {_score.format(t)}" for g, t in zip(part["grade"], part["total"])],
+        "总分变化": [_score.table_value(v) for v in part["total_change"]],
     }).reset_index(drop=True)
 
 
@@ -189,8 +191,9 @@ def change_sentence(row: pd.Series, choice: RoundChoice) -> str:
     if pd.isna(row["previous_total"]):
         return f"{md(row['area_name'])}没有{md(choice.previous_name)}的成绩，无法比较。"
     move = {"升档": ":green-badge[升档]", "降档": ":red-badge[降档]"}.get(row["movement"], row["movement"])
-    return (f"**{md(row['area_name'])}：{md(choice.name)}{md(row['grade'])} {row['total']:g} 分，{md(choice.previous_name)}"
-            f"{md(row['previous_grade'])} {row['previous_total']:g} 分** {move}（总分 {row['total_change']:+.1f} 分）")
+    return (f"**{md(row['area_name'])}：{md(choice.name)}{md(row['grade'])} {_score.format(row['total'])}，{md(choice.previous_name)}"
+            f"{md(row['previous_grade'])} {_score.format(row['previous_total'])}** {move}"
+            f"（总分 {_score.format_delta(row['total_change'])} 分）")
 
 
 def changes_table(committees_frame: pd.DataFrame) -> pd.DataFrame:
@@ -201,7 +204,7 @@ def changes_table(committees_frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "社区/村": data["area_name"], "所属街道/乡镇": data["street_name"], "所属区县": data["district_name"],
         "上一轮总分": data["previous_total"], "上一轮等级": data["previous_grade"],
-        "本轮总分": data["total"], "本轮等级": data["grade"], "总分变化": data["total_change"].round(1),
+        "本轮总分": data["total"], "本轮等级": data["grade"], "总分变化": [_score.table_value(v) for v in data["total_change"]],
         "升降": data["movement"],
     }).reset_index(drop=True)
 

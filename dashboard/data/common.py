@@ -49,6 +49,12 @@ def data_start() -> date:
     return pd.Timestamp(db.database().meta["data_start"]).date()
 
 
+def comparison_has_data(f: Filters) -> bool:
+    """Whether the comparison period lies wholly inside the data (a period starting before the data
+    began would compare with a partial or empty period: the cards then say 对比期无数据)."""
+    return f.comparison is not None and f.comparison.start >= data_start()
+
+
 def group_len(f: Filters, group: Literal["scope", "children"]) -> int:
     return len(f.scope) if group == "scope" else f.child_len
 
@@ -72,13 +78,14 @@ def _due_soon_ts(end_ts: datetime) -> datetime:
 
 
 def ticket_params(f: Filters, group: Literal["scope", "children"] = "scope", durations: bool = False,
-                  compare: bool = False, with_scope: bool = False) -> dict:
+                  compare: bool = False, with_scope: bool = False, in_comparison: bool = False) -> dict:
     """Parameters of queries/ticket_metrics.sql (and other ticket questions) for the period;
     ``durations``: also the handling-time median and P90 (DURATION_METRICS), which cost a scan;
     ``compare``: also the scope's row in the comparison period (if the filters have one);
-    ``with_scope``: with ``group="children"``, also the scope's own row."""
+    ``with_scope``: with ``group="children"``, also the scope's own row;
+    ``in_comparison``: the comparison period instead of the period (for the ranks then)."""
     cfg = settings()
-    start_ts, end_ts = f.bounds()
+    start_ts, end_ts = f.bounds(f.comparison) if in_comparison else f.bounds()
     before = f.comparison if compare else None
     compare_start_ts, compare_end_ts = f.bounds(before) if before else (None, None)
     w = cfg.composite_weights
@@ -86,7 +93,7 @@ def ticket_params(f: Filters, group: Literal["scope", "children"] = "scope", dur
             "compare_start_ts": compare_start_ts, "compare_end_ts": compare_end_ts,
             "compare_due_soon_ts": _due_soon_ts(compare_end_ts) if before else None, "with_scope": with_scope,
             "k": cfg.basic_satisfied_factor, "w_response": w["response"], "w_resolution": w["resolution"],
-            "w_satisfaction": w["satisfaction"], "with_durations": durations}
+            "w_satisfaction": w["satisfaction"], "with_durations": durations, "on_time_basis": cfg.on_time_basis}
 
 
 @dataclass(frozen=True)
@@ -179,17 +186,6 @@ def round_for(f: Filters) -> tuple[pd.Series | None, pd.Series | None]:
 
 
 # -- one row of a result: KPI values and the denominators behind them ----------------------------------------------
-# Short names of the count columns that appear as numerators and denominators of registry metrics.
-NOTE_LABELS = {
-    "closed_on_time": "按期", "closed": "办结", "visited": "有效回访", "contacted": "已联系", "resolved": "已解决",
-    "satisfied": "满意", "created": "受理", "population": "人口", "repeat_count": "重复", "returned_count": "退单",
-    "extended_count": "延期", "proactive_count": "主动发现", "grids_with_fulltime": "有专职", "grid_count": "网格",
-    "orgs_active": "组织", "orgs_high_rating": "3A 以上", "communities": "社区/村", "communities_meeting_target": "达标",
-    "community_orgs_in_communities": "社区社会组织", "assessed": "参评", "assessment_excellent": "优秀",
-    "compared": "两轮均参评",
-}
-
-
 def first_row(frame: pd.DataFrame) -> pd.Series | None:
     """The single row of a scope-level result (None if the query returned nothing)."""
     return frame.iloc[0] if len(frame) else None
@@ -204,6 +200,6 @@ def cell(row: pd.Series | None, column: str):
 
 
 def denominator_note(m: Metric, row: pd.Series | None) -> str:
-    """The counts behind a metric's value, e.g. "按期 9 / 办结 11" (shown under KPIs and in rankings)."""
-    return " / ".join(f"{NOTE_LABELS.get(c, c)} {int(row[c]):,}" for c in (m.numerator, m.denominator)
-                      if c and cell(row, c) is not None)
+    """The counts behind a metric's value, e.g. "按期办结 9 / 办结 11" (shown under KPIs and in rankings);
+    the labels and the numerator as the rate uses it come from the registry (``Metric.count_note``)."""
+    return m.count_note(row)

@@ -13,7 +13,7 @@ from dashboard.data import common
 from dashboard.data import tickets as ticket_data
 from dashboard.data.overview import ALERT_METRICS, kpi_row
 from dashboard.filters import Filters, scope_to
-from dashboard.metrics import metric
+from dashboard.metrics import format_number, metric
 
 EVIDENCE_TICKET_COLUMNS = ("工单编号", "标题", "受理时间", "办结时限（含延期）", "已超期（工作日）", "主办单位",
                            "社区/村", "当前状态")
@@ -38,9 +38,10 @@ def overdue_tickets(f: Filters, code: str, limit: int = 200) -> pd.DataFrame:
     """The overdue tickets (督办清单, 已超期) of the area ``code`` at the period end."""
     table, _ = ticket_data.supervision(scope_to(f, code[:12], common.areas()), limit=limit)
     table = table[table["督办类型"] == "已超期"]
-    if len(code) == 15:
+    if len(code) == 15 and "网格" in table.columns:
         table = table[table["网格"] == common.areas().name(code)]
-    return table[list(EVIDENCE_TICKET_COLUMNS)].reset_index(drop=True)
+    # the columns of the areas above the list's scope are left out by the list itself
+    return table[[c for c in EVIDENCE_TICKET_COLUMNS if c in table.columns]].reset_index(drop=True)
 
 
 def ticket_evidence(tickets: pd.DataFrame, f: Filters) -> dict:
@@ -95,7 +96,7 @@ def record_table(items: list[duban.Item], f: Filters, now: datetime) -> pd.DataF
                          cfg.criticism_window_days)
     rows = [{"被督办单位": r.addressee_name, "督办件数": r.issued, "已办结": r.closed, "按期反馈": r.answered_on_time,
              "逾期（含逾期未反馈）": r.late, "逾期未反馈": r.open_overdue, "催办次数": r.reminders,
-             "按期反馈率": "—" if r.on_time_rate is None else f"{r.on_time_rate * 100:.1f}%",
+             "按期反馈率": format_number(r.on_time_rate, 1, scale=100, unit="%"),
              "通报批评": f"建议（逾期 {r.late} 件）" if r.flagged else ""} for r in recs]
     return pd.DataFrame(rows, columns=["被督办单位", "督办件数", "已办结", "按期反馈", "逾期（含逾期未反馈）", "逾期未反馈",
                                        "催办次数", "按期反馈率", "通报批评"])
@@ -104,10 +105,11 @@ def record_table(items: list[duban.Item], f: Filters, now: datetime) -> pd.DataF
 def summary(items: list[duban.Item], f: Filters, now: datetime) -> dict[str, str]:
     mine = [i for i in items if i.addressee_code.startswith(f.scope)]
     rate = duban.completion_rate(mine)
-    return {"督办总数": f"{len(mine):,} 件", "在办": f"{sum(i.status != 'closed' for i in mine):,} 件",
-            "逾期未反馈": f"{sum(i.overdue(now) for i in mine):,} 件",
-            "已办结": f"{sum(i.status == 'closed' for i in mine):,} 件",
-            "办结率": "—" if rate is None else f"{rate * 100:.1f}%"}
+    count = lambda n: format_number(n, unit="件")  # noqa: E731
+    return {"督办总数": count(len(mine)), "在办": count(sum(i.status != "closed" for i in mine)),
+            "逾期未反馈": count(sum(i.overdue(now) for i in mine)),
+            "已办结": count(sum(i.status == "closed" for i in mine)),
+            "办结率": format_number(rate, 1, scale=100, unit="%")}
 
 
 def metric_label(key: str) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
 
-from dashboard import charts, db, geo
+from dashboard import access, charts, db, geo, ranking
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import Filters
@@ -66,12 +66,14 @@ def map_title(f: Filters, m: Metric) -> str:
 @dataclass(frozen=True)
 class ChildValues:
     metric: Metric
-    frame: pd.DataFrame  # area_code, area_name, value, rank, ranked, numerator, denominator
+    frame: pd.DataFrame  # area_code, area_name, value, rank, rank_text, status, numerator, denominator
     source_note: str  # e.g. which assessment round; "" if nothing to say
+    reference: float | None = None  # the city's value, for metrics classed around it (maps.class_breaks)
+    round_name: str = ""  # the assessment round the values describe, if any
 
     @property
     def ranked_count(self) -> int:
-        return int(self.frame["value"].notna().sum())
+        return int(self.frame["rank"].notna().sum())
 
 
 def _source_frame(f: Filters, m: Metric) -> tuple[pd.DataFrame | None, str]:
@@ -91,6 +93,15 @@ def _source_frame(f: Filters, m: Metric) -> tuple[pd.DataFrame | None, str]:
     raise ValueError(f"no source for {m.key}")
 
 
+def _reference(f: Filters, m: Metric) -> float | None:
+    """The whole city's value of a metric without fixed map breaks (千人诉求量), in the same period."""
+    if m.map_breaks or m.query != "ticket_metrics":
+        return None
+    city = replace(f, district=None, street=None, community=None)
+    row = common.first_row(db.query("ticket_metrics", **common.ticket_params(city)))
+    return common.cell(row, m.col)
+
+
 def when(f: Filters, values: ChildValues) -> str:
     """The time the coloured values describe, for the legend (a slide must say it)."""
     q = values.metric.query
@@ -100,16 +111,11 @@ def when(f: Filters, values: ChildValues) -> str:
         return f"截至 {common.period_last_day(f):%Y-%m-%d}"
     if q == "grid_metrics":
         return f"截至 {f.as_of:%Y-%m-%d}"
-    return values.source_note.removeprefix("考核轮次：")
-
-
-def rank_values(values: pd.Series, direction: str) -> pd.Series:
-    """Rank among siblings, best first (1 = best); ties share the better rank; no value, no rank."""
-    ascending = direction == "down"
-    return values.rank(method="min", ascending=ascending, na_option="keep").astype("Int64")
+    return values.round_name
 
 
 def child_values(f: Filters, key: str) -> ChildValues:
+    """The children's values of ``key``, ranked by dashboard.ranking (样本不足 and 无数据 unranked, last)."""
     m = metric(key)
     frame, note = _source_frame(f, m)
     units = common.areas().children(f.scope)
@@ -117,16 +123,23 @@ def child_values(f: Filters, key: str) -> ChildValues:
     if frame is None:
         out = base.assign(value=np.nan)
     else:
-        keep = ["area_code", m.col] + [c for c in (m.numerator, m.denominator) if c and c in frame.columns]
-        out = base.merge(frame[list(dict.fromkeys(keep))], on="area_code", how="left").rename(columns={m.col: "value"})
-    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
-    out["rank"] = rank_values(out["value"], m.direction)
-    out = out.sort_values(["rank", "area_code"], na_position="last", ignore_index=True)
-    return ChildValues(m, out, note)
+        keep = ["area_code", m.col] + [c for c in (m.numerator, m.weighted_term, m.denominator)
+                                       if c and c in frame.columns]
+        out = base.merge(frame[list(dict.fromkeys(keep))], on="area_code", how="left")
+    if m.col not in out.columns:
+        out[m.col] = np.nan
+    out[m.col] = pd.to_numeric(out[m.col], errors="coerce").astype(float)
+    out = ranking.ranked_frame(out, m).rename(columns={m.col: "value", "rank_status": "status"})
+    rnd = note.removeprefix("考核轮次：") if note.startswith("考核轮次：") else ""
+    return ChildValues(m, out, note, _reference(f, m), rnd)
 
 
-def rank_text(rank, total: int) -> str:
-    return "无数据，不参与排名" if rank is None or pd.isna(rank) else f"第 {int(rank)} / {total} 名"
+def rank_text(row, total: int) -> str:
+    """“第 3 / 13 名”, “并列第 3 / 13 名”, “样本不足，不参与排名”, “无数据，不参与排名”."""
+    if row is None or pd.isna(row["rank"]):
+        status = "无数据" if row is None else row["status"]
+        return f"{status}，不参与排名"
+    return f"{'并列' if row['rank_text'].startswith('并列') else ''}第 {int(row['rank'])} / {total} 名"
 
 
 # -- geometry of the view ---------------------------------------------------------------------------------------
@@ -216,7 +229,7 @@ def grid_card(f: Filters, code: str) -> GridCard | None:
     first = rows.iloc[0]
     staff = rows[rows["worker_id"].notna()]
     workers = pd.DataFrame({
-        "姓名": staff["worker_name"],
+        "姓名": access.hide_unless_allowed(staff["worker_name"]),
         "类型": staff["employment"],
         "职责": staff["duty"],
         "状态": np.where(staff["active"].fillna(True).astype(bool), "在岗", "已离岗"),
@@ -234,7 +247,7 @@ def grid_card(f: Filters, code: str) -> GridCard | None:
         area_km2=None if pd.isna(first["area_km2"]) else float(first["area_km2"]),
         workers=workers,
         fulltime=int((active["employment"] == "专职").sum()), parttime=int((active["employment"] == "兼职").sum()),
-        leaders=tuple(active.loc[active["duty"] == "网格长", "worker_name"].astype(str)),
+        leaders=tuple(access.hide_unless_allowed(active.loc[active["duty"] == "网格长", "worker_name"].astype(str))),
         backlog=as_int(mine["backlog"].iloc[0]) if len(mine) else None,
         overdue=as_int(mine["overdue"].iloc[0]) if len(mine) else None,
     )
@@ -270,7 +283,7 @@ def grids_without_fulltime(f: Filters, shown: int | None = None) -> tuple[pd.Dat
     return pd.DataFrame({
         "网格": rows["name"], "网格编码": rows["grid_code"], "所属社区/村": rows["community_name"],
         "街道/乡镇": rows["street_name"], "类型": rows["kind"], "户数": rows["households"],
-        "兼职网格员": rows["parttime_workers"], "在岗网格员": rows["workers"].fillna("（无）"),
+        "兼职网格员": rows["parttime_workers"], "在岗网格员": access.hide_unless_allowed(rows["workers"]).fillna("（无）"),
     }).reset_index(drop=True), len(g)
 
 
@@ -302,7 +315,7 @@ def multi_grid_workers(f: Filters, shown: int | None = None) -> tuple[pd.DataFra
     w = db.query("grid_workers_supervision", scope=f.scope, limit=shown)
     total = int(w["total_rows"].iloc[0]) if len(w) else 0
     return pd.DataFrame({
-        "网格员": w["name"], "编号": w["worker_id"], "类型": w["employment"],
+        "网格员": access.hide_unless_allowed(w["name"]), "编号": w["worker_id"], "类型": w["employment"],
         "网格长": np.where(w["is_leader"].fillna(False).astype(bool), "是", ""),
         "分管网格数": w["grid_count"], "涉及社区/村数": w["community_count"],
         "分管网格": w["grid_names"], "所属社区/村": w["community_names"],
@@ -471,20 +484,19 @@ def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
     total = values.ranked_count
     value_col = f"{m.zh}（{m.unit}）" if m.unit and m.unit != "%" else m.zh
     shown = pd.DataFrame({
-        "排名": [rank_text(r, total).removesuffix(" 名").removeprefix("第 ") if pd.notna(r) else "—"
-                 for r in frame["rank"]],
+        "排名": list(frame["rank_text"]),
         LEVEL_ZH[f.child_level]: frame["area_name"],
         value_col: [m.format(v, with_unit=False) for v in frame["value"]],
-        "依据": [common.denominator_note(m, row) for _, row in frame.iterrows()],
+        "依据": [m.count_note(row.rename({"value": m.col})) for _, row in frame.iterrows()],
     })
     if not shown["依据"].astype(bool).any():
         shown = shown.drop(columns="依据")
     config = {"排名": st.column_config.TextColumn("排名", width="small"),
               value_col: st.column_config.TextColumn(value_col, help=m.help())}
     height = "auto" if len(shown) <= 15 else 560
-    export = shown.assign(**{"排名": frame["rank"], value_col: frame["value"]}).rename(columns={"排名": f"排名（共 {total} 个有数据）"})
+    export = shown.assign(**{value_col: [m.table_value(v) for v in frame["value"]]}).rename(
+        columns={"排名": f"排名（共 {total} 个参与排名）"})
     if m.fmt == "pct":
-        export[value_col] = (export[value_col] * 100).round(2)
         export = export.rename(columns={value_col: f"{value_col}（%）"})
     return RankingTable(shown, tuple(frame["area_code"]), config, height, export)
 

@@ -21,7 +21,7 @@ from dashboard.filters import COMPARISONS, Filters
 from dashboard.metrics import metric
 from dashboard.schema import ORG_RATINGS, ORG_TYPES
 
-ORG_KPIS = ("orgs_active", "orgs_per_10k", "orgs_high_rating_share", "community_orgs", "community_org_target_rate")
+ORG_KPIS = ("orgs_active", "orgs_registered", "orgs_per_10k", "orgs_high_rating_share", "community_orgs", "community_org_target_rate")
 UNRATED = "未评估"
 RATING_CHOICES = (*ORG_RATINGS, UNRATED)
 FLOW_MONTHS = 24  # the registrations chart shows this many months up to the end of the period

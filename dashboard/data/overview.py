@@ -4,15 +4,15 @@ comparison (the previous period, or the previous assessment round)."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
 from dashboard import db
+from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import COMPARISONS, Filters
-from dashboard.metrics import Metric, metric
+from dashboard.metrics import NO_COMPARISON, Change, Metric, metric
 
 OVERVIEW_KPIS = ("created", "backlog", "overdue", "on_time_rate", "composite_score",
                  "grid_count", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
@@ -23,14 +23,21 @@ class Kpi:
     metric: Metric
     value: float | None
     previous: float | None = None
-    compare_label: str = ""  # e.g. "环比", "较上一轮"
-    note: str = ""  # the denominators behind the value, e.g. "按期 9 / 办结 11"
+    compare_label: str = ""  # e.g. "环比", "较上一轮"; "" when nothing is compared
+    note: str = ""  # the counts behind the value, e.g. "按期办结 9 / 办结 11"
+    compare_has_data: bool = True  # False: the comparison period lies (partly) before the data → 对比期无数据
 
     @property
-    def delta(self) -> float | None:
-        if self.value is None or self.previous is None or _nan(self.value) or _nan(self.previous):
-            return None
-        return float(self.value) - float(self.previous)
+    def change(self) -> Change:
+        """The change as shown (text, arrow, good or bad); 对比期无数据 without a usable comparison."""
+        if not self.compare_has_data:
+            return NO_COMPARISON
+        return self.metric.change(self.value, self.previous)
+
+    @property
+    def delta(self):
+        """The change as displayed (rounded half-up; a Decimal), None without a comparison."""
+        return self.change.delta
 
 
 def _nan(v) -> bool:
@@ -73,7 +80,10 @@ def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
     out = []
     for m in metrics:
         now, before, label = sources[m.query]
-        out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now)))
+        # Tickets exist only from the data's start: a comparison before it has nothing (or part) to compare.
+        has_data = m.query != "ticket_metrics" or not label or common.comparison_has_data(f)
+        out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now),
+                       compare_has_data=has_data))
     return out
 
 
@@ -83,20 +93,35 @@ def assessment_round_label(f: Filters) -> str:
 
 
 def children(f: Filters) -> pd.DataFrame:
-    """Every child area of the scope with its ticket, grid, organisation and assessment metrics."""
+    """Every child area of the scope with its ticket, grid, organisation and assessment metrics.
+    Grids have no organisation or assessment figures (both are recorded down to the community): at
+    community scope those columns are left out rather than shown as 0 (and raising alerts)."""
     rnd, prev = common.round_for(f)
-    calls = [lambda: common.ticket_rows(f), lambda: common.org_rows(f),
-             lambda: db.query("grid_metrics", **common.scope_params(f, "children"))]
-    if rnd is not None:  # the same query as the KPI row's (which compares with the previous round)
+    grid_children = f.child_level == "grid"
+    calls = [lambda: common.ticket_rows(f), lambda: db.query("grid_metrics", **common.scope_params(f, "children"))]
+    if not grid_children:
+        calls.append(lambda: common.org_rows(f))
+    if rnd is not None and not grid_children:  # the same query as the KPI row's (which compares with the previous round)
         calls.append(lambda: common.summary_rows(f, rnd["round_id"], _round_id(prev)).children)
-    tickets, org_rows, grids, *assess = db.in_parallel(calls)
-    frame, orgs = tickets.children, org_rows.children
+    tickets, grids, *rest = db.in_parallel(calls)
+    frame = tickets.children
     keep = lambda df, drop: df.drop(columns=[c for c in drop if c in df.columns])  # noqa: E731
     frame = frame.merge(keep(grids, ["area_name", "level"]), on="area_code", how="left")
-    frame = frame.merge(keep(orgs, ["area_name", "level", "population"]), on="area_code", how="left")
+    if grid_children:
+        return frame
+    orgs, *assess = rest
+    frame = frame.merge(keep(orgs.children, ["area_name", "level", "population"]), on="area_code", how="left")
     if assess:
         frame = frame.merge(keep(assess[0], ["area_name", "level"]), on="area_code", how="left")
     return frame
+
+
+def previous_children(f: Filters) -> pd.DataFrame | None:
+    """The child areas' ticket metrics in the comparison period (for the boards' rank change), or None
+    when there is no comparison or it has no data."""
+    if not f.comparison or not common.comparison_has_data(f):
+        return None
+    return db.query("ticket_metrics", **common.ticket_params(f, group="children", in_comparison=True))
 
 
 def trend_bucket(f: Filters) -> str:
@@ -111,24 +136,53 @@ def trend(f: Filters) -> pd.DataFrame:
 
 ALERT_METRICS = ("on_time_rate", "composite_score", "response_rate", "resolution_rate", "satisfaction_rate",
                  "overdue", "repeat_rate", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
+ALERT_COLUMNS = ["area_code", "区域", "指标", "数值", "预警线", "偏离", "依据", "severity"]
 
 
-def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS) -> pd.DataFrame:
-    """Child areas whose values breach a registry threshold, worst areas first (most alerts, then name).
-    Plain Python over a handful of rows: pandas operations on frames this small cost ~20 ms here."""
-    codes, names = children_frame["area_code"].tolist(), children_frame["area_name"].tolist()
+@dataclass(frozen=True)
+class Alerts:
+    """Child areas past a registry alert line: the worst ``shown`` rows grouped by area (the area with the
+    worst breach first, within an area the worst breach first), and every breach for the download."""
+    shown: pd.DataFrame
+    all: pd.DataFrame
+
+    @property
+    def total(self) -> int:
+        return len(self.all)
+
+    @property
+    def areas(self) -> int:
+        return self.all["area_code"].nunique()
+
+
+def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS, limit: int | None = None) -> Alerts:
+    """Every breach of an alert line among the child areas (``Metric.is_alert``; a rate below its minimum
+    sample is not judged), its severity (``Metric.severity``: how far past the line, as a share of it), and
+    the ``limit`` worst (``[ranking] alert_limit``; 0 = all) grouped by area. Plain Python over a handful of
+    rows: pandas operations on frames this small cost ~20 ms here."""
+    limit = settings().alert_limit if limit is None else limit
     rows = []
+    records = children_frame.to_dict("records")
     for key in keys:
         m = metric(key)
         threshold = m.alert_threshold()
         if m.col not in children_frame.columns or threshold is None or m.direction not in ("up", "down"):
             continue
-        line, word = m.format(threshold), ("低于" if m.direction == "up" else "高于") + "预警线"
-        for code, name, v in zip(codes, names, children_frame[m.col].tolist()):
-            if pd.isna(v):  # no value never breaches, as in Metric.is_alert
+        for r in records:
+            v = r.get(m.col)
+            if not m.is_alert(v) or (m.denominator in r and not m.sample_ok(r[m.denominator])):
                 continue
-            if (v < threshold) if m.direction == "up" else (v > threshold):
-                rows.append((code, name, m.zh, m.format(float(v)), line, word))
-    per_area = Counter(r[0] for r in rows)
-    rows.sort(key=lambda r: (-per_area[r[0]], r[1]))  # stable: within an area, the metrics keep their order
-    return pd.DataFrame(rows, columns=["area_code", "区域", "指标", "数值", "预警线", "说明"])
+            rows.append((r["area_code"], r["area_name"], m.zh, m.format(v), f"{m.alert_word()} {m.format(threshold)}",
+                         m.format_delta(float(v) - threshold), m.count_note(pd.Series(r)), m.severity(v, r)))
+    every = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    return Alerts(_grouped(every.sort_values("severity", ascending=False, kind="stable").head(limit or None)),
+                  _grouped(every))
+
+
+def _grouped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows grouped by area: areas by their worst breach, within an area the worst breach first."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    worst = frame.groupby("area_code")["severity"].transform("max")
+    return (frame.assign(_w=worst).sort_values(["_w", "area_code", "severity"], ascending=[False, True, False],
+                                               kind="stable").drop(columns="_w").reset_index(drop=True))

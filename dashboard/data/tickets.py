@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import db
+from dashboard import access, db
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi, kpi_row
 from dashboard.filters import Filters
+from dashboard.metrics import metric
 
 TICKET_KPIS = ("created", "closed", "backlog", "overdue", "due_soon",
                "on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate", "composite_score",
@@ -54,14 +55,18 @@ def aging(f: Filters) -> pd.DataFrame:
     return raw.sort_values(["category_l1", "bucket"]).rename(columns={"category_l1": "一级分类", "tickets": "工单数"})
 
 
+# Who owes the ticket first (area and 主办单位), then what it is and how late; the areas above the scope
+# (the same on every row) are left out by ``supervision``.
 SUPERVISION_COLUMNS = {
-    "督办类型": "督办类型", "ticket_id": "工单编号", "title": "标题", "category_l1": "一级分类", "category_l2": "二级分类",
-    "urgency": "紧急程度", "status": "当前状态", "created_at": "受理时间", "original_due_at": "原办结时限",
-    "due_at": "办结时限（含延期）", "overdue_workdays": "已超期（工作日）", "age_workdays": "已办理（工作日）",
-    "extension_count": "延期次数", "return_count": "退单次数", "重复诉求": "重复诉求", "district_name": "区县",
-    "street_name": "街道/乡镇", "community_name": "社区/村", "grid_name": "网格", "handling_unit": "主办单位",
-    "channel": "来源渠道",
+    "district_name": "区县", "street_name": "街道/乡镇", "community_name": "社区/村", "grid_name": "网格",
+    "handling_unit": "主办单位", "督办类型": "督办类型", "overdue_workdays": "已超期（工作日）",
+    "due_at": "办结时限（含延期）", "ticket_id": "工单编号", "title": "标题", "category_l1": "一级分类",
+    "category_l2": "二级分类", "urgency": "紧急程度", "status": "当前状态", "created_at": "受理时间",
+    "original_due_at": "原办结时限", "age_workdays": "已办理（工作日）", "extension_count": "延期次数",
+    "return_count": "退单次数", "重复诉求": "重复诉求", "channel": "来源渠道",
 }
+_ABOVE = {"city": (), "district": ("district_name",), "street": ("district_name", "street_name"),
+          "community": ("district_name", "street_name", "community_name")}
 
 
 def supervision(f: Filters, limit: int = SUPERVISION_LIMIT) -> tuple[pd.DataFrame, int]:
@@ -74,7 +79,9 @@ def supervision(f: Filters, limit: int = SUPERVISION_LIMIT) -> tuple[pd.DataFram
     # The list describes the period end; a ticket closed since then says so instead of its status.
     raw["status"] = [f"{s}" if pd.isna(c) else f"已于 {c:%m-%d} 办结" for s, c in zip(raw["status"], raw["closed_at"])]
     raw["重复诉求"] = raw["is_repeat"].map({True: "是", False: "否"})
-    return raw[list(SUPERVISION_COLUMNS)].rename(columns=SUPERVISION_COLUMNS), total
+    raw["title"] = access.hide_unless_allowed(raw["title"])  # the request's content: by role ([auth] sensitive_roles)
+    cols = [c for c in SUPERVISION_COLUMNS if c not in _ABOVE[f.level]]
+    return raw[cols].rename(columns=SUPERVISION_COLUMNS), total
 
 
 def categories(f: Filters) -> pd.DataFrame:
@@ -97,7 +104,8 @@ def hotspot_view(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     cols = ["area_name"] + (["community_name"] if level == "grid" else []) + \
         ["street_name", "repeats", "created", "repeat_share"]
     view = frame[cols].rename(columns=names)
-    view["重复占比"] = view["重复占比"] * 100
+    share = metric("repeat_rate")  # the same ratio, formatted as the registry's rate
+    view["重复占比"] = [share.table_value(v) for v in view["重复占比"]]
     return view
 
 

@@ -22,7 +22,7 @@ def test_assessment_city_then_drill_through_the_red_black_boards(page, app_serve
     text = main.inner_text()
     assert "各区县考核平均分排名与红黑榜" in text
     assert "降档 1 个、升档 3 个、等级不变 0 个" in text  # 东二 dropped; 东一, 西一, 南村 moved up
-    assert "东一社区：总分 92 分，优秀，在全市排第 1 名（共 4 个）" in text  # the first committee's breakdown
+    assert "东一社区：总分 92.0 分，优秀，在全市排第 1 名（共 4 个）" in text  # the first committee's breakdown
     screenshot(page, "assessment-city")
 
     # the district ranking: 甲区 (84.0) is the top bar — click it
@@ -41,7 +41,7 @@ def test_assessment_city_then_drill_through_the_red_black_boards(page, app_serve
     run = settle(page, run)
     page.wait_for_url("**community=990101002001**")
     assert "78.0 分" in card_text(page, "考核平均分")
-    assert "基本合格 72 分" in main.inner_text() and "升档" in main.inner_text()  # 2023: 72 基本合格 → 合格
+    assert "基本合格 72.0 分" in main.inner_text() and "升档" in main.inner_text()  # 2023: 72 基本合格 → 合格
     screenshot(page, "assessment-community")
 
 

@@ -47,7 +47,7 @@ def test_city_map_draws_districts_offline_and_drills_into_one(page, app_server):
     main = page.locator('[data-testid="stMain"]')
     assert "全市 各区县 三率综合得分" in main.inner_text()
 
-    # The fixture city has two districts: 甲区 (75.2) and 乙县 (96.0).
+    # The fixture city has two districts: 甲区 (75.3) and 乙县 (96.0).
     frame, polygons = wait_for_polygons(page, 2)
     assert polygons.count() == 2
     legend = frame.locator(".gm-legend")

@@ -16,11 +16,12 @@ def card_text(page, label: str) -> str:
 def test_orgs_city_then_click_a_density_bar(page, app_server):
     run = open_app(page, app_server, "orgs")
     main = page.locator('[data-testid="stMain"]')
-    # 8 active on 10 Nov 2025 / 11,000 residents; 3A+ O01 O03 of 8; community orgs O04 O05 O07 O10
+    # 8 active on 10 Nov 2025, registered O01 O02 O03 O08: 4 / 11,000 residents; 3A+ O01 O03 of 8;
+    # community orgs O04 O05 O07 O10
     assert "8 个" in card_text(page, "社会组织数")
-    assert "7.27" in card_text(page, "每万人社会组织数")
+    assert "3.64" in card_text(page, "每万人社会组织数")
     assert "25.0%" in card_text(page, "3A 以上占比")
-    assert "达标 0 / 社区/村 4" in page.locator(".st-key-kpi_community_org_target_rate").inner_text()
+    assert "达标社区/村 0 / 社区/村 4" in page.locator(".st-key-kpi_community_org_target_rate").inner_text()
     assert "各区县每万人社会组织数（目标 7 个）" in main.inner_text()
     chart = main.locator('[data-testid="stPlotlyChart"]').nth(3)  # after the three mix charts
     chart.scroll_into_view_if_needed()
@@ -28,7 +29,7 @@ def test_orgs_city_then_click_a_density_bar(page, app_server):
     assert "目标 7 个/万人" in chart.inner_text()
     screenshot(page, "orgs-city")
 
-    # 乙县 (20.00 per 10,000) is the top bar: click it
+    # 乙县 (O03: 10.00 per 10,000) is the top bar: click it
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     box = chart.locator(".bars .point path").first.bounding_box()
@@ -36,7 +37,7 @@ def test_orgs_city_then_click_a_density_bar(page, app_server):
     run = settle(page, run)
     page.wait_for_url("**district=990102**")
     assert "2 个" in card_text(page, "社会组织数")  # O03, O07
-    assert "20.00" in card_text(page, "每万人社会组织数")
+    assert "10.00" in card_text(page, "每万人社会组织数")
     assert "各街道/乡镇每万人社会组织数（目标 7 个）" in main.inner_text()
 
 

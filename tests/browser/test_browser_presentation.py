@@ -54,7 +54,7 @@ def test_map_orgs_and_assessment_slides(page, app_server):
     assert "网格地图｜全市" in main.inner_text() and "62.5%" in main.inner_text()
     assert main.locator(".js-plotly-plot").count() == 1  # the choropleth, drawn without any tile server
     screenshot(page, "present-map")
-    for title, number, name in (("社会组织｜全市", "7.27", "orgs"), ("居村考核｜全市", "78.5", "assessment")):
+    for title, number, name in (("社会组织｜全市", "3.64", "orgs"), ("居村考核｜全市", "78.5", "assessment")):
         before = run_count(page)
         page.keyboard.press("ArrowRight")
         settle(page, before)
