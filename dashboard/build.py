@@ -311,6 +311,7 @@ class DatabaseBuilder:
             self.con = duckdb.connect(str(self.tmp_path))
             if threads:
                 self.con.execute(f"SET threads = {int(threads)}")
+            self.con.execute("SET memory_limit = ?", [self.settings.refresh.memory_limit])
             self.con.execute("SET preserve_insertion_order = true")
         except BaseException:  # Ctrl-C or kill while starting: nothing may stay behind
             self.abort()
@@ -887,7 +888,7 @@ class DatabaseBuilder:
         except BaseException:
             build.unlink(missing_ok=True)
             raise
-        remove_old_builds(self.out_path)
+        remove_old_builds(self.out_path, self.settings.refresh.keep_versions)
         return build
 
 

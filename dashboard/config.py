@@ -60,6 +60,29 @@ AUTH_MODES = ("local", "header")
 
 
 @dataclass(frozen=True)
+class RefreshSettings:
+    """``[refresh]``: data refresh from the 12345 export (dashboard/refresh.py)."""
+    keep_versions: int = 5  # database versions kept on disk (the newest ones; rollback to any of them)
+    memory_limit: str = "8GB"  # DuckDB's memory limit while building (bounded memory on a large city)
+
+
+def _refresh(raw: dict, path: Path) -> RefreshSettings:
+    section = raw.get("refresh", {})
+    unknown = set(section) - set(RefreshSettings.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"配置文件 {path} 的 [refresh] 中有未知的配置项：{'、'.join(sorted(unknown))}")
+    keep = _get(raw, "refresh.keep_versions", int, path) if "keep_versions" in section else RefreshSettings.keep_versions
+    limit = _get(raw, "refresh.memory_limit", str, path) if "memory_limit" in section else RefreshSettings.memory_limit
+    if not 2 <= keep <= 50:
+        raise ConfigError(f"配置文件 {path} 中 refresh.keep_versions 应为 2–50 之间的整数（至少保留当前和上一版本）")
+    import re as _re
+
+    if not _re.fullmatch(r"\d+(\.\d+)?\s*(MB|GB|MiB|GiB)", limit):
+        raise ConfigError(f"配置文件 {path} 中 refresh.memory_limit 应写成如 \"4GB\"、\"512MB\"")
+    return RefreshSettings(keep, limit)
+
+
+@dataclass(frozen=True)
 class DubanSettings:
     """``[duban]``: the supervision loop (dashboard/duban.py)."""
     default_workdays: int = 5
@@ -137,6 +160,7 @@ class Settings:
     thresholds: dict[str, float] = field(default_factory=dict)
     auth: AuthSettings = field(default_factory=AuthSettings)
     duban: DubanSettings = field(default_factory=DubanSettings)
+    refresh: RefreshSettings = field(default_factory=RefreshSettings)
     # Rankings and boards (docs/metrics.md): fewest units in a rate's denominator for it to be ranked,
     # per metric key (0 = no minimum); whether the 黑榜 lists the last places even above the alert line.
     min_sample: dict[str, int] = field(default_factory=dict)
@@ -323,6 +347,7 @@ def load_settings(path: Path | None = None) -> Settings:
         thresholds=thresholds,
         auth=_auth(raw, path),
         duban=_duban(raw, path),
+        refresh=_refresh(raw, path),
         min_sample=min_sample,
         rank_last_regardless=regardless,
         on_time_basis=basis,

@@ -36,6 +36,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from lunar_python import Lunar, Solar
 
@@ -125,3 +126,32 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+def enter_notice(override_file: Path | str, year: int, rows: list[tuple[date, bool, str]]) -> int:
+    """Write the State Council's notice for ``year`` into the override file: its rows
+    (day, is_workday, name) replace any rows of that year; other years stay. The file is
+    replaced atomically. Returns the number of rows written for the year."""
+    import csv
+    import os
+
+    path = Path(override_file)
+    for day, _, _ in rows:
+        if day.year != year:
+            raise ValueError(f"{day.isoformat()} 不在 {year} 年内")
+    if len({d for d, _, _ in rows}) != len(rows):
+        raise ValueError("同一天出现了两次，请每天只保留一行")
+    kept = []
+    if path.exists():
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            kept = [r for r in csv.DictReader(fh) if not r.get("date", "").startswith(f"{year}-")]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["date", "is_workday", "name"])
+        for r in kept:
+            w.writerow([r["date"], r["is_workday"], r.get("name", "")])
+        for day, workday, name in sorted(rows):
+            w.writerow([day.isoformat(), 1 if workday else 0, name])
+    os.replace(tmp, path)
+    return len(rows)

@@ -37,7 +37,8 @@ PAGES = (
     PageSpec("duban", "督办台账", ":material/assignment_late:"),
     PageSpec("present", "演示模式", ":material/slideshow:", in_menu=False),
 )
-ADMIN_PAGES = (PageSpec("admin", "账号与审计", ":material/admin_panel_settings:"),)
+ADMIN_PAGES = (PageSpec("data_admin", "数据管理", ":material/database:"),
+               PageSpec("admin", "账号与审计", ":material/admin_panel_settings:"))
 
 
 def page_specs(user) -> tuple[PageSpec, ...]:
