@@ -16,7 +16,7 @@ Both the sample-city generator and the import of a city's own files go through
    the file is renamed to its own build name ``<stem>.<version>.duckdb`` next to the
    target, and the target path becomes a symbolic link to it (one ``os.replace`` of the
    link: readers see the old build or the new one, never a mix). The newest
-   ``KEEP_BUILDS`` builds are kept, older ones removed.
+   ``[refresh] keep_versions`` builds are kept (for a run still reading one, and rollback), older ones removed.
 
 Why a file per build: DuckDB hands back the database already open in a process when the
 same path is opened again, so a file replaced under the same name never reaches a running
@@ -60,7 +60,6 @@ CHINA_LON, CHINA_LAT = (73.0, 136.0), (3.0, 54.0)  # WGS-84 extent of China, wit
 MAX_EXTENSION_WORKDAYS = 365
 MAX_TEXT_CHARS = 5_000  # one cell of text (a ticket's content included)
 NONNEGATIVE = ("population", "households", "area_km2", "max_score", "extension_count", "extension_workdays", "return_count")
-KEEP_BUILDS = 3  # the newest build and two before it stay on disk (for a run still reading one, and rollback)
 
 
 class DataValidationError(ValueError):
@@ -245,7 +244,7 @@ def point_to(out_path: Path, build: Path) -> None:
         raise
 
 
-def remove_old_builds(out_path: Path, keep: int = KEEP_BUILDS) -> list[Path]:
+def remove_old_builds(out_path: Path, keep: int) -> list[Path]:
     """Remove all but the newest ``keep`` builds (never the one ``out_path`` points to)."""
     current = Path(os.path.realpath(out_path))
     removed = []

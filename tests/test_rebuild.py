@@ -86,10 +86,14 @@ def test_a_run_still_reading_the_old_build_keeps_it_open(live_path):
 
 
 def test_old_builds_are_removed_keeping_a_couple(tmp_path):
-    """Five builds into one path leave the newest three files; the path links to the newest."""
+    """Seven builds into one path leave the newest five files ([refresh] keep_versions = 5);
+    the path links to the newest."""
+    from dashboard.config import settings
+
+    assert settings().refresh.keep_versions == 5
     path = tmp_path / "city.duckdb"
-    files = [_build(path).file for _ in range(5)]
-    assert build.builds(path) == files[-build.KEEP_BUILDS:]
+    files = [_build(path).file for _ in range(7)]
+    assert build.builds(path) == files[-5:]
     assert path.is_symlink() and os.readlink(path) == files[-1].name  # relative: the folder may move
     assert not list(tmp_path.glob(".*")), "no temporary file or link left behind"
 
