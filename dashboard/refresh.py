@@ -377,9 +377,10 @@ def apply(db_path: Path | str, p: Preview, username: str, label: str | None = No
                 b.add_text_table(table.name, load.read_table_file(replacing), source=replacing.name)
             elif table.name == "tickets" and p.tickets is not None:
                 _stage_merged_tickets(b, p.tickets)
+                b.sources["tickets"] = "、".join(sorted(set(p.tickets["_file"])))
             else:
                 _copy_table(b, table)
-            b.sources[table.name] = replacing.name if replacing is not None else f"上一版本（{meta.get('built_at', '')}）"
+                b.sources[table.name] = f"上一版本（{meta.get('built_at', '')[:16]}）"
         b.con.execute("DETACH live")
         report = b.finish()
     summary = {"files": p.files, "new": p.new, "updated": p.updated, "unchanged": p.unchanged,
