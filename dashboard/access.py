@@ -116,6 +116,19 @@ def logout() -> None:
     _end_session("已退出登录。")
 
 
+def require_admin() -> users.User:
+    """The administrator of this run; anyone else gets a Chinese refusal and nothing more.
+    (The admin pages are registered for administrators only; this is the second lock.)"""
+    from dashboard import state
+
+    state.ensure_entry_ran()  # a deep link on a fresh server goes through the router and the login first
+    user = current_user()
+    if user is None or not user.is_admin:
+        st.error("只有管理员可以打开此页面。", icon=":material/block:")
+        st.stop()
+    return user
+
+
 def require_user() -> users.User:
     """The logged-in user of this run, or the login page and ``st.stop()``."""
     cfg = settings().auth

@@ -7,12 +7,7 @@ import streamlit as st
 
 from dashboard import access, admin, components, state
 
-state.ensure_entry_ran()  # a deep link on a fresh server: through the router (and the login) first
-
-user = access.current_user()
-if user is None or not user.is_admin:
-    st.error("只有管理员可以打开此页面。", icon=":material/block:")
-    st.stop()
+user = access.require_admin()
 
 st.title("账号与审计", anchor=False)
 accounts_tab, audit_tab = st.tabs(["账号", "审计日志"])

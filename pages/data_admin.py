@@ -6,15 +6,11 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
-from dashboard import access, db, state
+from dashboard import access, db
 from dashboard.data import data_admin as data
 from dashboard.text import md
 
-state.ensure_entry_ran()  # a deep link on a fresh server: through the router (and the login) first
-user = access.current_user()
-if user is None or not user.is_admin:
-    st.error("只有管理员可以打开此页面。", icon=":material/block:")
-    st.stop()
+user = access.require_admin()
 
 st.title("数据管理", anchor=False)
 live = db.database()

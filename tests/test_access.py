@@ -292,3 +292,30 @@ def _first_worker_name() -> str:
         worker = next(r["worker_id"] for r in csv.DictReader(fh) if r["grid_code"] == "990101001001001")
     with open(FIXTURE_DIR / "grid_workers.csv", encoding="utf-8") as fh:
         return next(r["name"] for r in csv.DictReader(fh) if r["worker_id"] == worker)
+
+
+def test_the_admin_page_lists_accounts_and_the_audit_log(app_env):
+    at = run_page("admin", params=OCTOBER, user="test_admin")
+    assert not at.exception
+    accounts = next(d.value for d in at.dataframe if "用户名" in d.value.columns)
+    assert {"test_city", "test_admin", "test_district", "test_street"} <= set(accounts["用户名"])
+    assert dict(zip(accounts["用户名"], accounts["区域"]))["test_street"] == "东街道"
+    log = next(d.value for d in at.dataframe if "操作" in d.value.columns)
+    assert "查看" in set(log["操作"])  # this very visit was logged before the page listed it
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        run_page("admin", params=OCTOBER, user="test_city")
+
+
+def test_an_administrator_creates_and_disables_an_account(app_env, app_db):
+    from dashboard import admin
+
+    office = users.get("test_admin", app_db)
+    ok, text = admin.create_account(office, "new_jq", "新区县", "district", "990101", "New-Account-1")
+    assert ok and text == "已新建账号 new_jq（区县级）"
+    ok, text = admin.create_account(office, "bad_area", "x", "district", "", "New-Account-1")
+    assert not ok and "区县级账号需要 6 位区县代码" in text
+    assert admin.change_account(office, "test_admin", "disable", "") == (False, "不能停用自己的账号")
+    assert admin.change_account(office, "new_jq", "disable", "") == (True, "已停用：new_jq")
+    assert users.get("new_jq", app_db).disabled
+    last = appdb.audit_rows(path=app_db, action="admin", limit=1)[0]
+    assert last["username"] == "test_admin" and '"target": "new_jq"' in last["detail"]
