@@ -258,6 +258,30 @@ def remove_old_builds(out_path: Path, keep: int) -> list[Path]:
     return removed
 
 
+def count_unchanged_tickets(con, cols: list[str]) -> int:
+    """Rows of the registered text frame ``incoming`` whose ticket exists in ``live.tickets``
+    with every supplied value equal (compared as text after the import's own conversions)."""
+    if not cols:
+        return 0
+    t = TABLE_BY_NAME["tickets"]
+
+    def live_text(c: str) -> str:
+        return f"strftime(l.{_q(c)}, '%Y-%m-%d %H:%M:%S')" if t.column(c).type == "TIMESTAMP" else f"CAST(l.{_q(c)} AS VARCHAR)"
+
+    def incoming_text(c: str) -> str:
+        v = f"nullif(trim(CAST(i.{_q(c)} AS VARCHAR)), '')"
+        typ = t.column(c).type
+        if typ == "TIMESTAMP":
+            return f"strftime({DatabaseBuilder._text_cast(v, typ)}, '%Y-%m-%d %H:%M:%S')"
+        if typ in ("BOOLEAN", "INTEGER", "DOUBLE"):
+            return f"CAST({DatabaseBuilder._text_cast(v, typ)} AS VARCHAR)"
+        return v
+
+    conds = " AND ".join(f"(nullif(trim(CAST(i.{_q(c)} AS VARCHAR)), '') IS NULL OR "
+                         f"{live_text(c)} IS NOT DISTINCT FROM {incoming_text(c)})" for c in cols)
+    return con.execute(f"SELECT count(*) FROM incoming i JOIN live.tickets l USING (ticket_id) WHERE {conds}").fetchall()[0][0]
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -658,6 +682,40 @@ class DatabaseBuilder:
                     lambda rows: "社会组织注销日期早于登记日期：" + _examples(rows, lambda r, v: f"{self._where(og, r)}（{v}）"), problems)
         self._check(og, "SELECT _row, org_id FROM stage_social_orgs WHERE (rating IS NULL) <> (rated_on IS NULL) ORDER BY _row",
                     lambda rows: "社会组织评估等级与评估日期须同时填写或同时为空：" + _examples(rows, lambda r, v: f"{self._where(og, r)}（{v}）"), problems)
+
+    # -- staging from the live build (a refresh: dashboard/refresh.py) -------------------------
+    # The live build is attached as ``live`` (read-only) on this builder's connection.
+    def stage_copy(self, table_name: str) -> None:
+        """Stage a table of the live build as it is. Tickets leave their time limits empty: they
+        are recomputed on the current calendar and configuration, like any import."""
+        table = TABLE_BY_NAME[table_name]
+        stage = self._stage_table(table)
+        cols = ", ".join(_q(c.name) for c in table.columns if not (table.name == "tickets" and c.derived))
+        self.con.execute(f"INSERT INTO {stage} (_row, {cols}) SELECT NULL, {cols} FROM live.{table.name}")
+
+    def stage_merged_tickets(self, incoming: pd.DataFrame, source: str) -> None:
+        """Stage the live tickets merged with ``incoming`` (text, as read from an export, area codes
+        resolved): a ticket not in the export as it is; a known one with the export's non-empty
+        values over the live ones (an update need not repeat what did not change); a new one as
+        given. Every incoming value is type-checked with its line first (``add_text_table``)."""
+        table = TABLE_BY_NAME["tickets"]
+        self.add_text_table("tickets", incoming, source=source)
+        self.con.execute("ALTER TABLE stage_tickets RENAME TO incoming_tickets")
+        self._staged.discard("tickets")
+        stage = self._stage_table(table)
+        plain = [c.name for c in table.columns if not c.derived]
+        supplied = set(incoming.columns)
+        cols = ", ".join(_q(c) for c in plain)
+        merged = ", ".join("i.ticket_id" if c == "ticket_id" else
+                           (f"coalesce(i.{_q(c)}, l.{_q(c)})" if c in supplied else f"l.{_q(c)}") for c in plain)
+        fresh = ", ".join(f"i.{_q(c)}" for c in plain)
+        self.con.execute(f"INSERT INTO {stage} (_row, {cols}) SELECT NULL, {cols} FROM live.tickets l "
+                         f"WHERE NOT EXISTS (SELECT 1 FROM incoming_tickets i WHERE i.ticket_id = l.ticket_id)")
+        self.con.execute(f"INSERT INTO {stage} (_row, {cols}) SELECT i._row, {merged} "
+                         f"FROM incoming_tickets i JOIN live.tickets l USING (ticket_id)")
+        self.con.execute(f"INSERT INTO {stage} (_row, {cols}) SELECT i._row, {fresh} FROM incoming_tickets i "
+                         f"WHERE NOT EXISTS (SELECT 1 FROM live.tickets l WHERE l.ticket_id = i.ticket_id)")
+        self.con.execute("DROP TABLE incoming_tickets")
 
     # -- derivation ------------------------------------------------------------------------
     def _calendar(self) -> WorkdayCalendar:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import math
 import os
 import shutil
 import sys
@@ -288,7 +287,7 @@ def _check_tickets(con, tickets: pd.DataFrame, result: Preview) -> None:
                           ).fetchall()[0]
         result.new = int(ids[0])
         known = int(ids[1])
-        same = _unchanged(con, [c for c in cols if c in COMPARED])
+        same = build.count_unchanged_tickets(con, [c for c in cols if c in COMPARED])
         result.unchanged = same
         result.updated = known - same
         live_as_of = con.execute("SELECT value FROM live.meta WHERE key = 'as_of'").fetchall()[0][0]
@@ -308,52 +307,6 @@ def _latest(tickets: pd.DataFrame) -> datetime | None:
             if parsed.notna().any():
                 moments.append(parsed.max())
     return max(moments).to_pydatetime() if moments else None
-
-
-def _unchanged(con, cols: list[str]) -> int:
-    """Known tickets whose every supplied value equals the live one (compared as text)."""
-    if not cols:
-        return 0
-    conds = " AND ".join(
-        f"(nullif(trim(CAST(i.{c} AS VARCHAR)), '') IS NULL OR "
-        f"{_live_text(c)} IS NOT DISTINCT FROM {_incoming_text(c)})" for c in cols)
-    return con.execute(f"SELECT count(*) FROM incoming i JOIN live.tickets l USING (ticket_id) WHERE {conds}").fetchall()[0][0]
-
-
-def _column_type(c: str) -> str:
-    return schema.TABLE_BY_NAME["tickets"].column(c).type
-
-
-def _live_text(c: str) -> str:
-    t = _column_type(c)
-    if t == "TIMESTAMP":
-        return f"strftime(l.{c}, '%Y-%m-%d %H:%M:%S')"
-    if t == "BOOLEAN":
-        return f"CAST(l.{c} AS VARCHAR)"
-    return f"CAST(l.{c} AS VARCHAR)"
-
-
-def _incoming_text(c: str) -> str:
-    t = _column_type(c)
-    v = f"nullif(trim(CAST(i.{c} AS VARCHAR)), '')"
-    if t == "TIMESTAMP":
-        return f"strftime({build.DatabaseBuilder._text_cast(v, 'TIMESTAMP')}, '%Y-%m-%d %H:%M:%S')"
-    if t == "BOOLEAN":
-        return f"CAST({build.DatabaseBuilder._text_cast(v, 'BOOLEAN')} AS VARCHAR)"
-    if t in ("INTEGER", "DOUBLE"):
-        return f"CAST({build.DatabaseBuilder._text_cast(v, t)} AS VARCHAR)"
-    return v
-
-
-def rebuild_preview(db_path: Path | str) -> Preview:
-    """A refresh without files: every table as it is, time limits recomputed on the current
-    calendar and configuration (after the State Council's notice was entered, say)."""
-    if not Path(db_path).exists():
-        raise RefreshError(f"找不到数据库 {db_path}")
-    with duckdb.connect(os.path.realpath(db_path), read_only=True) as live:
-        as_of = datetime.fromisoformat(live.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchall()[0][0])
-    return Preview(files=[], tickets=None, as_of=as_of, folder=Path(tempfile.mkdtemp(prefix="refresh-")),
-                   rebuild_only=True)
 
 
 # -- apply -----------------------------------------------------------------------------------------------------
@@ -376,10 +329,10 @@ def apply(db_path: Path | str, p: Preview, username: str, label: str | None = No
             if replacing is not None:
                 b.add_text_table(table.name, load.read_table_file(replacing), source=replacing.name)
             elif table.name == "tickets" and p.tickets is not None:
-                _stage_merged_tickets(b, p.tickets)
+                b.stage_merged_tickets(p.tickets.drop(columns=["_file", "_line"]), source="12345 导出")
                 b.sources["tickets"] = "、".join(sorted(set(p.tickets["_file"])))
             else:
-                _copy_table(b, table)
+                b.stage_copy(table.name)
                 b.sources[table.name] = f"上一版本（{meta.get('built_at', '')[:16]}）"
         b.con.execute("DETACH live")
         report = b.finish()
@@ -388,37 +341,6 @@ def apply(db_path: Path | str, p: Preview, username: str, label: str | None = No
     record_version(report.file.name, username, summary)
     appdb.audit("admin", username, what="数据刷新", build=report.file.name, **{k: v for k, v in summary.items() if k != "files"})
     return report
-
-
-def _copy_table(b: DatabaseBuilder, table: schema.Table) -> None:
-    stage = b._stage_table(table)
-    cols = ", ".join(build._q(c.name) for c in table.columns if not (table.name == "tickets" and c.derived))
-    b.con.execute(f"INSERT INTO {stage} (_row, {cols}) SELECT NULL, {cols} FROM live.{table.name}")
-
-
-def _stage_merged_tickets(b: DatabaseBuilder, incoming: pd.DataFrame) -> None:
-    """Live tickets not in the export, then each exported ticket: its non-empty values over the
-    live ones (an update need not repeat what did not change). Time limits are left empty:
-    the builder recomputes them on the current calendar."""
-    table = schema.TABLE_BY_NAME["tickets"]
-    b.add_text_table("tickets", incoming.drop(columns=["_file", "_line"]), source="12345 导出")  # type checks with lines
-    b.con.execute("ALTER TABLE stage_tickets RENAME TO incoming_tickets")
-    b._staged.discard("tickets")
-    stage = b._stage_table(table)
-    plain = [c.name for c in table.columns if not c.derived]
-    supplied = set(incoming.columns)
-    cols = ", ".join(build._q(c) for c in plain)
-    b.con.execute(f"INSERT INTO {stage} (_row, {cols}) SELECT NULL, {cols} FROM live.tickets l "
-                  f"WHERE NOT EXISTS (SELECT 1 FROM incoming_tickets i WHERE i.ticket_id = l.ticket_id)")
-    merged = ", ".join(f"coalesce(i.{build._q(c)}, l.{build._q(c)})" if c in supplied and c != "ticket_id"
-                       else (f"l.{build._q(c)}" if c != "ticket_id" else "i.ticket_id") for c in plain)
-    fresh = ", ".join(f"i.{build._q(c)}" for c in plain)
-    b.con.execute(f"INSERT INTO {stage} (_row, {cols}) "
-                  f"SELECT i._row, {merged} FROM incoming_tickets i JOIN live.tickets l USING (ticket_id)")
-    b.con.execute(f"INSERT INTO {stage} (_row, {cols}) "
-                  f"SELECT i._row, {fresh} FROM incoming_tickets i "
-                  f"WHERE NOT EXISTS (SELECT 1 FROM live.tickets l WHERE l.ticket_id = i.ticket_id)")
-    b.con.execute("DROP TABLE incoming_tickets")
 
 
 # -- versions ----------------------------------------------------------------------------------------------------

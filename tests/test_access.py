@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from dashboard import access, appdb, users
+from dashboard import appdb, users
 from tests.conftest import TEST_PASSWORD
 from tests.pages import run_page
 

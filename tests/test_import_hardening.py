@@ -34,7 +34,7 @@ RANGE_CASES = {
     "negative population": (_set("communities", 0, "population", "-2000"), "常住人口（人）（population）不能为负数：communities.csv 第 2 行“-2000”"),
     "negative households": (_set("grids", 1, "households", "-5"), "户数（户）（households）不能为负数：grids.csv 第 3 行“-5”"),
     "infinite area": (_set("districts", 0, "area_km2", "inf"), "面积（平方公里）（area_km2）应为有限的数字，发现：districts.csv 第 2 行“inf”"),
-    "nan max score": (_set("assessment_indicators", 0, "max_score", "nan"), "应为有限的数字"),
+    "nan max score": (_set("assessment_indicators", 0, "max_score", "nan"), "max_score（分值（满分，即权重））应为数字（最多 2 位小数），以下值无法识别：第 2 行“nan”"),  # an exact decimal column
     "longitude 720.5": (_set("tickets", 0, "lon", "720.5"), "工单的经纬度不在中国范围内（经度 73–136，纬度 3–54）：tickets.csv 第 2 行（720.5, 30.05）"),
     "infinite latitude": (_set("tickets", 1, "lat", "inf"), "纬度（WGS-84）（lat）应为有限的数字"),
     "swapped polygon": (_set("grids", 0, "geometry", "POLYGON ((30.0 120.0, 30.0 120.05, 30.1 120.05, 30.1 120.0, 30.0 120.0))"),
