@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard import schema
+from dashboard import geo, schema
 from dashboard.config import Settings, settings as current_settings
 from dashboard.schema import TABLE_BY_NAME, Table
 from dashboard.workdays import CalendarCoverageError, WorkdayCalendar
@@ -326,6 +326,7 @@ class DatabaseBuilder:
         self.dataset, self.label, self.as_of = dataset, label, as_of
         self.extra_meta = dict(extra_meta or {})
         self.sources: dict[str, str] = {}
+        self.source_crs: dict[str, str] = {}  # file -> declared coordinate system, when not WGS-84
         self._staged: set[str] = set()
         self.warnings: list[str] = []
         self._started = time.perf_counter()
@@ -387,13 +388,25 @@ class DatabaseBuilder:
         finally:
             self.con.unregister("_incoming")
 
-    def add_text_table(self, table_name: str, frame: pd.DataFrame, source: str, first_line: int = 2) -> None:
-        """Add rows read as text (CSV/Excel): check every value's type, with line numbers."""
+    def add_text_table(self, table_name: str, frame: pd.DataFrame, source: str, first_line: int = 2,
+                       crs: str = "wgs84") -> None:
+        """Add rows read as text (CSV/Excel): check every value's type, with line numbers.
+        ``crs``: the coordinate system the file's boundaries and points are in (converted to WGS-84)."""
         table = TABLE_BY_NAME[table_name]
         frame = frame.copy()
         frame.columns = [str(c).strip() for c in frame.columns]
+        crs = geo.crs_key(crs)
+        if crs != "wgs84":
+            self.source_crs[source] = crs
         if "geometry" in frame.columns or "geom" in frame.columns:
-            frame = self._prepare_geometry(table, frame, source)
+            frame = self._prepare_geometry(table, frame, source, crs)
+        if crs not in ("wgs84", "cgcs2000") and {"lon", "lat"} <= set(frame.columns):
+            lon, lat = pd.to_numeric(frame["lon"], errors="coerce"), pd.to_numeric(frame["lat"], errors="coerce")
+            ok = np.isfinite(lon) & np.isfinite(lat)
+            if ok.any():
+                x, y = geo.points_to_wgs84(lon[ok].to_numpy(), lat[ok].to_numpy(), crs)
+                frame.loc[ok, "lon"] = [f"{v:.7f}" for v in x]
+                frame.loc[ok, "lat"] = [f"{v:.7f}" for v in y]
         problems = []
         missing = [c.name for c in table.columns if c.required and not c.derived and c.name not in frame.columns]
         if missing:
@@ -464,7 +477,7 @@ class DatabaseBuilder:
             return f"CASE WHEN TRY_CAST({expr} AS DECIMAL(38,10)) = TRY_CAST({expr} AS {typ}) THEN TRY_CAST({expr} AS {typ}) END"
         return f"TRY_CAST({expr} AS {typ})"
 
-    def _prepare_geometry(self, table: Table, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    def _prepare_geometry(self, table: Table, frame: pd.DataFrame, source: str, crs: str = "wgs84") -> pd.DataFrame:
         """Turn a ``geometry`` column (shapely, WKT or GeoJSON text) into WKB ``geom``."""
         if "geom" not in table.column_names:
             return frame
@@ -485,6 +498,8 @@ class DatabaseBuilder:
                     g = v
                 if g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
                     raise ValueError("not a polygon")
+                if crs != "wgs84":
+                    g = geo.to_wgs84(g, crs)
                 x0, y0, x1, y1 = shapely.bounds(g)
                 if not all(map(math.isfinite, (x0, y0, x1, y1))):
                     raise ValueError("not finite")
@@ -717,6 +732,49 @@ class DatabaseBuilder:
                          f"WHERE NOT EXISTS (SELECT 1 FROM live.tickets l WHERE l.ticket_id = i.ticket_id)")
         self.con.execute("DROP TABLE incoming_tickets")
 
+    # Parent and child boundaries must coincide (a street is the union of its communities …). If a
+    # child file sits off its parent by the GCJ-02 (or BD-09) shift, one of the two was exported from
+    # 高德/腾讯 (百度) and declared WGS-84: a warning saying which, how far, and what to declare.
+    SHIFT_PAIRS = (("streets", "districts", "district_code"), ("communities", "streets", "street_code"),
+                   ("grids", "communities", "community_code"))
+    SHIFT_SAMPLE = 200  # parents compared per pair (enough for a median; keeps a large city fast)
+
+    def _check_relative_shift(self) -> None:
+        for child, parent, key in self.SHIFT_PAIRS:
+            if child not in self._staged or parent not in self._staged:
+                continue
+            pairs = self.con.execute(
+                f"SELECT p.{key}, p.geom, list(c.geom) FROM stage_{parent} p JOIN stage_{child} c USING ({key}) "
+                f"WHERE p.geom IS NOT NULL AND c.geom IS NOT NULL GROUP BY ALL ORDER BY p.{key} LIMIT {self.SHIFT_SAMPLE}").fetchall()
+            if len(pairs) < 3:
+                continue
+            offsets, where = [], []
+            for _, pgeom, cgeoms in pairs:
+                pg = shapely.from_wkb(bytes(pgeom))
+                cu = shapely.union_all(shapely.from_wkb([bytes(g) for g in cgeoms]))
+                a, b = shapely.centroid(pg), shapely.centroid(cu)
+                k = math.pi / 180 * geo.EARTH_RADIUS_M
+                offsets.append(((b.x - a.x) * k * math.cos(math.radians(a.y)), (b.y - a.y) * k))
+                where.append((a.x, a.y))
+            dx, dy = np.median(np.array(offsets), axis=0)
+            distance = math.hypot(dx, dy)
+            if distance < 100:  # boundaries drawn by hand differ; 100 m is well below the GCJ-02 shift (300–700 m)
+                continue
+            lon, lat = np.median(np.array(where), axis=0)
+            for crs in ("gcj02", "bd09"):
+                sx, sy = geo.shift_m(lon, lat, crs)
+                for sign, moved, other in ((1, child, parent), (-1, parent, child)):
+                    if math.hypot(dx - sign * sx, dy - sign * sy) < 0.25 * math.hypot(sx, sy):
+                        name = geo.CRS_NAMES[crs]
+                        self.warnings.append(
+                            f"{self.sources.get(moved, moved)} 的边界相对 {self.sources.get(other, other)} 整体偏移约 "
+                            f"{distance:,.0f} 米，方向与 {name} 相对 WGS-84 的偏移一致：它可能是从地图软件导出的 {name} 坐标。"
+                            f"若是，请用 --crs {TABLE_BY_NAME[moved].import_file}={crs} 声明后重新导入")
+                        break
+                else:
+                    continue
+                break
+
     # -- derivation ------------------------------------------------------------------------
     def _calendar(self) -> WorkdayCalendar:
         lo, hi, max_ext = self.con.execute(
@@ -893,6 +951,7 @@ class DatabaseBuilder:
             "calendar_fallback_years": ",".join(map(str, getattr(self, "_fallback_years", []))),
             "calendar_provisional_years": ",".join(map(str, getattr(self, "_provisional_years", []))),
             "sources": json.dumps(self.sources, ensure_ascii=False),
+            "source_crs": json.dumps(self.source_crs, ensure_ascii=False),
             "row_counts": json.dumps(rows, ensure_ascii=False),
             **self.extra_meta,
         }
@@ -906,6 +965,7 @@ class DatabaseBuilder:
             problems = self._validate()
             if problems:
                 raise DataValidationError(problems)
+            self._check_relative_shift()
             cal = self._calendar()
             self._derive_tickets(cal)
             self._check_calendar_coverage(cal)

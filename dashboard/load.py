@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import schema
+from dashboard import geo, schema
 from dashboard import build
 from dashboard.build import BuildReport, DatabaseBuilder, DataValidationError, OutputError
 from dashboard.config import ConfigError, load_settings
@@ -115,12 +115,36 @@ def read_table_file(path: Path) -> pd.DataFrame:
     return read_geojson(path)
 
 
+def crs_for(crs: dict[str, str] | None, table: schema.Table, path: Path) -> str:
+    """The declared coordinate system of one file: by file name, by table file stem, or for all ("*")."""
+    crs = crs or {}
+    return crs.get(path.name) or crs.get(table.import_file) or crs.get("*") or "wgs84"
+
+
+def parse_crs(values: list[str] | None) -> dict[str, str]:
+    """``--crs gcj02`` (every file) and ``--crs grids=gcj02`` / ``--crs grids.geojson=bd09`` (one file)."""
+    out = {}
+    for value in values or []:
+        name, _, system = value.rpartition("=")
+        try:
+            out[name.strip() or "*"] = geo.crs_key(system)
+        except ValueError:
+            raise DataValidationError([f"--crs {value}：坐标系“{system}”无法识别，应为 "
+                                       + "、".join(f"{k}（{v}）" for k, v in geo.CRS_NAMES.items())]) from None
+    return out
+
+
 def load_folder(source: Path, out: Path, label: str | None = None, settings=None,
-                as_of: datetime | None = None) -> BuildReport:
-    """Build ``out`` from the files in ``source``; raise DataValidationError on bad data."""
+                as_of: datetime | None = None, crs: dict[str, str] | None = None) -> BuildReport:
+    """Build ``out`` from the files in ``source``; raise DataValidationError on bad data.
+    ``crs``: declared coordinate systems (see ``crs_for``); everything is stored as WGS-84."""
     source = Path(source)
     if not source.is_dir():
         raise DataValidationError([f"找不到数据文件夹 {source}"])
+    unknown = sorted(set(crs or {}) - {"*"} - {t.import_file for t in schema.IMPORTED_TABLES}
+                     - {f"{t.import_file}{e}" for t in schema.IMPORTED_TABLES for e in (".csv", ".xlsx", ".geojson")})
+    if unknown:
+        raise DataValidationError([f"--crs 中的 {'、'.join(unknown)} 不是数据文件名（如 grids 或 grids.geojson）"])
     settings = settings or load_settings()
     with DatabaseBuilder(out, dataset="user", label=label or "本市数据", settings=settings, as_of=as_of,
                          extra_meta={"source_folder": str(source.resolve())}) as builder:
@@ -131,7 +155,7 @@ def load_folder(source: Path, out: Path, label: str | None = None, settings=None
                 if path is None:
                     continue
                 frame = read_table_file(path)
-                builder.add_text_table(table.name, frame, source=path.name)
+                builder.add_text_table(table.name, frame, source=path.name, crs=crs_for(crs, table, path))
             except DataValidationError as e:
                 problems.extend(e.problems)
             except (OSError, UnicodeError) as e:  # unreadable: permissions, a device, a vanished file
@@ -153,13 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", required=True, type=Path, help="数据文件夹（每张表一个文件，见 docs/data_model.md）")
     ap.add_argument("--out", type=Path, help="输出数据库文件（默认为配置中的数据库路径）")
     ap.add_argument("--label", help="数据集名称，显示在页面上，如“某某市 2026 年数据”")
+    ap.add_argument("--crs", action="append", metavar="[文件=]坐标系",
+                    help="输入坐标系：wgs84（默认）、gcj02（高德/腾讯）、bd09（百度）、cgcs2000（天地图）。"
+                         "只写坐标系对所有文件生效，写“grids=gcj02”只对该文件；可重复。导入时统一转为 WGS-84")
     ap.add_argument("--as-of", type=_moment, help='数据截至时间，如 "2026-11-20 18:00:00"（默认为最后一条工单记录的时间）')
     args = ap.parse_args(argv)
     out = args.out
     try:
         settings = load_settings()
         out = args.out or settings.database
-        report = load_folder(args.source, out, args.label, settings, as_of=args.as_of)
+        report = load_folder(args.source, out, args.label, settings, as_of=args.as_of, crs=parse_crs(args.crs))
     except (DataValidationError, CalendarCoverageError, ConfigError, OutputError) as e:
         print(f"导入失败：{e}", file=sys.stderr)
         return 1
