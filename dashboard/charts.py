@@ -46,8 +46,26 @@ TEMPLATE = "governance"
 VALIDATE = os.environ.get("DASHBOARD_VALIDATE_FIGURES", "0") == "1"
 
 
+# Plotly renders a few HTML tags in any text it draws (<a href> becomes a live link, <b>, <span
+# style>…): names from the data (area, category, round names) are entity-escaped in the fields
+# that are drawn; plotly shows the entities as the characters. customdata (what a click returns)
+# and the templates (hovertemplate, with their <extra>) are left as they are.
+_DRAWN = ("x", "y", "text", "name", "labels", "hovertext")
+
+
+def _plain(v):
+    if isinstance(v, str):
+        return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, (pd.Series, pd.Index)) and v.dtype == object:
+        return [_plain(x) for x in v.tolist()]
+    return v
+
+
 def figure(traces: list[dict], layout: dict, shapes: list[dict] = (), annotations: list[dict] = ()) -> go.Figure:
     """A figure in the house style from trace dicts (each with its ``type``) and a layout dict."""
+    traces = [{k: (_plain(v) if k in _DRAWN else v) for k, v in t.items()} for t in traces]
     lay = {"template": pio.templates[TEMPLATE], **layout}
     if shapes:
         lay["shapes"] = list(shapes)

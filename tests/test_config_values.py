@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.config import ConfigError, load_settings
 from tests.conftest import ROOT
+from tests.pages import log_in
 
 BASE = (ROOT / "config" / "settings.toml").read_text(encoding="utf-8")
 T = "# on_time_rate = 0.92\n[thresholds]"  # the (empty) table at the end of the file
@@ -52,6 +53,7 @@ def test_a_good_threshold_override_is_kept(tmp_path):
 def test_the_app_shows_the_config_error_instead_of_crashing(app_env, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_CONFIG", str(_config(tmp_path, T, T + '\non_time_rate = "high"')))
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    log_in(at, "test_city")
     at.run()
     assert not at.exception, at.exception
     assert any("thresholds.on_time_rate 应为数字" in e.value for e in at.error)

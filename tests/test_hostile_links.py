@@ -9,6 +9,7 @@ Escaped (``\\[``) it shows as the characters themselves.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -18,11 +19,13 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages import log_in
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR, ROOT
+from tests.pages import log_in
 
 PAGES = ("overview", "map", "tickets", "orgs", "assessment", "duban", "present")
 LINK = "[点此登录](http://evil.example/login)"
 IMAGE = "![x](http://evil.example/x.png)"
 TAG = "<img src=x onerror=alert(1)>"
+ANCHOR = '<a href="http://evil.example/chart">点我</a>'  # plotly draws <a href> in chart text as a link
 DIRECTIVE = ":red[红字] **粗体** $x^2$ :material/home:"
 LONG = "A" * 100_000
 MARKUP = (LINK, IMAGE, TAG, DIRECTIVE, LONG)
@@ -125,7 +128,7 @@ def hostile_names_db(tmp_path_factory):
     src = tmp_path_factory.mktemp("hostile_src")
     for f in FIXTURE_DIR.iterdir():
         shutil.copy(f, src / f.name)
-    renames = {"districts.csv": LINK, "streets.csv": IMAGE, "communities.csv": DIRECTIVE, "grids.csv": TAG}
+    renames = {"districts.csv": LINK + ANCHOR, "streets.csv": IMAGE, "communities.csv": DIRECTIVE, "grids.csv": TAG}
     for name, bad in renames.items():
         frame = pd.read_csv(src / name, dtype=str, keep_default_na=False)
         frame.loc[0, "name"] = bad + "甲"
@@ -143,7 +146,8 @@ def test_area_names_that_are_markup_show_as_text(hostile_names_db, monkeypatch, 
     """An imported 区县 name ``[点此登录](http://…)甲``, a street ``![x](…)甲``, a community
     ``:red[红字] …甲`` and a grid ``<img …>甲`` show as those characters on every page, at the
     city and inside the hostile district and street (where the names appear in the breadcrumb,
-    titles, rankings and red/black lists)."""
+    titles, rankings and red/black lists); in charts (plotly draws <a href> and other tags in its
+    text) they are entity-escaped, so no tag reaches the chart."""
     monkeypatch.setenv("DASHBOARD_DB", str(hostile_names_db))
     monkeypatch.setenv("DASHBOARD_CONFIG", str(ROOT / "config" / "settings.toml"))
     for params in ({}, {"district": "990101"}, {"street": "990101001"}, {"community": "990101001001"}):
@@ -151,3 +155,8 @@ def test_area_names_that_are_markup_show_as_text(hostile_names_db, monkeypatch, 
         assert not at.exception, f"{page} {params}: {at.exception}"
         for text in texts(at):
             assert not _live_markup_in(text), f"{page} {params}: live markup in {text[:300]!r}"
+        for chart in at.get("plotly_chart"):
+            for trace in json.loads(chart.proto.spec)["data"]:
+                drawn = json.dumps([trace.get(k) for k in ("x", "y", "text", "name", "labels", "hovertext")],
+                                   ensure_ascii=False)
+                assert not re.search(r"<(a|img|span|b)\b", drawn), f"{page} {params}: HTML tag in a chart: {drawn[:300]}"

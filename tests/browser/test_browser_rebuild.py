@@ -24,11 +24,11 @@ def _as_of_caption(page) -> str:
     return page.locator('[data-testid="stSidebar"]').inner_text()
 
 
-def test_a_rebuild_reaches_a_new_page_load_within_seconds(tmp_path, browser):
+def test_a_rebuild_reaches_a_new_page_load_within_seconds(tmp_path, browser, app_db):
     path = tmp_path / "live.duckdb"
     load_folder(FIXTURE_DIR, path, label="测试数据", as_of=FIXTURE_AS_OF)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    server = AppServer(path)
+    server = AppServer(path, app_db=app_db)
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     try:
         old_tab = context.new_page()
