@@ -231,6 +231,19 @@ def builds(out_path: Path | str) -> list[Path]:
     return sorted(p for p in out_path.parent.iterdir() if pattern.fullmatch(p.name))
 
 
+def follow_user_links(out_path: Path) -> Path:
+    """A link the user made (data/city.duckdb → /srv/share/city.duckdb) is followed to the path it
+    names, which then becomes the pointer; a link to one of its own builds is the pointer itself."""
+    for _ in range(40):  # a loop of links ends here, and opening it fails with a clear error later
+        if not out_path.is_symlink():
+            return out_path
+        target = Path(os.readlink(out_path))
+        if _build_pattern(out_path).fullmatch(target.name) and (not target.is_absolute() or target.parent == out_path.parent):
+            return out_path
+        out_path = target if target.is_absolute() else out_path.parent / target
+    return out_path
+
+
 def point_to(out_path: Path, build: Path) -> None:
     """Make ``out_path`` a link to ``build`` in one atomic step (a relative link: the folder may move)."""
     link = out_path.with_name(f".{out_path.name}.{os.getpid()}.link")
@@ -303,7 +316,7 @@ class DatabaseBuilder:
                  extra_meta: dict[str, str] | None = None, threads: int | None = None):
         if dataset not in ("sample", "user"):
             raise ValueError("dataset must be 'sample' or 'user'")
-        out_path = Path(out_path).expanduser()
+        out_path = follow_user_links(Path(out_path).expanduser())
         if out_path.is_dir() and not out_path.is_symlink():
             raise OutputError(f"输出路径 {out_path} 是一个文件夹。请给出数据库文件的路径，如 {out_path / 'city.duckdb'}；"
                               "数据库未做任何改动。")

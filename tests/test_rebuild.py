@@ -127,3 +127,15 @@ def test_an_old_single_file_replaced_in_place_is_reopened(tmp_path, monkeypatch)
     os.replace(legacy.with_name("tmp-copy"), legacy)
     with db.page_run():
         assert db.database().meta["as_of"] == SECOND
+
+
+def test_a_link_the_user_made_is_followed(tmp_path):
+    """data/city.duckdb → share/city.duckdb made by the user: builds go next to share/city.duckdb,
+    which becomes the pointer; the user's link stays and reads the newest build through it."""
+    (tmp_path / "share").mkdir()
+    (tmp_path / "data").mkdir()
+    os.symlink(tmp_path / "share" / "city.duckdb", tmp_path / "data" / "city.duckdb")
+    report = _build(tmp_path / "data" / "city.duckdb")
+    assert report.file.parent == tmp_path / "share"
+    assert os.readlink(tmp_path / "data" / "city.duckdb") == str(tmp_path / "share" / "city.duckdb")
+    assert os.path.realpath(tmp_path / "data" / "city.duckdb") == str(report.file)
