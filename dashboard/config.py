@@ -62,7 +62,7 @@ AUTH_MODES = ("local", "header")
 @dataclass(frozen=True)
 class RefreshSettings:
     """``[refresh]``: data refresh from the 12345 export (dashboard/refresh.py)."""
-    keep_versions: int = 5  # database versions kept on disk (the newest ones; rollback to any of them)
+    keep_versions: int = 3  # database versions kept on disk (the newest ones; rollback to any of them)
     memory_limit: str = "8GB"  # DuckDB's memory limit while building (bounded memory on a large city)
 
 

@@ -86,14 +86,14 @@ def test_a_run_still_reading_the_old_build_keeps_it_open(live_path):
 
 
 def test_old_builds_are_removed_keeping_a_couple(tmp_path):
-    """Seven builds into one path leave the newest five files ([refresh] keep_versions = 5);
-    the path links to the newest."""
+    """Five builds into one path leave the newest three files ([refresh] keep_versions = 3: a large
+    city's build is gigabytes); the path links to the newest."""
     from dashboard.config import settings
 
-    assert settings().refresh.keep_versions == 5
+    assert settings().refresh.keep_versions == 3
     path = tmp_path / "city.duckdb"
-    files = [_build(path).file for _ in range(7)]
-    assert build.builds(path) == files[-5:]
+    files = [_build(path).file for _ in range(5)]
+    assert build.builds(path) == files[-3:]
     assert path.is_symlink() and os.readlink(path) == files[-1].name  # relative: the folder may move
     assert not list(tmp_path.glob(".*")), "no temporary file or link left behind"
 
