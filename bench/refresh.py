@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -66,16 +65,21 @@ def make_export(db: Path, increment: int, out: Path, seed: int = 7) -> datetime:
     return day
 
 
+# Runs the command as its only child and prints that child's peak RSS: RUSAGE_CHILDREN of this
+# process would also hold the peak of any earlier child (the generator of the large city).
+_PEAK = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+         "print('PEAK_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)")
+
+
 def timed(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MB) of a child process, and its output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MB) of one child process, and its output."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _PEAK, *cmd], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode != 0:
         sys.exit(f"失败：{' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
-    return seconds, max(peak, before) / 1024, proc.stdout.strip()
+    peak_kb = int(next(line.split()[1] for line in proc.stderr.splitlines() if line.startswith("PEAK_KB")))
+    return seconds, peak_kb / 1024, proc.stdout.strip()
 
 
 def main(argv: list[str] | None = None) -> int:
