@@ -183,3 +183,46 @@ def test_entering_the_notice_replaces_the_provisional_year(tmp_path, monkeypatch
                                        date(2027, 2, 20): (True, "调休上班")}
     with pytest.raises(ValueError, match="不在 2027 年内"):
         holidays.enter_notice(override, 2027, [(date(2028, 1, 1), False, "元旦")])
+
+
+def test_ten_readers_during_a_refresh_see_no_error_and_never_a_mix(city, monkeypatch):
+    """Ten threads read page runs (data moment, then the ticket count of the same run) while the
+    refresh is applied: no error, every run's two answers from one build (20 tickets with
+    数据截至 2025-11-10 12:00, or 21 with 2025-11-12 10:00), and the new build seen by runs after it."""
+    import threading
+
+    from dashboard import db
+
+    monkeypatch.setenv("DASHBOARD_DB", str(city))
+    pv = refresh.preview(city, [("12345导出.xlsx", xlsx(ROWS))])
+    with duckdb.connect(str(city), read_only=True) as con:
+        before = con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
+    expected = {("2025-11-10 12:00:00", before), ("2025-11-12 10:00:00", before + 1)}
+    seen, errors, done = [], [], threading.Event()
+
+    def reader():
+        while not done.is_set() or len(seen) < 40:
+            try:
+                with db.page_run():
+                    moment = db.database().meta["as_of"]
+                    n = int(db.database().con.cursor().execute("SELECT count(*) FROM tickets").fetchall()[0][0])
+                seen.append((moment, n))
+            except Exception as e:  # noqa: BLE001 - any failure is the finding
+                errors.append(repr(e))
+            if len(seen) > 5000:
+                break
+
+    threads = [threading.Thread(target=reader) for _ in range(10)]
+    for t in threads:
+        t.start()
+    refresh.apply(city, pv, "test_admin")
+    pv.close()
+    with db.page_run():
+        after = db.database().meta["as_of"]
+    done.set()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert set(seen) <= expected, set(seen) - expected
+    assert ("2025-11-10 12:00:00", before) in seen  # they were reading while the new build was made
+    assert after == "2025-11-12 10:00:00"
