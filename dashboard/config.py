@@ -88,6 +88,7 @@ class DubanSettings:
     default_workdays: int = 5
     criticism_after: int = 2  # late items (逾期未反馈 + 逾期反馈) that flag a unit for 通报批评 …
     criticism_window_days: int = 365  # … counted over the items issued within this many days
+    show_on_assessment: bool = True  # the units' 督办 record on the 居村考核 page (evidence for the next round)
 
 
 def _duban(raw: dict, path: Path) -> DubanSettings:
@@ -96,8 +97,8 @@ def _duban(raw: dict, path: Path) -> DubanSettings:
     unknown = set(section) - set(DubanSettings.__dataclass_fields__)
     if unknown:
         raise ConfigError(f"配置文件 {path} 的 [duban] 中有未知的配置项：{'、'.join(sorted(unknown))}")
-    values = {k: (_get(raw, f"duban.{k}", int, path) if k in section else getattr(d, k))
-              for k in DubanSettings.__dataclass_fields__}
+    values = {k: (_get(raw, f"duban.{k}", bool if k == "show_on_assessment" else int, path) if k in section
+                  else getattr(d, k)) for k in DubanSettings.__dataclass_fields__}
     if not 1 <= values["default_workdays"] <= 60 or values["criticism_after"] < 1 or values["criticism_window_days"] < 1:
         raise ConfigError(f"配置文件 {path} 中 [duban] 的期限应为 1–60 个工作日，通报批评次数和统计天数应为正整数")
     return DubanSettings(**values)

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, components, db, state, ui
 from dashboard.config import settings
 from dashboard.data import assessment, common
+from dashboard.data import duban as duban_data
 from dashboard.metrics import metric
 from dashboard.text import md
 
@@ -148,3 +149,12 @@ def round_results() -> None:
 
 if choice.round is not None:
     round_results()
+
+# -- 督办办理记录: evidence for the next round ([duban] show_on_assessment) ------------------------------------------
+duban_record = duban_data.assessment_evidence(f)
+if duban_record is not None:
+    st.subheader(f"{area}督办办理记录（可作为考核依据）", anchor=False)
+    st.caption("各单位收到的督办、按期反馈、逾期和通报批评提示，统计近 "
+               f"{duban_data.window_days()} 天内下发的督办（督办台账页面可查看每一件）。")
+    st.dataframe(duban_record, hide_index=True, width="stretch")
+    components.download_buttons(duban_record, f"{area}督办办理记录", f, key="assess_duban_dl")

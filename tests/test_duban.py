@@ -143,3 +143,29 @@ def test_the_notice_opens_in_word_and_converts_to_pdf(app, tmp_path):
     shown = subprocess.run([shutil.which("pdftotext") or "pdftotext", str(tmp_path / "n.pdf"), "-"],
                            capture_output=True, text=True, check=True).stdout
     assert "督办通知单" in shown and "T11" in shown and "市政所" in shown
+
+
+def test_the_assessment_page_lists_the_units_record(app_env, tmp_path, monkeypatch):
+    """One 督办 to 东街道, answered late: the 居村考核 page at 甲区 lists 东街道 with 1 issued,
+    1 late; with [duban] show_on_assessment = false the section is gone."""
+    from dashboard.config import settings
+    from tests.conftest import FIXTURE_CONFIG
+    from tests.pages import run_page
+
+    path = tmp_path / "app.sqlite3"
+    users.add("test_city", "测试市级", "city", None, "Duban-Pass-2026", path=path)
+    users.add("dong", "东街道", "street", "990101001", "Duban-Pass-2026", path=path)
+    monkeypatch.setenv("DASHBOARD_APP_DB", str(path))
+    item = duban.issue(u("test_city", path), "tickets", "990101001", "东街道", "超期", "核实", TICKETS, 3, ISSUED, path=path)
+    duban.answer(u("dong", path), item.id, "已整改", datetime(2026, 10, 12, 9, 0), path=path)  # due Sat 10 Oct
+    at = run_page("assessment", {"district": "990101"}, user="test_city")
+    record = next(d.value for d in at.dataframe if "被督办单位" in d.value.columns)
+    assert record.iloc[0][["被督办单位", "督办件数", "逾期（含逾期未反馈）"]].tolist() == ["东街道", 1, 1]
+    assert any("甲区督办办理记录" in s.value for s in at.subheader)
+    config = tmp_path / "settings.toml"
+    config.write_text(FIXTURE_CONFIG.read_text(encoding="utf-8").replace("show_on_assessment = true",
+                                                                         "show_on_assessment = false"), encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_CONFIG", str(config))
+    assert not settings().duban.show_on_assessment
+    at = run_page("assessment", {"district": "990101"}, user="test_city")
+    assert not any("督办办理记录" in s.value for s in at.subheader)

@@ -114,3 +114,21 @@ def summary(items: list[duban.Item], f: Filters, now: datetime) -> dict[str, str
 
 def metric_label(key: str) -> str:
     return metric(key).zh
+
+
+def window_days() -> int:
+    return settings().duban.criticism_window_days
+
+
+def assessment_evidence(f: Filters) -> pd.DataFrame | None:
+    """The 督办 record of the units inside the scope, for the assessment page; None when the
+    configuration leaves it out or there is nothing to show."""
+    from dashboard import access
+
+    if not settings().duban.show_on_assessment:
+        return None
+    user = access.current_user()
+    if user is None:
+        return None
+    table = record_table(duban.items_for(user), f, duban.today())
+    return table if len(table) else None
