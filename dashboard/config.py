@@ -171,16 +171,6 @@ class Settings:
     # Alerts listed per area on the 总览 (the worst first); 0 = all.
     alert_limit: int = 10
 
-    @property
-    def composite_formula(self) -> str:
-        w = self.composite_weights
-        return (f"综合得分 = 100 ×（{w['response']:g}×响应率 + {w['resolution']:g}×解决率 + "
-                f"{w['satisfaction']:g}×满意率）")
-
-    @property
-    def satisfaction_formula(self) -> str:
-        return f"满意率 =（满意 + {self.basic_satisfied_factor:g}×基本满意）÷ 有效回访数"
-
 
 def _get(d: dict, dotted: str, kind, where: Path):
     node = d
