@@ -226,3 +226,13 @@ def test_ten_readers_during_a_refresh_see_no_error_and_never_a_mix(city, monkeyp
     assert set(seen) <= expected, set(seen) - expected
     assert ("2025-11-10 12:00:00", before) in seen  # they were reading while the new build was made
     assert after == "2025-11-12 10:00:00"
+
+
+def test_a_ticket_newer_than_the_given_data_moment_is_refused_and_nothing_changes(city):
+    """数据截至 given as 2025-11-11 00:00, but T99 was received on 2025-11-12 10:00."""
+    live = build.builds(city)
+    pv = refresh.preview(city, [("导出.xlsx", xlsx(ROWS))], as_of=datetime(2025, 11, 11, 0, 0))
+    with pytest.raises(build.DataValidationError, match="晚于数据截至时间 2025-11-11 00:00"):
+        refresh.apply(city, pv, "test_admin")
+    pv.close()
+    assert build.builds(city) == live and ticket(city, "T99") is None
