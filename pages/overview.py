@@ -37,7 +37,7 @@ else:
                + (f"按偏离预警线的程度列出最严重的 {shown} 条，" if shown < warnings.total else "")
                + "按区域归组、最严重的在前；偏离为与预警线之差。" + ("完整清单请下载。" if shown < warnings.total else ""))
     st.dataframe(warnings.shown.drop(columns=["area_code", "severity"]), hide_index=True, width="stretch")
-    components.download_buttons(warnings.all.drop(columns=["area_code", "severity"]), "预警清单", f,
+    components.download_buttons(warnings.export, "预警清单", f,
                                 key="overview_alerts_dl")
 
 st.subheader(f"各{f.child_level_zh}指标一览", anchor=False)
