@@ -1,0 +1,107 @@
+"""The 通报 drafted from the fixture database (dashboard/bulletin.py, dashboard/bulletin_doc.py).
+
+October 2025, hand-computed in tests/test_ticket_metrics.py and tests/test_overview_page.py: the city
+received 15 tickets, closed 11; 按期办结率 81.8 % (9/11); 满意率 76.0 %; 三率综合得分 79.4; 2 overdue at
+the end, both in 甲区 (backlog 5). The September comparison reaches before the data (15 Sep), so the text
+says no change at all. Breaches besides 超期: 甲区 8 (among them 三率综合得分 75.3 < 85.0, 按期办结率
+88.9 % < 90 %), 乙县 3 (按期办结率 50.0 %) → 11 in 2 districts. 红黑榜 on 三率综合得分 (line 85): 乙县 96.0
+(红榜), 甲区 75.3 (黑榜); on 按期办结率 (line 90 %) no district reaches the line: the 红榜 is empty and
+says so, the 黑榜 holds 乙县 50.0 % then 甲区 88.9 %.
+"""
+
+import io
+import os
+from decimal import Decimal
+
+import pytest
+from docx import Document
+
+from dashboard import bulletin, bulletin_doc
+from dashboard.data import common
+from dashboard.data.overview import Kpi
+from dashboard.filters import parse_filters
+from dashboard.metrics import metric
+
+OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
+
+
+def build(params, fixture_db):
+    old = os.environ.get("DASHBOARD_DB")
+    os.environ["DASHBOARD_DB"] = str(fixture_db)
+    try:
+        f, _ = parse_filters(params, common.areas(), common.as_of(), common.data_start())
+        return f, bulletin.build(f)
+    finally:
+        if old is None:
+            os.environ.pop("DASHBOARD_DB", None)
+        else:
+            os.environ["DASHBOARD_DB"] = old
+
+
+@pytest.fixture(scope="module")
+def city(fixture_db):
+    return build(OCTOBER, fixture_db)[1]
+
+
+def test_city_paragraphs_say_what_the_numbers_show(city):
+    b = city
+    assert b.title == "关于全市2025年10月基层治理工作情况的通报"
+    assert b.overall == ("2025年10月，全市共受理群众诉求 15 件；办结 11 件；按期办结率 81.8%；满意率 76.0%；"
+                         "三率综合得分 79.4 分。")  # no 环比: the comparison lies before the data
+    assert b.changes == ""
+    assert b.alerts_text.startswith("2 个区县共 11 项指标越过预警线：")
+    assert "三率综合得分低于预警线（85.0 分）的有甲区（75.3 分）" in b.alerts_text
+    assert "按期办结率低于预警线（90.0%）的有甲区（88.9%）、乙县（50.0%）" in b.alerts_text
+    assert "超期" not in b.alerts_text
+    assert b.overdue_text == "期末超期未办结工单 2 件，分布在甲区 2 件。"
+    assert b.overdue == [("甲区", 2, 5)]
+    assert b.boards_text == ("三率综合得分红榜为乙县（96.0 分），黑榜为甲区（75.3 分）；"
+                             "按期办结率红榜空缺（没有达到预警线的区县），黑榜为乙县（50.0%）、甲区（88.9%）。")
+    assert b.points == [b.overall, b.alerts_text, b.overdue_text]
+
+
+def test_changes_are_described_by_their_sign_and_direction():
+    """Hand values: 8,268 received against 6,758 → +1,510 (+22.3 %); 按期办结率 93.4 % against 93.1 % → +0.3 points
+    (向好); 超期 12 against 9 → +3 (+33.3 %, 变差); 满意率 equal → 持平."""
+    k = {"created": Kpi(metric("created"), 8268, 6758, "环比"),
+         "on_time_rate": Kpi(metric("on_time_rate"), 0.934, 0.931, "环比"),
+         "overdue": Kpi(metric("overdue"), 12, 9, "环比"),
+         "satisfaction_rate": Kpi(metric("satisfaction_rate"), 0.9, 0.9, "环比")}
+    assert bulletin._change_phrase(k["created"]) == "，环比增加 1,510 件（22.3%）"
+    assert bulletin._change_phrase(k["on_time_rate"]) == "，环比上升 0.3 个百分点"
+    assert bulletin._change_phrase(k["satisfaction_rate"]) == "，环比持平"
+    assert bulletin._changes(k) == "从环比看，按期办结率向好；超期变差，需引起重视。"
+    assert bulletin._change_phrase(Kpi(metric("created"), 8268, 6758, "")) == ""
+    assert k["on_time_rate"].change.delta == Decimal("0.3")
+
+
+@pytest.mark.parametrize("start, end, text", [
+    ("2025-10-01", "2025-10-31", "2025年10月"), ("2025-10-01", "2025-12-31", "2025年第四季度"),
+    ("2025-01-01", "2025-12-31", "2025年"), ("2025-10-01", "2025-10-20", "2025年10月1日至10月20日")])
+def test_period_names(start, end, text):
+    from datetime import date
+    assert bulletin.cn_period(date.fromisoformat(start), date.fromisoformat(end)) == text
+
+
+def test_district_bulletin_names_its_streets(fixture_db):
+    f, b = build({**OCTOBER, "district": "990101"}, fixture_db)
+    assert b.title == "关于甲区2025年10月基层治理工作情况的通报"
+    assert b.overall.startswith("2025年10月，甲区共受理群众诉求 11 件")
+    assert b.child_zh == "街道/乡镇"
+
+
+def test_docx_holds_title_sections_tables_and_signature(city):
+    data = bulletin_doc.to_docx(city, "导出人：测试市级（test_city） · 2025-11-10 12:00")
+    doc = Document(io.BytesIO(data))
+    text = [p.text for p in doc.paragraphs]
+    assert city.title in text and city.overall in text
+    heads = [t for t in text if t[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    assert heads == ["一、总体情况", "二、红黑榜", "三、问题清单", "四、整改要求"]
+    assert bulletin_doc.TODO in text
+    assert doc.core_properties.title == city.title
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in doc.tables]
+    assert ["第 1 名", "红榜", "乙县", "96.0 分", "—"] in tables[0]
+    alerts = next(t for t in tables if t[0] == ["区域", "指标", "数值", "预警线", "偏离"])
+    assert ["甲区", "三率综合得分", "75.3 分", "低于 85.0 分", "-9.8"] in alerts
+    assert tables[-1] == [["区县", "超期（件）", "期末积压（件）"], ["甲区", "2", "5"]]
+    assert "导出人：测试市级（test_city）" in doc.sections[0].footer.paragraphs[0].text
