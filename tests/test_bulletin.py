@@ -105,3 +105,27 @@ def test_docx_holds_title_sections_tables_and_signature(city):
     assert ["甲区", "三率综合得分", "75.3 分", "低于 85.0 分", "-9.8"] in alerts
     assert tables[-1] == [["区县", "超期（件）", "期末积压（件）"], ["甲区", "2", "5"]]
     assert "导出人：测试市级（test_city）" in doc.sections[0].footer.paragraphs[0].text
+
+
+def test_overview_shows_the_key_points_and_the_sidebar_offers_the_bulletin(app_env):
+    from tests.pages import run_page
+
+    at = run_page("overview", OCTOBER)
+    box = [m.value for m in at.markdown if "全市共受理群众诉求" in m.value]
+    assert box and "2025年10月，全市共受理群众诉求 15 件；办结 11 件" in box[0]
+    assert any(m.value == "**本期要点**" for m in at.markdown)
+    button = next(b for b in at.button if b.label == "生成通报（Word / PDF）")
+    button.click().run()
+    assert not at.exception
+    assert at.button(key="bulletin_go").label == "生成"  # the dialog is open
+
+
+def test_the_dialogs_files_open(app_env):
+    """What 生成 gives (ui.bulletin_files): a DOCX that opens and, through LibreOffice, a PDF."""
+    from dashboard import ui
+
+    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+    stem, docx, pdf, error = ui.bulletin_files(f)
+    assert stem == "通报_全市_20251001-20251031" and error == ""
+    assert Document(io.BytesIO(docx)).core_properties.title == "关于全市2025年10月基层治理工作情况的通报"
+    assert pdf.startswith(b"%PDF")
