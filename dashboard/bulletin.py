@@ -28,6 +28,7 @@ from dashboard.metrics import format_number, metric
 SUMMARY_KPIS = ("created", "closed", "on_time_rate", "satisfaction_rate", "composite_score", "backlog", "overdue")
 BOARD_METRICS = ("composite_score", "on_time_rate")
 MOST_NAMED = 5  # units named in one sentence; the tables list all
+MOST_METRICS = 5  # metrics named in the alert paragraph (those past the line in the most units)
 
 
 @dataclass
@@ -88,6 +89,8 @@ def _change_phrase(k: Kpi) -> str:
     if m.fmt == "pct":
         return f"，{k.compare_label}{'上升' if up else '下降'} {size} 个百分点"
     unit = f" {m.unit}" if m.unit else ""
+    if m.fmt != "int":  # a level (score), not a count: 上升/下降
+        return f"，{k.compare_label}{'上升' if up else '下降'} {size}{unit}"
     rel = ""
     if m.relative_change and k.previous:
         rel = f"（{format_number(abs((k.value - k.previous) / k.previous), 1, scale=100, unit='%')}）"
@@ -101,6 +104,9 @@ def _overall(f: Filters, scope: str, period: str, kpis: dict[str, Kpi]) -> str:
         parts.append(f"{period}，{scope}共受理群众诉求 {created.metric.format(created.value)}{_change_phrase(created)}")
     if closed and closed.value is not None:
         parts.append(f"办结 {closed.metric.format(closed.value)}{_change_phrase(closed)}")
+    backlog = kpis.get("backlog")
+    if backlog and backlog.value is not None:
+        parts.append(f"期末积压 {backlog.metric.format(backlog.value)}{_change_phrase(backlog)}")
     for key in ("on_time_rate", "satisfaction_rate", "composite_score"):
         k = kpis.get(key)
         if k and k.value is not None:
@@ -132,12 +138,17 @@ def _alerts_text(alerts: pd.DataFrame, child_zh: str) -> str:
     if rows.empty:
         return ""
     bits = []
-    for name, group in rows.groupby("指标", sort=False):
+    groups = sorted(rows.groupby("指标", sort=False), key=lambda g: -len(g[1]))  # the most widespread first (stable)
+    named = 0
+    for name, group in groups[:MOST_METRICS]:
+        named += len(group)
         word, _, line = group["预警线"].iloc[0].partition(" ")  # "低于 85.0 分"
         units = [f"{r['区域']}（{r['数值']}）" for _, r in group.head(MOST_NAMED).iterrows()]
         more = f"等 {len(group):,} 个{child_zh}" if len(group) > MOST_NAMED else ""
-        bits.append(f"{name}{word}预警线（{line}）的有{'、'.join(units)}{more}")
-    return f"{rows['区域'].nunique():,} 个{child_zh}共 {len(rows):,} 项指标越过预警线：" + "；".join(bits) + "。"
+        zero = line.split(" ")[0] == "0"  # a line of 0 (不合格数): "大于 0", not "高于预警线（0 个）"
+        bits.append(f"{name}{'大于 0 ' if zero else f'{word}预警线（{line}）'}的有{'、'.join(units)}{more}")
+    rest = f"；其余 {len(rows) - named:,} 项见问题清单" if len(rows) > named else ""
+    return f"{rows['区域'].nunique():,} 个{child_zh}共 {len(rows):,} 项指标越过预警线：" + "；".join(bits) + rest + "。"
 
 
 def _boards_text(boards: list[ranking.Boards]) -> str:
@@ -158,10 +169,11 @@ def _overdue_text(kpis: dict[str, Kpi], overdue: list[tuple[str, int, int]], chi
     if not k or k.value is None:
         return ""
     if not k.value:
-        return "期末没有超期未办结的工单。"
+        return f"期末没有超期未办结的工单{_change_phrase(k)}。"
     named = "、".join(f"{n} {format_number(o)} 件" for n, o, _ in overdue[:MOST_NAMED])
     more = f"等 {len(overdue):,} 个{child_zh}" if len(overdue) > MOST_NAMED else ""
-    return (f"期末超期未办结工单 {k.metric.format(k.value)}，" + (f"分布在{named}{more}。" if named else "。"))
+    return (f"期末超期未办结工单 {k.metric.format(k.value)}{_change_phrase(k)}，"
+            + (f"分布在{named}{more}。" if named else "。"))
 
 
 def _duban(f: Filters, user) -> tuple[str, list[list[str]]]:

@@ -3,8 +3,10 @@
 October 2025, hand-computed in tests/test_ticket_metrics.py and tests/test_overview_page.py: the city
 received 15 tickets, closed 11; 按期办结率 81.8 % (9/11); 满意率 76.0 %; 三率综合得分 79.4; 2 overdue at
 the end, both in 甲区 (backlog 5). The September comparison reaches before the data (15 Sep), so the text
-says no change at all. Breaches besides 超期: 甲区 8 (among them 三率综合得分 75.3 < 85.0, 按期办结率
-88.9 % < 90 %), 乙县 3 (按期办结率 50.0 %) → 11 in 2 districts. 红黑榜 on 三率综合得分 (line 85): 乙县 96.0
+says no change at all. Breaches besides 超期 (by severity, tests/test_overview_page.py): 甲区 8 (重复诉求率 18.2 %, 每万人社会组织数
+3.00, 专职网格员配备率 66.7 %, 满意率 72.5 %, 三率综合得分 75.3, 响应率 87.5 %, 解决率 75.0 %, 按期办结率 88.9 %),
+乙县 3 (专职网格员配备率 50.0 %, 按期办结率 50.0 %, 考核平均分 62.0) → 11 in 2 districts; two metrics
+(配备率, 按期办结率) in both. 红黑榜 on 三率综合得分 (line 85): 乙县 96.0
 (红榜), 甲区 75.3 (黑榜); on 按期办结率 (line 90 %) no district reaches the line: the 红榜 is empty and
 says so, the 黑榜 holds 乙县 50.0 % then 甲区 88.9 %.
 """
@@ -46,13 +48,15 @@ def city(fixture_db):
 def test_city_paragraphs_say_what_the_numbers_show(city):
     b = city
     assert b.title == "关于全市2025年10月基层治理工作情况的通报"
-    assert b.overall == ("2025年10月，全市共受理群众诉求 15 件；办结 11 件；按期办结率 81.8%；满意率 76.0%；"
+    assert b.overall == ("2025年10月，全市共受理群众诉求 15 件；办结 11 件；期末积压 7 件；按期办结率 81.8%；满意率 76.0%；"
                          "三率综合得分 79.4 分。")  # no 环比: the comparison lies before the data
     assert b.changes == ""
-    assert b.alerts_text.startswith("2 个区县共 11 项指标越过预警线：")
-    assert "三率综合得分低于预警线（85.0 分）的有甲区（75.3 分）" in b.alerts_text
-    assert "按期办结率低于预警线（90.0%）的有甲区（88.9%）、乙县（50.0%）" in b.alerts_text
-    assert "超期" not in b.alerts_text
+    # The five metrics past the line in the most districts (then by severity), the rest referred to the list.
+    assert b.alerts_text == (
+        "2 个区县共 11 项指标越过预警线：专职网格员配备率低于预警线（95.0%）的有甲区（66.7%）、乙县（50.0%）；"
+        "按期办结率低于预警线（90.0%）的有甲区（88.9%）、乙县（50.0%）；重复诉求率高于预警线（10.0%）的有甲区（18.2%）；"
+        "每万人社会组织数低于预警线（7.00 个/万人）的有甲区（3.00 个/万人）；满意率低于预警线（85.0%）的有甲区（72.5%）；"
+        "其余 4 项见问题清单。")
     assert b.overdue_text == "期末超期未办结工单 2 件，分布在甲区 2 件。"
     assert b.overdue == [("甲区", 2, 5)]
     assert b.boards_text == ("三率综合得分红榜为乙县（96.0 分），黑榜为甲区（75.3 分）；"
@@ -62,7 +66,8 @@ def test_city_paragraphs_say_what_the_numbers_show(city):
 
 def test_changes_are_described_by_their_sign_and_direction():
     """Hand values: 8,268 received against 6,758 → +1,510 (+22.3 %); 按期办结率 93.4 % against 93.1 % → +0.3 points
-    (向好); 超期 12 against 9 → +3 (+33.3 %, 变差); 满意率 equal → 持平."""
+    (向好); 超期 12 against 9 → +3 (+33.3 %, 变差); 满意率 equal → 持平; a score 89.4 against 89.7
+    → −0.3 (上升/下降, not 增加/减少: a level, not a count)."""
     k = {"created": Kpi(metric("created"), 8268, 6758, "环比"),
          "on_time_rate": Kpi(metric("on_time_rate"), 0.934, 0.931, "环比"),
          "overdue": Kpi(metric("overdue"), 12, 9, "环比"),
@@ -70,6 +75,8 @@ def test_changes_are_described_by_their_sign_and_direction():
     assert bulletin._change_phrase(k["created"]) == "，环比增加 1,510 件（22.3%）"
     assert bulletin._change_phrase(k["on_time_rate"]) == "，环比上升 0.3 个百分点"
     assert bulletin._change_phrase(k["satisfaction_rate"]) == "，环比持平"
+    assert bulletin._change_phrase(Kpi(metric("composite_score"), 89.4, 89.7, "环比")) == "，环比下降 0.3 分"
+    assert bulletin._change_phrase(k["overdue"]) == "，环比增加 3 件（33.3%）"
     assert bulletin._changes(k) == "从环比看，按期办结率向好；超期变差，需引起重视。"
     assert bulletin._change_phrase(Kpi(metric("created"), 8268, 6758, "")) == ""
     assert k["on_time_rate"].change.delta == Decimal("0.3")
