@@ -131,14 +131,25 @@ def _titled(prs, title: str, size: float = 28, top=Inches(0.3), height=Inches(0.
 
 
 def text_ems(text: str) -> float:
-    """Width of ``text`` in em: a Chinese character or full-width mark is 1, Latin letters and digits about 0.56."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.3 if ch == " " else 0.56 for ch in text)
+    """Width of ``text`` in em, on the wide side so that it fits in any of the fonts the file may be shown
+    in (微软雅黑 in PowerPoint, WPS's own, Noto CJK in LibreOffice): a Chinese character or full-width mark
+    1, a Latin letter or digit 0.62, a space 0.35, and a quarter em where Chinese meets Latin (the
+    automatic spacing WPS and LibreOffice add)."""
+    width, last = 0.0, None
+    for ch in text:
+        wide = ord(ch) > 0x2E7F
+        width += 1.0 if wide else 0.35 if ch == " " else 0.62
+        if last is not None and ch != " " and wide != last:
+            width += 0.25
+        last = wide if ch != " " else last
+    return width
 
 
 def fit_pt(text: str, width_in: float, max_pt: float, min_pt: float = 10) -> float:
-    """The largest size up to ``max_pt`` at which ``text`` fits on one line ``width_in`` inches wide."""
+    """The largest size up to ``max_pt`` at which ``text`` fits on one line of a text box ``width_in``
+    inches wide (less its 0.1 in insets; bold glyphs are a little wider: 15 % to spare)."""
     ems = max(text_ems(text), 1)
-    return max(min_pt, min(max_pt, round(width_in * 72 * 0.92 / ems, 1)))
+    return max(min_pt, min(max_pt, round((width_in - 0.2) * 72 * 0.85 / ems, 1)))
 
 
 def _hex(color) -> RGBColor | None:
@@ -276,10 +287,12 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
         shape.line.color.rgb = RGBColor(0xCB, 0xD5, 0xE1)
         m = k.metric
         change = f"{k.compare_label} {k.change.text}" if k.compare_label else " "
-        value = m.format(k.value)
+        long_unit = len(m.unit) > 2 and m.unit != "%"  # "个/万人" goes to the label, as in presentation mode
+        value = m.format(k.value, with_unit=not long_unit)
+        label = f"{m.zh}（{m.unit}）" if long_unit else m.zh
         # Every line on one line at any value: the size is measured, not guessed (18.88 个/万人 wrapped).
         _text(s, x + Inches(0.12), Inches(1.5), box_w - Inches(0.24), Inches(1.2),
-              [(m.zh, fit_pt(m.zh, inner, 13), False, GRAY), (value, fit_pt(value, inner, 26, 12), True, DARK),
+              [(label, fit_pt(label, inner, 13), False, GRAY), (value, fit_pt(value, inner, 26, 12), True, DARK),
                (change, fit_pt(change, inner, 12, 8), False, _kpi_color(k))])
     _text(s, Inches(0.5), Inches(2.95), Inches(8.3), Inches(0.4),
           [(slide.figure_title, fit_pt(slide.figure_title, 8.3, 15), True, DARK)])

@@ -62,7 +62,7 @@ def test_pptx_has_a_title_slide_and_one_slide_per_topic(october_brief):
         "基层治理督查考评简报", "本期要点", "总览｜全市", "诉求工单｜全市", "网格地图｜全市", "社会组织｜全市", "居村考核｜全市"]
     assert prs.core_properties.title == "基层治理督查考评简报｜全市"
     points = slide_texts(prs.slides[1])
-    assert "2025年10月，全市共受理群众诉求 15 件；办结 11 件；按期办结率 81.8%" in points
+    assert "2025年10月，全市共受理群众诉求 15 件；办结 11 件；期末积压 7 件；按期办结率 81.8%" in points
     assert "期末超期未办结工单 2 件，分布在甲区 2 件。" in points
 
 
@@ -110,7 +110,7 @@ def test_orgs_slide(october_brief):
     _, pptx, _ = october_brief
     slide = Presentation(io.BytesIO(pptx)).slides[5]
     text = slide_texts(slide)
-    for expected in ("社会组织数\n8 个", "每万人社会组织数\n3.64 个/万人", "3A 以上占比\n25.0%",
+    for expected in ("社会组织数\n8 个", "每万人社会组织数（个/万人）\n3.64", "3A 以上占比\n25.0%",
                      "社区社会组织达标率\n0.0%", "第 1 名　乙县　10.00 个/万人", "第 2 名　甲区　3.00 个/万人"):
         assert expected in text, expected
     assert "未达标的社区/村 4 个" in slide.notes_slide.notes_text_frame.text
