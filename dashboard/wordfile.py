@@ -59,14 +59,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(docx: bytes, timeout: int = 120) -> bytes:
-    """The DOCX converted by LibreOffice headless (Debian's libreoffice-writer-nogui)."""
+def to_pdf(docx: bytes, timeout: int = 120, suffix: str = ".docx") -> bytes:
+    """The DOCX (or, with ``suffix=".pptx"``, a presentation) converted by LibreOffice headless
+    (Debian's libreoffice-writer-nogui / libreoffice-impress-nogui)."""
     exe = soffice()
     if exe is None:
         raise DocumentError("服务器上没有 LibreOffice，无法生成 PDF；请下载 Word 版（DOCX），或请管理员安装 "
                             "libreoffice-writer-nogui。")
     with tempfile.TemporaryDirectory(prefix="docx-") as tmp:
-        src = Path(tmp) / "notice.docx"
+        src = Path(tmp) / f"notice{suffix}"
         src.write_bytes(docx)
         profile = Path(tmp) / "profile"  # a private profile: two conversions at once do not collide
         try:

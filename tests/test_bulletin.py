@@ -12,6 +12,7 @@ says so, the 黑榜 holds 乙县 50.0 % then 甲区 88.9 %.
 """
 
 import io
+from datetime import datetime
 import os
 from decimal import Decimal
 
@@ -136,3 +137,44 @@ def test_the_dialogs_files_open(app_env):
     assert stem == "通报_全市_20251001-20251031" and error == ""
     assert Document(io.BytesIO(docx)).core_properties.title == "关于全市2025年10月基层治理工作情况的通报"
     assert pdf.startswith(b"%PDF")
+
+
+def test_duban_section_and_downloads_when_the_user_has_items(fixture_db, tmp_path, monkeypatch):
+    """Two 督办 by the city office to 东街道 (tests/test_duban.py's calendar): one issued Wed 30 Sep 2026 with
+    3 working days (due Sat 10 Oct), answered Fri 9 Oct and closed → on time; one issued the same day,
+    answered Mon 12 Oct → late. 2 issued, 1 closed (50.0 %), 按期反馈 1 of 2 answered → 50.0 %; nothing
+    open past its deadline. The 督办 page's record download holds 50.0 as a number under "按期反馈率（%）"."""
+    from dashboard import duban, users
+    from tests.conftest import TEST_PASSWORD
+    from tests.pages import run_page
+    from tests.test_downloads_open import check_csv, check_xlsx
+
+    app = tmp_path / "app.sqlite3"
+    users.add("test_city", "测试市级", "city", None, TEST_PASSWORD, path=app)
+    users.add("dong", "dong", "street", "990101001", TEST_PASSWORD, path=app)
+    monkeypatch.setenv("DASHBOARD_APP_DB", str(app))
+    monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
+    office, dong = users.get("test_city", app), users.get("dong", app)
+    issued = datetime(2026, 9, 30, 10, 0)
+    first = duban.issue(office, "tickets", "990101001", "东街道", "事项一", "要求", {"tickets": []}, 3, issued, path=app)
+    second = duban.issue(office, "tickets", "990101001", "东街道", "事项二", "要求", {"tickets": []}, 3, issued, path=app)
+    duban.answer(dong, first.id, "已办", datetime(2026, 10, 9, 16, 0), path=app)
+    duban.close(office, first.id, "办结", datetime(2026, 10, 9, 17, 0), path=app)
+    duban.answer(dong, second.id, "已办", datetime(2026, 10, 12, 9, 0), path=app)
+
+    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+    b = bulletin.build(f, office)
+    assert "共下发督办事项 2 件，已办结 1 件，办结率 50.0%；没有逾期未反馈的事项" in b.duban_text
+    assert b.duban_rows == [["东街道", "2", "1", "1", "1", "50.0%"]]
+    doc = Document(io.BytesIO(bulletin_doc.to_docx(b, "导出人：测试市级（test_city） · 2026-10-12 10:00")))
+    heads = [p.text for p in doc.paragraphs if p.text[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    assert heads == ["一、总体情况", "二、红黑榜", "三、问题清单", "四、督办事项办理情况", "五、整改要求"]
+
+    at = run_page("duban", OCTOBER)
+    name, make = at.session_state["_downloads"]["duban_records_dl"]
+    rows = check_xlsx(make("xlsx"), "督办/records")
+    head = [c.value for c in rows[0]]
+    cell = rows[1][head.index("按期反馈率（%）")]
+    assert (round(cell.value, 6), cell.number_format) == (0.5, "0.0%")
+    body = check_csv(make("csv"), "督办/records")
+    assert body[1][body[0].index("按期反馈率（%）")] == "50.0"
