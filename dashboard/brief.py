@@ -62,8 +62,8 @@ _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
-def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1]) -> bytes:
-    """A PNG of a plotly figure, rendered offline by kaleido with the system Chromium."""
+def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1], fmt: str = "png") -> bytes:
+    """A PNG (or with ``fmt="svg"`` an SVG) of a plotly figure, rendered offline by kaleido with the system Chromium."""
     global _kaleido_started
     import kaleido
 
@@ -78,7 +78,7 @@ def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1
             if not _kaleido_started:
                 kaleido.start_sync_server(mathjax=False, silence_warnings=True)
                 _kaleido_started = True
-            return kaleido.calc_fig_sync(fig, opts={"format": "png", "width": width, "height": height, "scale": 2 * ZOOM})
+            return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": width, "height": height, "scale": 2 * ZOOM})
     except Exception as e:  # kaleido raises several kinds
         raise BriefError(f"图表图片生成失败（{type(e).__name__}：{e}）。请确认 Chromium 可以运行。") from e
 

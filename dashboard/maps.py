@@ -357,6 +357,21 @@ class FitBounds(MacroElement):
         self.right = [right_margin, 12]
 
 
+class ChineseControls(MacroElement):
+    """A metric-only scale (folium's ``control_scale`` also draws miles and feet) and a plain "Leaflet"
+    credit (Leaflet 1.9's own prefix carries a flag icon)."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ChineseControls"
+
+
 class Pane(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -411,8 +426,9 @@ def base_map(bounds: Sequence[float], basemap: Basemap, cfg: Settings) -> folium
     """An empty map fitted to ``bounds`` (min lon, min lat, max lon, max lat), local assets only."""
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
-                   control_scale=True, prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
+                   control_scale=False, prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
     _local_assets(m)
+    m.add_child(ChineseControls())
     m.get_root().header.add_child(Element(_CSS), name="gm_css")
     _add_tiles(m, basemap, cfg)
     m.add_child(Pane("gm_overlays", 450))
