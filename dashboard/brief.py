@@ -26,7 +26,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -60,8 +62,8 @@ _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
-def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1]) -> bytes:
-    """A PNG of a plotly figure, rendered offline by kaleido with the system Chromium."""
+def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1], fmt: str = "png") -> bytes:
+    """A PNG (or with ``fmt="svg"`` an SVG) of a plotly figure, rendered offline by kaleido with the system Chromium."""
     global _kaleido_started
     import kaleido
 
@@ -76,7 +78,7 @@ def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1
             if not _kaleido_started:
                 kaleido.start_sync_server(mathjax=False, silence_warnings=True)
                 _kaleido_started = True
-            return kaleido.calc_fig_sync(fig, opts={"format": "png", "width": width, "height": height, "scale": 2 * ZOOM})
+            return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": width, "height": height, "scale": 2 * ZOOM})
     except Exception as e:  # kaleido raises several kinds
         raise BriefError(f"图表图片生成失败（{type(e).__name__}：{e}）。请确认 Chromium 可以运行。") from e
 
@@ -109,6 +111,117 @@ def _text(slide, x, y, w, h, lines: list[tuple[str, float, bool, RGBColor]], ali
     return box
 
 
+TITLE_ONLY = 5  # the default template's "Title Only" layout: a real title placeholder (outline, navigation)
+
+
+def _titled(prs, title: str, size: float = 28, top=Inches(0.3), height=Inches(0.7)):
+    """A slide whose title sits in the layout's title placeholder (the outline and WPS navigation show it)."""
+    s = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+    t = s.shapes.title
+    t.left, t.top, t.width, t.height = Inches(0.5), top, Inches(12.3), height
+    tf = t.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    p = tf.paragraphs[0]
+    p.alignment = PP_ALIGN.LEFT
+    run = p.add_run()
+    run.text = title
+    _style(run, fit_pt(title, 12.3, size, 16), True, DARK)
+    return s
+
+
+def text_ems(text: str) -> float:
+    """Width of ``text`` in em, on the wide side so that it fits in any of the fonts the file may be shown
+    in (微软雅黑 in PowerPoint, WPS's own, Noto CJK in LibreOffice): a Chinese character or full-width mark
+    1, a Latin letter or digit 0.62, a space 0.35, and a quarter em where Chinese meets Latin (the
+    automatic spacing WPS and LibreOffice add)."""
+    width, last = 0.0, None
+    for ch in text:
+        wide = ord(ch) > 0x2E7F
+        width += 1.0 if wide else 0.35 if ch == " " else 0.62
+        if last is not None and ch != " " and wide != last:
+            width += 0.25
+        last = wide if ch != " " else last
+    return width
+
+
+def fit_pt(text: str, width_in: float, max_pt: float, min_pt: float = 10) -> float:
+    """The largest size up to ``max_pt`` at which ``text`` fits on one line of a text box ``width_in``
+    inches wide (less its 0.1 in insets; bold glyphs are a little wider: 15 % to spare)."""
+    ems = max(text_ems(text), 1)
+    return max(min_pt, min(max_pt, round((width_in - 0.2) * 72 * 0.85 / ems, 1)))
+
+
+def _hex(color) -> RGBColor | None:
+    if isinstance(color, str) and color.startswith("#") and len(color) == 7:
+        return RGBColor.from_string(color[1:].upper())
+    return None
+
+
+def native_chart(slide, fig: go.Figure, x, y, w, h) -> bool:
+    """The figure as a PowerPoint chart object (editable in PowerPoint and WPS) when it is made of
+    horizontal bars — rankings and stacked counts: categories, series, each bar's colour and its label
+    text (the registry-formatted value). Anything else (the map) stays a picture: returns False."""
+    traces = list(fig.data)
+    if not traces or any(t.type != "bar" or t.orientation != "h" for t in traces):
+        return False
+    cats: list[str] = []
+    order = fig.layout.yaxis.categoryarray
+    for c in list(order or []) + [str(v) for t in traces for v in t.y]:
+        if str(c) not in cats:
+            cats.append(str(c))
+    data = CategoryChartData()
+    data.categories = cats
+    for t in traces:
+        values = dict(zip([str(v) for v in t.y], t.x))
+        data.add_series(t.name or " ", [None if values.get(c) is None else float(values[c]) for c in cats])
+    stacked = fig.layout.barmode in ("stack", "relative")
+    kind = XL_CHART_TYPE.BAR_STACKED if stacked else XL_CHART_TYPE.BAR_CLUSTERED
+    chart = slide.shapes.add_chart(kind, x, y, w, h, data).chart
+    chart.font.size = Pt(12)
+    chart.font.name = PPT_FONT
+    chart.has_legend = len(traces) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+    cat_axis, val_axis = chart.category_axis, chart.value_axis
+    cat_axis.reverse_order = fig.layout.yaxis.autorange == "reversed"  # best on top, as on the page
+    cat_axis.tick_labels.font.size = Pt(12)
+    val_axis.has_major_gridlines = False
+    val_axis.tick_labels.font.size = Pt(10)
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    if stacked:
+        plot.overlap = 100
+    for t, series in zip(traces, plot.series):
+        colors = t.marker.color
+        if isinstance(colors, str) and _hex(colors):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = _hex(colors)
+        texts = list(t.text) if t.text is not None and not isinstance(t.text, str) else []
+        by_cat = dict(zip([str(v) for v in t.y], range(len(t.y))))
+        for i, c in enumerate(cats):
+            j = by_cat.get(c)
+            if j is None:
+                continue
+            if not isinstance(colors, str) and colors is not None and j < len(colors) and _hex(colors[j]):
+                point = series.points[i]
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = _hex(colors[j])
+            if texts and j < len(texts) and not stacked:
+                label = series.points[i].data_label
+                label.position = XL_LABEL_POSITION.OUTSIDE_END
+                label.text_frame.text = str(texts[j])
+                label.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    return True
+
+
+def chart_notes(fig: go.Figure) -> str:
+    """What a native chart cannot draw: the dashed alert or target line, said in words."""
+    texts = [a.text for a in (fig.layout.annotations or []) if a.text]
+    return "；".join(t.replace("<br>", " ") for t in texts)
+
+
 def _kpi_color(k) -> RGBColor:
     good = k.change.good
     return GRAY if good is None else (GREEN if good else RED)
@@ -121,12 +234,11 @@ def _footer(s, deck: Deck, page: int) -> None:
 
 
 def _title_slide(prs, deck: Deck) -> None:
-    s = prs.slides.add_slide(prs.slide_layouts[6])
+    s = _titled(prs, deck.title, 40, top=Inches(1.0), height=Inches(1.2))
     band = s.shapes.add_shape(1, 0, Inches(2.3), SLIDE_W, Inches(0.12))
     band.fill.solid()
     band.fill.fore_color.rgb = BLUE
     band.line.fill.background()
-    _text(s, Inches(0.8), Inches(1.0), Inches(11.7), Inches(1.2), [(deck.title, 40, True, DARK)])
     lines = [(line, 20, False, DARK) for line in deck.subtitle_lines]
     _text(s, Inches(0.8), Inches(2.8), Inches(11.7), Inches(2.6), lines)
     if deck.is_sample:
@@ -136,19 +248,37 @@ def _title_slide(prs, deck: Deck) -> None:
 
 
 def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor, note: str = "") -> list:
-    lines = [(title + (f"（{note}）" if note else ""), 16, True, color)]
-    lines += [(r.line, 14, False, DARK) for r in rows]
+    head = title + (f"（{note}）" if note else "")
+    lines = [(head, fit_pt(head, 3.8, 16), True, color)]
+    lines += [(r.line, fit_pt(r.line, 3.8, 14), False, DARK) for r in rows]
     return lines
 
 
+def _points_slide(prs, deck: Deck, page: int) -> None:
+    """本期要点: the 通报's drafted summary (dashboard/bulletin.py), sized to fit the slide."""
+    s = _titled(prs, "本期要点")
+    _text(s, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), [(f"{deck.scope_path} · {deck.period}", 13, False, GRAY)])
+    ems = sum(text_ems(p) for p in deck.points)
+    # Five lines of 12.3 in per paragraph at most: the size at which all of it fits in 5.4 in of height.
+    size = 20.0
+    while size > 11 and (ems * size / 72 / 12.0 + len(deck.points)) * size * 1.5 / 72 > 5.4:
+        size -= 1
+    box = _text(s, Inches(0.5), Inches(1.5), Inches(12.3), Inches(5.4),
+                [(f"■ {p}", size, False, DARK) for p in deck.points])
+    for p in box.text_frame.paragraphs:
+        p.space_after = Pt(size * 0.6)
+    _footer(s, deck, page)
+    s.notes_slide.notes_text_frame.text = "本页由看板数据按规则自动起草；完整通报见侧栏“生成通报”（Word / PDF）。"
+
+
 def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) -> None:
-    s = prs.slides.add_slide(prs.slide_layouts[6])
-    _text(s, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.7), [(slide.title, 28, True, DARK)])
-    sub = f"{deck.period}" + (f" · 对比：{deck.comparison}" if deck.comparison else "")
-    _text(s, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), [(sub, 13, False, GRAY)])
+    s = _titled(prs, slide.title)
+    sub = slide.subtitle_for(deck.period, deck.comparison)
+    _text(s, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), [(sub, fit_pt(sub, 12.3, 13), False, GRAY)])
     n = max(len(slide.kpis), 1)
     gap, left, width = Inches(0.15), Inches(0.5), Inches(12.33)
     box_w = Emu(int((width - gap * (n - 1)) / n))
+    inner = (box_w - Inches(0.24)) / 914400  # inches of text width inside a box
     for i, k in enumerate(slide.kpis):
         x = Emu(int(left + i * (box_w + gap)))
         shape = s.shapes.add_shape(1, x, Inches(1.45), box_w, Inches(1.3))
@@ -157,15 +287,26 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
         shape.line.color.rgb = RGBColor(0xCB, 0xD5, 0xE1)
         m = k.metric
         change = f"{k.compare_label} {k.change.text}" if k.compare_label else " "
+        long_unit = len(m.unit) > 2 and m.unit != "%"  # "个/万人" goes to the label, as in presentation mode
+        value = m.format(k.value, with_unit=not long_unit)
+        label = f"{m.zh}（{m.unit}）" if long_unit else m.zh
+        # Every line on one line at any value: the size is measured, not guessed (18.88 个/万人 wrapped).
         _text(s, x + Inches(0.12), Inches(1.5), box_w - Inches(0.24), Inches(1.2),
-              [(m.zh, 13, False, GRAY), (m.format(k.value), 26, True, DARK), (change, 12, False, _kpi_color(k))])
-    _text(s, Inches(0.5), Inches(2.95), Inches(8.3), Inches(0.4), [(slide.figure_title, 15, True, DARK)])
-    if image:
-        s.shapes.add_picture(io.BytesIO(image), Inches(0.5), Inches(3.35), width=Inches(8.3))
+              [(label, fit_pt(label, inner, 13), False, GRAY), (value, fit_pt(value, inner, 26, 12), True, DARK),
+               (change, fit_pt(change, inner, 12, 8), False, _kpi_color(k))])
+    _text(s, Inches(0.5), Inches(2.95), Inches(8.3), Inches(0.4),
+          [(slide.figure_title, fit_pt(slide.figure_title, 8.3, 15), True, DARK)])
+    if slide.figure is not None and native_chart(s, slide.figure, Inches(0.5), Inches(3.35), Inches(8.3), Inches(3.35)):
+        note = chart_notes(slide.figure)
+        if note:
+            _text(s, Inches(0.5), Inches(6.68), Inches(8.3), Inches(0.3), [(note, 10, False, GRAY)])
+    elif image:
+        s.shapes.add_picture(io.BytesIO(image), Inches(0.5), Inches(3.35), height=Inches(3.55))
     else:
         _text(s, Inches(0.5), Inches(3.5), Inches(8.3), Inches(1), [(slide.message or "本期无数据。", 16, False, GRAY)])
     if slide.red or slide.black or slide.red_note:
-        _text(s, Inches(9.1), Inches(2.95), Inches(3.8), Inches(0.4), [(slide.red_black_title, 15, True, DARK)])
+        _text(s, Inches(9.1), Inches(2.95), Inches(3.8), Inches(0.4),
+              [(slide.red_black_title, fit_pt(slide.red_black_title, 3.8, 15), True, DARK)])
         _text(s, Inches(9.1), Inches(3.4), Inches(3.8), Inches(1.8),
               _ranked_lines("红榜", slide.red, GREEN, slide.red_note))
         _text(s, Inches(9.1), Inches(5.15), Inches(3.8), Inches(1.8),
@@ -177,8 +318,14 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
 def to_pptx(deck: Deck, images: list[bytes | None]) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    prs.core_properties.title = f"{deck.title}｜{deck.scope_path}"
+    prs.core_properties.subject = deck.period
     _title_slide(prs, deck)
-    for i, (slide, image) in enumerate(zip(deck.slides, images), start=2):
+    first = 2
+    if deck.points:
+        _points_slide(prs, deck, 2)
+        first = 3
+    for i, (slide, image) in enumerate(zip(deck.slides, images), start=first):
         _topic_slide(prs, deck, slide, image, i)
     buf = io.BytesIO()
     prs.save(buf)
@@ -200,6 +347,7 @@ h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margi
 .body { display: flex; gap: 0.3in; margin-top: 0.2in; } .chart { width: 8.3in; } .chart img { width: 8.3in; }
 .chart h2, .rb h2 { font-size: 15pt; margin: 0 0 0.06in; } .rb { width: 3.8in; } .rb h3 { font-size: 15pt; margin: 0.08in 0 0.04in; }
 .rb p { font-size: 13pt; margin: 0.03in 0; } .msg { color: #64748b; font-size: 16pt; }
+.point { font-size: 17pt; line-height: 1.6; margin: 0.12in 0; }
 .foot { position: absolute; bottom: 0.18in; left: 0.5in; font-size: 10pt; color: #64748b; }
 """
 
@@ -211,12 +359,21 @@ def _kpi_class(k) -> str:
 
 def to_html(deck: Deck, images: list[bytes | None]) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><style>{_CSS}</style></head><body>"]
+    parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{e(deck.title)}｜{e(deck.scope_path)}"
+             f"</title><style>{_CSS}</style></head><body>"]
     sample = "<p class='sample'>示例数据：城市、人口和工单均由程序生成，不代表真实情况。</p>" if deck.is_sample else ""
     parts.append(f"<section class='title-page'><h1>{e(deck.title)}</h1><div class='band'></div>"
                  + "".join(f"<p>{e(x)}</p>" for x in deck.subtitle_lines) + sample
                  + f"<div class='foot'>生成时间 {e(deck.generated_at)}</div></section>")
-    for page, (s, image) in enumerate(zip(deck.slides, images), start=2):
+    tag = "示例数据（虚构城市）· " if deck.is_sample else ""
+    first = 2
+    if deck.points:
+        parts.append("<section><h1>本期要点</h1>" f"<p class='sub'>{e(deck.scope_path)} · {e(deck.period)}</p>"
+                     + "".join(f"<p class='point'>■ {e(p)}</p>" for p in deck.points)
+                     + f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 2 页</div>"
+                     "</section>")
+        first = 3
+    for page, (s, image) in enumerate(zip(deck.slides, images), start=first):
         kpis = "".join(
             f"<div class='kpi'><div class='l'>{e(k.metric.zh)}</div><div class='v'>{e(k.metric.format(k.value))}</div>"
             f"<div class='d {_kpi_class(k)}'>{e(k.compare_label)} {e(k.change.text) if k.compare_label else ''}</div></div>"
@@ -229,8 +386,7 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
             note = lambda t: f"<p class='neutral'>{e(t)}</p>" if t else ""  # noqa: E731
             rb = (f"<div class='rb'><h2>{e(s.red_black_title)}</h2><h3 class='good'>红榜</h3>{note(s.red_note)}{rows(s.red)}"
                   f"<h3 class='bad'>黑榜</h3>{note(s.black_note)}{rows(s.black)}</div>")
-        sub = deck.period + (f" · 对比：{deck.comparison}" if deck.comparison else "")
-        tag = "示例数据（虚构城市）· " if deck.is_sample else ""
+        sub = s.subtitle_for(deck.period, deck.comparison)
         parts.append(f"<section><h1>{e(s.title)}</h1><p class='sub'>{e(sub)}</p><div class='kpis'>{kpis}</div>"
                      f"<div class='body'><div class='chart'><h2>{e(s.figure_title)}</h2>{chart}</div>{rb}</div>"
                      f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 {page} 页</div></section>")

@@ -163,12 +163,20 @@ def ranking_bar(frame: pd.DataFrame, m: Metric, label_col: str = "area_name", co
     return figure([bar], layout, shapes, notes)
 
 
+# A time axis in Chinese at every zoom (plotly's own labels are English: "Nov 2", "Jan 2026"): days as
+# 11月2日, months as 2026年11月, years as 2026年; the hover shows the whole date.
+DATE_AXIS = {"tickformatstops": [{"dtickrange": [None, "M1"], "value": "%-m月%-d日"},
+                                 {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
+                                 {"dtickrange": ["M12", None], "value": "%Y年"}],
+             "hoverformat": "%Y年%-m月%-d日"}
+
+
 def trend_lines(frame: pd.DataFrame, x: str, series: dict[str, str], y_title: str = "") -> go.Figure:
     """Lines over time: ``series`` maps column → legend name."""
     traces = [{"type": "scatter", "x": frame[x], "y": frame[col], "name": name, "mode": "lines+markers",
-               "hovertemplate": f"{name} %{{x|%Y-%m-%d}}：%{{y:,.0f}}<extra></extra>"} for col, name in series.items()]
+               "hovertemplate": f"{name}：%{{y:,.0f}}<extra></extra>"} for col, name in series.items()]
     most = max([float(frame[c].max()) for c in series if len(frame)] + [0])
-    return figure(traces, {"height": 340, "hovermode": "x unified",
+    return figure(traces, {"height": 340, "hovermode": "x unified", "xaxis": DATE_AXIS,
                            "yaxis": {"title": {"text": y_title}, "tickformat": ",d", "rangemode": "tozero",
                                      "dtick": 1 if most <= 6 else None}})
 
@@ -274,7 +282,7 @@ def flow_bars(frame: pd.DataFrame, period_start=None, period_end=None, bucket: s
     """Registrations (up, blue) and deregistrations (down, grey-red) per month or year; the
     chosen period is shaded so it can be found on the time axis."""
     x = pd.to_datetime(frame["bucket"])
-    fmt = "%Y年%m月" if bucket == "month" else "%Y年"
+    fmt = "%Y年%-m月" if bucket == "month" else "%Y年"  # 2026年1月, not 2026年01月
     traces = [
         {"type": "bar", "x": x, "y": frame["registered"], "name": "新登记/备案", "marker": {"color": NEUTRAL},
          "text": [str(v) if v else "" for v in frame["registered"]], "textposition": "outside", "cliponaxis": False,

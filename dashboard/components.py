@@ -110,7 +110,16 @@ def metric_table(frame: pd.DataFrame, metrics: Sequence[str], f: Filters, key: s
     grid = st.session_state.pop("_open_grid", None)
     if grid:
         st.switch_page("pages/map.py", query_params={**f.to_query_params(), "grid": grid})
-    download_buttons(view.rename(columns=headers), title, f, key=f"{key}_dl")
+    formats = {metric(k).table_header: excel_format(metric(k)) for k in metrics}
+    download_buttons(view.rename(columns=headers), title, f, key=f"{key}_dl", formats=formats)
+
+
+def excel_format(m: Metric) -> str:
+    """The Excel number format of a registry metric's ``table_value``: rates "0.0%" (the value ÷ 100),
+    counts "#,##0", scores "#,##0.0" — the decimals the registry rounds to."""
+    if m.fmt == "pct":
+        return "0." + "0" * m.decimals + "%" if m.decimals else "0%"
+    return "#,##0" + ("." + "0" * m.decimals if m.decimals else "")
 
 
 def table_view(data: pd.DataFrame, metrics: Sequence[str], unit_name: str, extra: dict[str, str] | None = None,
@@ -157,9 +166,16 @@ def first_rows_note(frame: pd.DataFrame, total: int, unit: str) -> None:
         st.caption(f"共 {total:,} {unit}，下面列出前 {len(frame):,} {unit}，完整名单请下载。")
 
 
-def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], title: str, f: Filters, key: str) -> None:
-    """Excel and CSV downloads with the title, scope, period and export time on top.
-    ``frame`` may be a function: then the (possibly large) table is only built on click."""
+DOWNLOADS = "_downloads"  # session state: key → the function each download button calls, by format
+
+
+def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], title: str, f: Filters, key: str,
+                     formats: dict[str, str] | None = None) -> None:
+    """Excel and CSV downloads with the title, scope, period, data moment and who exported on top.
+    ``frame`` may be a function: then the (possibly large) table is only built on click. ``formats``:
+    Excel number formats by column header (else inferred, see ``export.number_format``).
+    The function a button calls is also kept in ``st.session_state["_downloads"][key]`` (file name,
+    make), so that tests produce the very bytes a click would give."""
     name = export.file_stem(title, f, common.areas().name(f.scope) if f.scope else "全市")
     context = export.context_lines(f, scope_path(f)) + [access.export_signature()]
     get = frame if callable(frame) else (lambda: frame)
@@ -167,7 +183,9 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], title: st
     def make(fmt: str) -> bytes:  # built on click; who downloaded what goes to the audit log
         table = get()
         to = export.to_xlsx if fmt == "xlsx" else export.to_csv
-        return access.audited_export(title, fmt, f, lambda: to(table, title, context), rows=len(table))
+        return access.audited_export(title, fmt, f, lambda: to(table, title, context, formats), rows=len(table))
+
+    st.session_state.setdefault(DOWNLOADS, {})[key] = (name, make)
 
     with st.container(horizontal=True, gap="small"):
         st.download_button("下载 Excel", data=lambda: make("xlsx"), file_name=f"{name}.xlsx",

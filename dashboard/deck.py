@@ -55,6 +55,10 @@ class Slide:
     board_rule: str = ""  # how the boards were chosen
     notes: str = ""
     message: str = ""  # shown instead of a chart or list when there is nothing to show
+    subtitle: str = ""  # what the numbers describe and compare, when not the period's (居村考核: rounds)
+
+    def subtitle_for(self, period: str, comparison: str) -> str:
+        return self.subtitle or (period + (f" · 对比：{comparison}" if comparison else ""))
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Deck:
     generated_at: str
     is_sample: bool
     slides: list[Slide]
+    points: list[str] = field(default_factory=list)  # 本期要点 (dashboard/bulletin.py), the first content slide
 
     @property
     def subtitle_lines(self) -> list[str]:
@@ -193,8 +198,11 @@ def _assessment(f: Filters) -> Slide:
     message = "" if figure is not None else (
         f"{committees['area_name'].iloc[0]}：总分 {m.format(committees['total'].iloc[0])}，{committees['grade'].iloc[0]}。"
         if len(committees) else f"该范围没有参加{choice.name}的社区/村。")
+    # Its numbers compare rounds, not the period with the month before.
+    subtitle = f"{choice.name} · " + (f"对比：上一轮（{choice.previous_name}）" if choice.previous is not None
+                                      else "没有上一轮可比较")
     slide = Slide("assessment", "居村考核", kpis, figure, f"{what}{m.zh}（{choice.name}）", f"{m.zh} 红黑榜",
-                  notes=notes, message=message)
+                  notes=notes, message=message, subtitle=subtitle)
     return _with_boards(slide, b) if figure is not None else slide
 
 
@@ -236,5 +244,7 @@ def build_deck(f: Filters, topics: list[str] | None = None,
         slides.append(build_slide(f, topic))
     period = f"{PRESETS[f.preset]} {f.period.label}"
     comparison = f"{COMPARISONS[f.compare]} {f.comparison_label}" if f.comparison else ""
+    from dashboard import bulletin
+
     return Deck("基层治理督查考评简报", scope_path(f), period, comparison, f"{f.as_of:%Y-%m-%d %H:%M}",
-                f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides)
+                f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides, bulletin.build(f).points)

@@ -9,57 +9,16 @@ LibreOffice headless from that same DOCX, so both say the same.
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 from datetime import datetime
-from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor  # noqa: F401
 
 from dashboard.duban import KIND_ZH, Item
 
-BODY_FONT, HEAD_FONT = "仿宋", "黑体"
-
-
-class DocumentError(RuntimeError):
-    """The notice could not be produced; Chinese message."""
-
-
-def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-        fonts.set(qn(attr), name)
-
-
-def cn_date(d) -> str:
-    """2026年9月30日 — the date as official documents write it."""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def _para(doc, text: str, size: float = 16, font: str = BODY_FONT, bold: bool = False,
-          align=WD_ALIGN_PARAGRAPH.LEFT, indent: bool = False, color: RGBColor | None = None):
-    p = doc.add_paragraph()
-    p.alignment = align
-    p.paragraph_format.space_after = Pt(4)
-    p.paragraph_format.line_spacing = Pt(26)
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(p.add_run(text), font, size, bold, color)
-    return p
+from dashboard.wordfile import BODY_FONT, HEAD_FONT, DocumentError, _font, _para, cn_date, soffice, to_pdf  # noqa: F401
 
 
 def evidence_rows(item: Item) -> tuple[list[str], list[list[str]]]:
@@ -123,28 +82,3 @@ def to_docx(item: Item, issuer_name: str, generated_by: str, generated_at: datet
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def to_pdf(docx: bytes, timeout: int = 120) -> bytes:
-    """The DOCX converted by LibreOffice headless (Debian's libreoffice-writer-nogui)."""
-    exe = soffice()
-    if exe is None:
-        raise DocumentError("服务器上没有 LibreOffice，无法生成 PDF；请下载 Word 版（DOCX），或请管理员安装 "
-                            "libreoffice-writer-nogui。")
-    with tempfile.TemporaryDirectory(prefix="duban-") as tmp:
-        src = Path(tmp) / "notice.docx"
-        src.write_bytes(docx)
-        profile = Path(tmp) / "profile"  # a private profile: two conversions at once do not collide
-        try:
-            subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                            "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=timeout)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-            raise DocumentError(f"PDF 转换失败（{type(e).__name__}），请下载 Word 版（DOCX）。") from None
-        out = Path(tmp) / "notice.pdf"
-        if not out.exists():
-            raise DocumentError("PDF 转换没有产生文件，请下载 Word 版（DOCX）。")
-        return out.read_bytes()

@@ -75,7 +75,38 @@ def sheet_title(title: str) -> str:
     return name.strip("'")[:31] or "数据"
 
 
-def to_xlsx(frame: pd.DataFrame, title: str, context: list[str]) -> bytes:
+PERCENT_HEADER = "（%）"  # a column of rates already ×100 (85.5 = 85.5 %): stored as 0.855 with "0.0%"
+
+
+def _decimals(values: list) -> int:
+    """Fewest decimals (0–2) that show every value of a float column as it was rounded."""
+    for d in (0, 1):
+        if all(abs(v * 10 ** d - round(v * 10 ** d)) < 1e-6 for v in values):
+            return d
+    return 2
+
+
+def number_format(column: str, series: pd.Series, given: str | None = None) -> tuple[str | None, bool]:
+    """The Excel number format of a column and whether its values are percent numbers to divide by 100.
+    ``given`` (from the metric registry: "0.0%", "#,##0", "#,##0.0") wins; else a header ending in
+    "（%）" is a rate in percent, integers get thousands separators, floats the decimals they were
+    rounded to; a text column none."""
+    percent = str(column).endswith(PERCENT_HEADER)
+    if given:
+        return given, percent and given.endswith("%")
+    values = [float(v) for v in series if pd.api.types.is_number(v) and not pd.api.types.is_bool(v) and not pd.isna(v)]
+    if not values or (series.dtype == object and len(values) < series.notna().sum()):
+        return None, False
+    d = _decimals(values)
+    if percent:
+        return ("0.0%" if d <= 1 else "0.00%"), True
+    return ("#,##0" if d == 0 else "#,##0." + "0" * d), False
+
+
+def to_xlsx(frame: pd.DataFrame, title: str, context: list[str], formats: dict[str, str] | None = None) -> bytes:
+    """One sheet: the title and header block (scope, period, data moment, who exported), the table with an
+    autofilter and a frozen header row; numbers stay numbers with Excel number formats (rates as 0.0%)."""
+    formats = formats or {}
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title(title)
@@ -83,16 +114,25 @@ def to_xlsx(frame: pd.DataFrame, title: str, context: list[str]) -> bytes:
     ws["A1"].font = Font(bold=True, size=14)
     for line in context:
         _append(ws, [line])
-    ws.append([])
-    header_row = ws.max_row + 1
+    ws.append([])  # a blank row (openpyxl counts it, though it holds no cell: max_row does not)
     _append(ws, [str(c) for c in frame.columns])
+    header_row = ws.max_row
     fill = PatternFill("solid", fgColor="DCE6F2")
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    plan = [number_format(c, frame.iloc[:, i], formats.get(str(c))) for i, c in enumerate(frame.columns)]
     for row in frame.itertuples(index=False):
-        _append(ws, [_cell_value(v) for v in row])
+        values = [_cell_value(v) for v in row]
+        for i, (fmt, percent) in enumerate(plan):
+            if percent and isinstance(values[i], (int, float)) and not isinstance(values[i], bool):
+                values[i] = values[i] / 100
+        _append(ws, values)
+        if any(fmt for fmt, _ in plan):
+            for cell, (fmt, _) in zip(ws[ws.max_row], plan):
+                if fmt and isinstance(cell.value, (int, float)):
+                    cell.number_format = fmt
     for i, col in enumerate(frame.columns, start=1):
         sample = [str(col)] + [str(v) for v in frame.iloc[:200, i - 1].tolist()]
         width = max(len(s.encode("gbk", errors="replace")) for s in sample)  # CJK counts double
@@ -101,14 +141,17 @@ def to_xlsx(frame: pd.DataFrame, title: str, context: list[str]) -> bytes:
             for cell in ws[get_column_letter(i)][header_row:]:
                 cell.number_format = "yyyy-mm-dd hh:mm"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(frame.columns))}{max(ws.max_row, header_row)}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def to_csv(frame: pd.DataFrame, title: str, context: list[str]) -> bytes:
+def to_csv(frame: pd.DataFrame, title: str, context: list[str], formats: dict[str, str] | None = None) -> bytes:
     """CSV with CRLF line ends (what Excel writes): a cell holding a line break or a carriage
-    return is then quoted, so it cannot start a new row."""
+    return is then quoted, so it cannot start a new row. Numbers are plain numbers (85.5 under a
+    "（%）" header, 1234 without separators); ``formats`` is only for Excel."""
     head = "".join(neutralise(line).replace("\r", " ").replace("\n", " ") + "\r\n" for line in [title, *context, ""])
     safe = frame.rename(columns=lambda c: neutralise(str(c)))
     for col in safe.columns:

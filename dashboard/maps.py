@@ -357,6 +357,21 @@ class FitBounds(MacroElement):
         self.right = [right_margin, 12]
 
 
+class ChineseControls(MacroElement):
+    """A metric-only scale (folium's ``control_scale`` also draws miles and feet) and a plain "Leaflet"
+    credit (Leaflet 1.9's own prefix carries a flag icon)."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ChineseControls"
+
+
 class Pane(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -411,8 +426,9 @@ def base_map(bounds: Sequence[float], basemap: Basemap, cfg: Settings) -> folium
     """An empty map fitted to ``bounds`` (min lon, min lat, max lon, max lat), local assets only."""
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
-                   control_scale=True, prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
+                   control_scale=False, prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
     _local_assets(m)
+    m.add_child(ChineseControls())
     m.get_root().header.add_child(Element(_CSS), name="gm_css")
     _add_tiles(m, basemap, cfg)
     m.add_child(Pane("gm_overlays", 450))
@@ -583,6 +599,40 @@ def _rings(geometry: dict) -> list[list]:
     return []
 
 
+def _placed_labels(shapes, features, frame, m_, parent_name: str, height: int, aspect: float):
+    """(x, y, text) of each area's label, or (x, y, None) where it would overlap a label already placed:
+    labels are placed largest area first, each as a box of its text's size on the picture (15 px type,
+    two lines), so small neighbouring districts (玉泉区, 西津区, 白鹭区) do not print over each other."""
+    west, south, east, north = shapes.bounds
+    # Pixels per degree of latitude, at the smallest size the picture is drawn (the slide image: 313 px high
+    # with 15 px type, dashboard/brief.py CHART_PX / ZOOM); larger views only have more room.
+    per_y = max(min(height, 313) - 16, 1) / max(north - south, 1e-9)
+    per_x = per_y / aspect
+    items = []
+    for i, (code, name, point) in enumerate(zip(shapes.codes, shapes.names, shapes.label_points)):
+        value = frame.loc[code, "value"] if code in frame.index else None
+        short = (name.removeprefix(parent_name) if parent_name else name) or name
+        number = m_.format(value, with_unit=False)
+        width_px = max(len(short) * 15, len(number) * 9) + 6
+        items.append((i, point[1], point[0], f"{short}<br>{number}", width_px / per_x / 2, 20 / per_y))
+    order = sorted(items, key=lambda t: -_extent(features[t[0]]))
+    placed: list[tuple[float, float, float, float]] = []
+    out: dict[int, tuple] = {}
+    for i, x, y, text, hw, hh in order:
+        if any(abs(x - px) < hw + pw and abs(y - py) < hh + ph for px, py, pw, ph in placed):
+            out[i] = (x, y, None)
+            continue
+        placed.append((x, y, hw, hh))
+        out[i] = (x, y, text)
+    return [out[i] for i in range(len(items))]
+
+
+def _extent(feature) -> float:
+    """The size of an area on the map (its bounding box), to place the labels of large areas first."""
+    pts = [p for ring in _rings(feature["geometry"]) for p in ring]
+    return (max(p[0] for p in pts) - min(p[0] for p in pts)) * (max(p[1] for p in pts) - min(p[1] for p in pts))
+
+
 def static_map(values, shapes, *, parent_name: str = "", when: str = "", height: int = 470, label_limit: int = 40):
     """The choropleth of ``shapes`` coloured like the page's map, as a plotly figure of filled
     polygons on plain axes (no basemap, no geo subplot: plotly's geo would fetch its world
@@ -604,13 +654,17 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
             ys += [p[1] for p in ring] + [None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=classes.colour_of(value, status),
                                  line=dict(color="#ffffff", width=1.2), hoverinfo="skip", showlegend=False))
+    west, south, east, north = shapes.bounds
+    aspect = 1 / max(math.cos(math.radians((south + north) / 2)), 0.1)  # degrees of longitude are shorter
+    skipped = 0
     if len(features) <= label_limit:
-        texts = []
-        for code, name in zip(shapes.codes, shapes.names):
-            value = frame.loc[code, "value"] if code in frame.index else None
-            texts.append(f"{(name.removeprefix(parent_name) if parent_name else name) or name}<br>{m_.format(value, with_unit=False)}")
-        fig.add_trace(go.Scatter(x=[p[1] for p in shapes.label_points], y=[p[0] for p in shapes.label_points],
-                                 mode="text", text=texts, textfont=dict(size=15, color="#111827"),
+        xs, ys, texts = [], [], []
+        for (x, y, text) in _placed_labels(shapes, features, frame, m_, parent_name, height, aspect):
+            if text is None:
+                skipped += 1
+                continue
+            xs.append(x), ys.append(y), texts.append(text)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=texts, textfont=dict(size=15, color="#111827"),
                                  hoverinfo="skip", showlegend=False))
     for row in classes.legend:  # legend entries: a coloured square per class, a dashed line for the alert line
         if row.colour == LINE_ROW:
@@ -620,10 +674,10 @@ def static_map(values, shapes, *, parent_name: str = "", when: str = "", height:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{row.label}（{row.count}）",
                                  marker=dict(symbol="square", size=16, color=row.colour,
                                              line=dict(color="#6b7280", width=1))))
-    west, south, east, north = shapes.bounds
-    aspect = 1 / max(math.cos(math.radians((south + north) / 2)), 0.1)  # degrees of longitude are shorter
     unit = f"（{m_.unit}）" if m_.unit else ""
     note = "，".join(t for t in (classes.good_first_note, when) if t)
+    if skipped:
+        note += f"<br>{skipped} 个较小区域未标名称，数值见排名"
     if classes.rule:
         note += f"<br>{classes.rule}"
     fig.update_layout(

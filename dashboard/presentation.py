@@ -97,10 +97,11 @@ def cover(f: Filters, topics: list[str], is_sample: bool) -> None:
             st.caption(f"{provisional} 年节假日为暂定（按放假办法推算，尚未录入国务院调休安排），涉及该年的时限与超期可能变化。")
 
 
-def slide_body(f: Filters, slide: Slide) -> None:
+def slide_body(f: Filters, slide: Slide, is_sample: bool = False) -> None:
     st.title(md(slide.title), anchor=False)
-    sub = f"{PRESETS[f.preset]} {f.period.label}" + (f" · {COMPARISONS[f.compare]} {f.comparison_label}" if f.comparison else "")
-    st.caption(sub)
+    comparison = f"{COMPARISONS[f.compare]} {f.comparison_label}" if f.comparison else ""
+    sub = md(slide.subtitle_for(f"{PRESETS[f.preset]} {f.period.label}", comparison))
+    st.caption(sub + ("　:orange-badge[示例数据 · 虚构城市]" if is_sample else ""))
     cols = st.columns(max(len(slide.kpis), 1))
     for col, k in zip(cols, slide.kpis):
         with col:
@@ -139,8 +140,8 @@ def controls(index: int, total: int, interval: int, exit_page, exit_params: dict
         st.button("上一页", key="present_prev", icon=":material/chevron_left:", disabled=index == 0,
                   on_click=_go, args=(index - 1,))
         st.markdown(f"**{index + 1} / {total}**")
-        st.button("下一页", key="present_next", icon=":material/chevron_right:",
-                  on_click=_go, args=((index + 1) % total,))
+        st.button("下一页", key="present_next", icon=":material/chevron_right:", disabled=index >= total - 1,
+                  on_click=_go, args=(min(index + 1, total - 1),))  # the last slide is the end: no jump to the cover
         with st.container(key="present_exit", width="content"):
             st.page_link(exit_page, label="退出演示", icon=":material/close:", query_params=exit_params)
         hint = "键盘：→ 或空格 下一页，← 上一页，Esc 退出"

@@ -146,6 +146,50 @@ def sidebar(pages: list, f: flt.Filters, user=None) -> None:
         st.page_link(present, label="演示模式（投影）", icon=":material/slideshow:", query_params=f.to_query_params())
         if st.button("生成会议简报（PPTX / PDF）", icon=":material/description:", key="open_brief"):
             brief_dialog(f)
+        if st.button("生成通报（Word / PDF）", icon=":material/article:", key="open_bulletin"):
+            bulletin_dialog(f)
+
+
+def bulletin_files(f: flt.Filters) -> tuple[str, bytes, bytes | None, str]:
+    """(file stem, DOCX, PDF or None, PDF error) of the 通报 of the current area and period."""
+    from dashboard import appdb, bulletin, bulletin_doc, wordfile
+
+    b = bulletin.build(f, access.current_user())
+    docx = bulletin_doc.to_docx(b, access.export_signature())
+    try:
+        pdf, error = wordfile.to_pdf(docx), ""
+    except wordfile.DocumentError as e:
+        pdf, error = None, str(e)
+    appdb.audit("export", st.session_state.get("_auth_user"), scope=f.scope or "", what="通报",
+                format="docx+pdf" if pdf else "docx", bytes=len(docx) + len(pdf or b""))
+    stem = f"通报_{b.scope_name}_{f.period.start:%Y%m%d}-{f.period.end:%Y%m%d}"
+    return stem, docx, pdf, error
+
+
+@st.dialog("生成通报", width="large")
+def bulletin_dialog(f: flt.Filters) -> None:
+    """The 通报 (Word to edit, PDF to read) drafted from the current area and period."""
+    st.markdown(f"范围：**{md(common.areas().name(f.scope) if f.scope else '全市')}**　期间：{f.describe_period()}")
+    st.caption("正文由看板数据按规则自动起草（数字均来自指标口径和红黑榜规则），“整改要求”一节留给起草人填写。")
+    if st.button("生成", type="primary", key="bulletin_go"):
+        with st.spinner("正在起草通报并转换 PDF…"):
+            try:
+                st.session_state["_bulletin_files"] = (f.to_query_params(), *bulletin_files(f))
+            except Exception as e:  # a defect: the organiser still gets a clear message
+                st.error(f"通报生成失败（{type(e).__name__}）。请稍后重试，或把此信息告知系统管理员。", icon=":material/error:")
+                return
+    files = st.session_state.get("_bulletin_files")
+    if files and files[0] == f.to_query_params():  # a 通报 of another area or period is not offered
+        _, stem, docx, pdf, error = files
+        with st.container(horizontal=True):
+            st.download_button("下载 Word（可编辑）", docx, file_name=f"{stem}.docx", icon=":material/download:",
+                               on_click="ignore",
+                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            if pdf:
+                st.download_button("下载 PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf",
+                                   icon=":material/download:", on_click="ignore")
+        if error:
+            st.warning(error, icon=":material/warning:")
 
 
 @st.dialog("生成会议简报", width="large")

@@ -3,16 +3,25 @@ the key numbers, who is ahead and who is behind, the trend, and what needs atten
 
 import streamlit as st
 
-from dashboard import charts, components, db, ui
+from dashboard import bulletin, charts, components, db, ui
 from dashboard.config import settings
 from dashboard.data import overview
 from dashboard.metrics import metric
+from dashboard.text import md
 
 f = ui.page_header("总览")
 # The page's questions are independent: ask them at once (each runs its own queries together too).
 kpis, children, trend, before = db.in_parallel([lambda: overview.kpi_row(f), lambda: overview.children(f),
                                                 lambda: overview.trend(f), lambda: overview.previous_children(f)])
 ui.kpi_cards(kpis)
+
+# 本期要点: the 通报's drafted summary (dashboard/bulletin.py), the same text as in the Word file and the brief.
+points = bulletin.build(f).points
+if points:
+    with st.container(border=True, key="key_points"):
+        st.markdown("**本期要点**")
+        st.markdown("\n".join(f"- {md(p)}" for p in points))
+        st.caption("由看板数据按规则自动起草；完整通报（Word / PDF）见侧栏“生成通报”。")
 
 score = metric("composite_score")
 st.subheader(f"各{f.child_level_zh}{score.zh}排名", anchor=False)
@@ -37,7 +46,7 @@ else:
                + (f"按偏离预警线的程度列出最严重的 {shown} 条，" if shown < warnings.total else "")
                + "按区域归组、最严重的在前；偏离为与预警线之差。" + ("完整清单请下载。" if shown < warnings.total else ""))
     st.dataframe(warnings.shown.drop(columns=["area_code", "severity"]), hide_index=True, width="stretch")
-    components.download_buttons(warnings.all.drop(columns=["area_code", "severity"]), "预警清单", f,
+    components.download_buttons(warnings.export, "预警清单", f,
                                 key="overview_alerts_dl")
 
 st.subheader(f"各{f.child_level_zh}指标一览", anchor=False)

@@ -19,6 +19,6 @@ with st.container(key="present_slide"):
     if index == 0:
         presentation.cover(f, topics, db.database().is_sample)
     else:
-        presentation.slide_body(f, deck.build_slide(f, topics[index - 1]))
+        presentation.slide_body(f, deck.build_slide(f, topics[index - 1]), db.database().is_sample)
 
 presentation.controls(index, len(topics) + 1, interval, "pages/overview.py", f.to_query_params())

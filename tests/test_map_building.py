@@ -157,3 +157,25 @@ def test_view_geometry_is_built_once_and_reused(app_env):
     assert 0 < first.payload_bytes < 2_000_000
     # 高德 needs its own (shifted) copy.
     assert grids.child_shapes(f, gcj02=True) is not first
+
+
+def test_static_map_labels_do_not_print_over_each_other():
+    """Issue 17: three districts in a map 1° high drawn 313 px high (the slide picture): 乙区 0.01° from
+    甲区 (3 px) would overprint it and is left unlabelled (甲区 is larger, placed first); 丙区 0.5° away
+    (150 px) keeps its label."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from dashboard.maps import _placed_labels
+    from dashboard.metrics import metric
+
+    def square(x, y, size):
+        return {"geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y]]]}}
+
+    features = [square(120.0, 30.0, 0.3), square(120.01, 30.01, 0.05), square(120.5, 30.5, 0.2)]
+    shapes = SimpleNamespace(bounds=(120.0, 30.0, 121.0, 31.0), codes=["A", "B", "C"], names=["甲区", "乙区", "丙区"],
+                             label_points=[(30.1, 120.1), (30.11, 120.11), (30.6, 120.6)])
+    frame = pd.DataFrame({"value": [90.0, 80.0, 70.0]}, index=["A", "B", "C"])
+    labels = _placed_labels(shapes, features, frame, metric("composite_score"), "", 470, 1.15)
+    assert [t for _, _, t in labels] == ["甲区<br>90.0", None, "丙区<br>70.0"]

@@ -51,45 +51,54 @@ def slide_texts(slide) -> str:
 def test_pptx_has_a_title_slide_and_one_slide_per_topic(october_brief):
     _, pptx, _ = october_brief
     prs = Presentation(io.BytesIO(pptx))
-    assert len(prs.slides) == 6
+    assert len(prs.slides) == 7  # the cover, 本期要点, five topics
     title = slide_texts(prs.slides[0])
     assert "基层治理督查考评简报" in title and "范围：全市" in title
     assert "期间：自定义 2025-10-01 至 2025-10-31" in title and "对比：环比 2025-09-01 至 2025-09-30" in title
     assert "数据截至：2025-11-10 12:00" in title
-    assert slide_texts(prs.slides[1]).startswith("总览｜全市")
-    assert [slide_texts(s).split("\n")[0] for s in list(prs.slides)[1:]] == [
-        "总览｜全市", "诉求工单｜全市", "网格地图｜全市", "社会组织｜全市", "居村考核｜全市"]
+    assert slide_texts(prs.slides[2]).startswith("总览｜全市")
+    # Real title placeholders (issue 17): the outline, WPS navigation and screen readers see each title.
+    assert [s.shapes.title.text for s in prs.slides] == [
+        "基层治理督查考评简报", "本期要点", "总览｜全市", "诉求工单｜全市", "网格地图｜全市", "社会组织｜全市", "居村考核｜全市"]
+    assert prs.core_properties.title == "基层治理督查考评简报｜全市"
+    points = slide_texts(prs.slides[1])
+    assert "2025年10月，全市共受理群众诉求 15 件；办结 11 件；期末积压 7 件；按期办结率 81.8%" in points
+    assert "期末超期未办结工单 2 件，分布在甲区 2 件。" in points
 
 
 def test_overview_slide_numbers_changes_and_red_black_list(october_brief):
     _, pptx, _ = october_brief
-    text = slide_texts(Presentation(io.BytesIO(pptx)).slides[1])
+    text = slide_texts(Presentation(io.BytesIO(pptx)).slides[2])
     for expected in ("受理量\n15 件", "积压\n7 件", "超期\n2 件", "按期办结率\n81.8%", "三率综合得分\n79.4 分",
                      "环比 对比期无数据", "第 1 名　乙县　96.0 分", "黑榜（仅 1 个低于预警线）",
                      "第 2 名　甲区　75.3 分"):
         assert expected in text, expected
-    pictures = [s for s in Presentation(io.BytesIO(pptx)).slides[1].shapes if s.shape_type == 13]
-    assert len(pictures) == 1  # the ranking chart
+    shapes = Presentation(io.BytesIO(pptx)).slides[2].shapes
+    charts = [s.chart for s in shapes if s.has_chart]  # a native chart, not a picture (issue 17)
+    assert len(charts) == 1 and not [s for s in shapes if s.shape_type == 13]
+    assert list(charts[0].plots[0].categories) == ["乙县", "甲区"]
+    assert [round(v, 2) for v in charts[0].plots[0].series[0].values] == [96.0, 75.25]
+    assert [p.data_label.text_frame.text for p in charts[0].plots[0].series[0].points] == ["96.0 分", "75.3 分"]
 
 
 def test_speaker_notes_hold_the_definitions(october_brief):
     _, pptx, _ = october_brief
-    notes = Presentation(io.BytesIO(pptx)).slides[1].notes_slide.notes_text_frame.text
+    notes = Presentation(io.BytesIO(pptx)).slides[2].notes_slide.notes_text_frame.text
     assert "按期办结率：按已办结口径：期间内办结的工单中，在办结时限（含延期）之前办结的比例" in notes
     assert "100 ×（0.1×响应率 + 0.5×解决率 + 0.4×满意率）" in notes
 
 
 def test_tickets_slide(october_brief):
     _, pptx, _ = october_brief
-    text = slide_texts(Presentation(io.BytesIO(pptx)).slides[2])
+    text = slide_texts(Presentation(io.BytesIO(pptx)).slides[3])
     assert "办结量\n11 件" in text and "即将超期\n2 件" in text and "满意率\n76.0%" in text
-    notes = Presentation(io.BytesIO(pptx)).slides[2].notes_slide.notes_text_frame.text
+    notes = Presentation(io.BytesIO(pptx)).slides[3].notes_slide.notes_text_frame.text
     assert "共 4 件" in notes  # T11, T05 overdue; T16, T06 due soon
 
 
 def test_map_slide(october_brief):
     _, pptx, _ = october_brief
-    slide = Presentation(io.BytesIO(pptx)).slides[3]
+    slide = Presentation(io.BytesIO(pptx)).slides[4]
     text = slide_texts(slide)
     for expected in ("网格数\n8 个", "专职网格员配备率\n62.5%", "三率综合得分\n79.4 分",
                      "第 1 名　乙县　96.0 分", "第 2 名　甲区　75.3 分"):
@@ -99,9 +108,9 @@ def test_map_slide(october_brief):
 
 def test_orgs_slide(october_brief):
     _, pptx, _ = october_brief
-    slide = Presentation(io.BytesIO(pptx)).slides[4]
+    slide = Presentation(io.BytesIO(pptx)).slides[5]
     text = slide_texts(slide)
-    for expected in ("社会组织数\n8 个", "每万人社会组织数\n3.64 个/万人", "3A 以上占比\n25.0%",
+    for expected in ("社会组织数\n8 个", "每万人社会组织数（个/万人）\n3.64", "3A 以上占比\n25.0%",
                      "社区社会组织达标率\n0.0%", "第 1 名　乙县　10.00 个/万人", "第 2 名　甲区　3.00 个/万人"):
         assert expected in text, expected
     assert "未达标的社区/村 4 个" in slide.notes_slide.notes_text_frame.text
@@ -109,7 +118,7 @@ def test_orgs_slide(october_brief):
 
 def test_assessment_slide(october_brief):
     _, pptx, _ = october_brief
-    slide = Presentation(io.BytesIO(pptx)).slides[5]
+    slide = Presentation(io.BytesIO(pptx)).slides[6]
     text = slide_texts(slide)
     for expected in ("考核平均分\n78.5 分", "较上一轮 +1.8", "升档数\n3 个", "降档数\n1 个",
                      "第 1 名　甲区　84.0 分", "第 2 名　乙县　62.0 分"):
@@ -136,7 +145,7 @@ def test_street_and_community_decks(fixture_db, monkeypatch):
 
 def test_chinese_runs_carry_an_east_asian_font(october_brief):
     _, pptx, _ = october_brief
-    xml = Presentation(io.BytesIO(pptx)).slides[1].shapes[0].text_frame._txBody.xml
+    xml = Presentation(io.BytesIO(pptx)).slides[2].shapes[0].text_frame._txBody.xml
     assert 'a:ea typeface="微软雅黑"' in xml
 
 
@@ -145,11 +154,12 @@ def test_pdf_has_the_same_pages_and_renders(october_brief, tmp_path):
     path = tmp_path / "brief.pdf"
     path.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "Pages:           6" in info
+    assert "Pages:           7" in info
+    assert "Title:           基层治理督查考评简报｜全市" in info
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "总览｜全市" in text and "81.8%" in text and "第 1 名 乙县 96.0 分" in " ".join(text.split())
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
-    assert len(list(tmp_path.glob("page-*.png"))) == 6
+    assert len(list(tmp_path.glob("page-*.png"))) == 7
 
 
 def test_a_missing_browser_is_a_clear_chinese_error(monkeypatch):

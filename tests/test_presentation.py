@@ -17,8 +17,15 @@ def test_cover_then_topics(app_env):
     assert kpis(at)["办结量"] == "11 件"
     at.button(key="present_next").click().run()
     assert at.title[0].value == "总览｜全市" and kpis(at)["三率综合得分"] == "79.4 分"
-    at.button(key="present_next").click().run()  # wraps around to the cover
-    assert at.query_params["slide"] == "1"
+    assert at.button(key="present_next").disabled  # the last slide: → (and the timer) stop here (issue 17)
+    assert at.query_params["slide"] == "3"
+
+
+def test_assessment_slide_says_it_compares_rounds_and_every_slide_says_sample(app_env):
+    """The fixture's rounds: 2024 against 2023 (tests/test_assessment.py). Not 环比 September."""
+    at = run_page("present", {**OCTOBER, "topics": "assessment", "slide": "2"})
+    caption = at.caption[0].value
+    assert "对比：上一轮（2023" in caption and "环比" not in caption
 
 
 def test_a_slide_in_the_url_opens_directly_at_the_chosen_scope(app_env):

@@ -13,7 +13,7 @@ from dashboard.data import common
 from dashboard.data import tickets as ticket_data
 from dashboard.data.overview import ALERT_METRICS, kpi_row
 from dashboard.filters import Filters, scope_to
-from dashboard.metrics import format_number, metric
+from dashboard.metrics import format_number, metric, table_number
 
 EVIDENCE_TICKET_COLUMNS = ("工单编号", "标题", "受理时间", "办结时限（含延期）", "已超期（工作日）", "主办单位",
                            "社区/村", "当前状态")
@@ -96,10 +96,10 @@ def record_table(items: list[duban.Item], f: Filters, now: datetime) -> pd.DataF
                          cfg.criticism_window_days)
     rows = [{"被督办单位": r.addressee_name, "督办件数": r.issued, "已办结": r.closed, "按期反馈": r.answered_on_time,
              "逾期（含逾期未反馈）": r.late, "逾期未反馈": r.open_overdue, "催办次数": r.reminders,
-             "按期反馈率": format_number(r.on_time_rate, 1, scale=100, unit="%"),
+             "按期反馈率（%）": table_number(r.on_time_rate, 1, scale=100),  # a number (Excel 0.0%), not "85.5%" text
              "通报批评": f"建议（逾期 {r.late} 件）" if r.flagged else ""} for r in recs]
     return pd.DataFrame(rows, columns=["被督办单位", "督办件数", "已办结", "按期反馈", "逾期（含逾期未反馈）", "逾期未反馈",
-                                       "催办次数", "按期反馈率", "通报批评"])
+                                       "催办次数", "按期反馈率（%）", "通报批评"])
 
 
 def summary(items: list[duban.Item], f: Filters, now: datetime) -> dict[str, str]:

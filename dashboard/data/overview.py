@@ -12,7 +12,7 @@ from dashboard import db
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import COMPARISONS, Filters
-from dashboard.metrics import NO_COMPARISON, Change, Metric, metric
+from dashboard.metrics import NO_COMPARISON, Change, Metric, metric, round_half_up
 
 OVERVIEW_KPIS = ("created", "backlog", "overdue", "on_time_rate", "composite_score",
                  "grid_count", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
@@ -145,6 +145,7 @@ class Alerts:
     worst breach first, within an area the worst breach first), and every breach for the download."""
     shown: pd.DataFrame
     all: pd.DataFrame
+    export: pd.DataFrame | None = None  # every breach with numbers, not text ("数值（%）" 85.5), for Excel/CSV
 
     @property
     def total(self) -> int:
@@ -161,7 +162,7 @@ def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS, 
     the ``limit`` worst (``[ranking] alert_limit``; 0 = all) grouped by area. Plain Python over a handful of
     rows: pandas operations on frames this small cost ~20 ms here."""
     limit = settings().alert_limit if limit is None else limit
-    rows = []
+    rows, numbers = [], []
     records = children_frame.to_dict("records")
     for key in keys:
         m = metric(key)
@@ -174,9 +175,23 @@ def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS, 
                 continue
             rows.append((r["area_code"], r["area_name"], m.zh, m.format(v), f"{m.alert_word()} {m.format(threshold)}",
                          m.format_delta(float(v) - threshold), m.count_note(pd.Series(r)), m.severity(v, r)))
+            numbers.append(_export_row(m, v, threshold))
     every = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    exported = pd.concat([every, pd.DataFrame(numbers, columns=["_v", "_t", "_d", "单位"])], axis=1)
+    exported = _grouped(exported)
+    exported = pd.DataFrame({"区域": exported["区域"], "指标": exported["指标"], "数值": exported["_v"],
+                             "单位": exported["单位"], "预警线": exported["_t"], "偏离": exported["_d"],
+                             "依据": exported["依据"]})
     return Alerts(_grouped(every.sort_values("severity", ascending=False, kind="stable").head(limit or None)),
-                  _grouped(every))
+                  _grouped(every), exported)
+
+
+def _export_row(m, value, threshold) -> tuple:
+    """A breach as numbers for a spreadsheet, rounded as shown: value, line and distance in the metric's
+    display unit (rates in percent, the distance in percentage points)."""
+    v, t = m.table_value(value), m.table_value(threshold)
+    d = round_half_up(float(value) - threshold, m.decimals, m.scale)
+    return v, t, None if d is None else float(d), ("%（偏离为百分点）" if m.fmt == "pct" else m.unit)
 
 
 def _grouped(frame: pd.DataFrame) -> pd.DataFrame:

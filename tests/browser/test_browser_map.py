@@ -2,6 +2,7 @@
 everything else the map needs come from the app (no CDN), the map draws one polygon per
 child area, and clicking a polygon drills into it."""
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -53,6 +54,11 @@ def test_city_map_draws_districts_offline_and_drills_into_one(page, app_server):
     legend = frame.locator(".gm-legend")
     assert "三率综合得分（分）" in legend.inner_text() and "越高越好" in legend.inner_text()
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in loaded), loaded
+    # Issue 17: one scale, in metres/kilometres (no miles, no feet), and a plain credit without the flag icon.
+    scales = frame.locator(".leaflet-control-scale-line")
+    assert scales.count() == 1 and re.fullmatch(r"\d+ k?m", scales.first.inner_text().strip())
+    assert frame.locator(".leaflet-control-attribution svg").count() == 0
+    assert frame.locator(".leaflet-control-attribution").inner_text().startswith("Leaflet")
     screenshot(page, "map-city-composite")
 
     # Hovering (tooltip), panning and zooming stay in the browser: no rerun of the page.
