@@ -38,6 +38,7 @@ _ROOT = "_auth_root"
 _SEEN = "_auth_seen"
 _LAST_VIEW = "_auth_last_view"
 _NOTICE = "_auth_notice"
+_RECORD = "_auth_record"  # the account as require_user read it at the top of this run
 GUARDED_PARAMS = ("scope", "community_code", "grid_code")
 
 
@@ -72,8 +73,13 @@ def session_username() -> str | None:
 
 
 def current_user() -> users.User | None:
+    """The logged-in account: as ``require_user`` read it at the top of this run (one read
+    of the application database per run), else read now."""
     name = st.session_state.get(_USER)
-    return users.get(name) if name else None
+    if not name:
+        return None
+    record = st.session_state.get(_RECORD)
+    return record if record is not None and record.username == name else users.get(name)
 
 
 def allowed_root() -> str | None:
@@ -103,7 +109,7 @@ def hide_unless_allowed(values):
 
 
 def _end_session(notice: str | None = None) -> None:
-    for key in (_USER, _ROOT, _SEEN, _LAST_VIEW):
+    for key in (_USER, _ROOT, _SEEN, _LAST_VIEW, _RECORD):
         st.session_state.pop(key, None)
     if notice:
         st.session_state[_NOTICE] = notice
@@ -143,6 +149,7 @@ def require_user() -> users.User:
         st.stop()
     st.session_state[_ROOT] = root
     st.session_state[_SEEN] = time.time()
+    st.session_state[_RECORD] = user
     return user
 
 

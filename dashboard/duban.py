@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -369,7 +369,3 @@ def completion_rate(items: list[Item]) -> float | None:
 
 def today() -> datetime:
     return datetime.now().replace(microsecond=0)
-
-
-def as_date(d: datetime | date) -> date:
-    return d.date() if isinstance(d, datetime) else d
