@@ -56,7 +56,15 @@ BEGIN SELECT RAISE(ABORT, '审计日志保留期内的记录不能删除'); END;
 """
 
 _lock = threading.Lock()
-_ready: set[str] = set()
+_ready: set[tuple[str, int]] = set()  # (database file, schemas applied)
+_schemas: list[str] = []  # the tables of other modules (督办, data versions), created with the base ones
+
+
+def register_schema(sql: str) -> None:
+    """Tables a module keeps in the application database (``CREATE … IF NOT EXISTS``): created
+    once per process and file by ``connect``, with the base tables, before any statement runs."""
+    if sql not in _schemas:
+        _schemas.append(sql)
 
 
 def app_db_path() -> Path:
@@ -79,11 +87,12 @@ def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
     con = sqlite3.connect(str(path), timeout=10, isolation_level=None)
     try:
         con.row_factory = sqlite3.Row
-        key = str(path.resolve())
+        key = (str(path.resolve()), len(_schemas))
         if key not in _ready:
             with _lock:
                 con.execute("PRAGMA journal_mode=WAL")
-                con.executescript(SCHEMA)
+                for sql in (SCHEMA, *_schemas):
+                    con.executescript(sql)
                 _ready.add(key)
                 try:
                     os.chmod(path, 0o600)  # accounts and the audit log: readable by the service only

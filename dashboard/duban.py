@@ -29,7 +29,6 @@ the audit log; each step also writes an audit record. No Streamlit here: the pag
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -120,12 +119,8 @@ class Item:
         return "逾期未反馈" if self.overdue(now) else STATUS_ZH[self.status]
 
 
-@contextmanager
-def _Db(path: Path | None = None):
-    """The application database with the 督办 tables in place."""
-    with appdb.connect(path) as con:
-        con.executescript(SCHEMA)
-        yield con
+appdb.register_schema(SCHEMA)
+_Db = appdb.connect  # the application database, the 督办 tables in place
 
 
 def _item(r) -> Item:

@@ -88,6 +88,9 @@ CREATE TABLE IF NOT EXISTS export_mappings (
 """
 
 
+appdb.register_schema(VERSIONS_SCHEMA)
+
+
 class RefreshError(ValueError):
     """A refresh refused before anything changed; Chinese message with what to do."""
 
@@ -357,7 +360,6 @@ class Version:
 
 def record_version(build_file: str, username: str, summary: dict) -> None:
     with appdb.connect() as con:
-        con.executescript(VERSIONS_SCHEMA)
         con.execute("INSERT OR REPLACE INTO data_versions VALUES (?, ?, ?, ?)",
                     [build_file, appdb.now().isoformat(), username, json.dumps(summary, ensure_ascii=False, default=str)])
 
@@ -368,7 +370,6 @@ def versions(db_path: Path | str) -> list[Version]:
     db_path = Path(db_path)
     current = Path(os.path.realpath(db_path))
     with appdb.connect() as con:
-        con.executescript(VERSIONS_SCHEMA)
         made = {r["build_file"]: r for r in con.execute("SELECT * FROM data_versions").fetchall()}
     out = []
     for path in reversed(build.builds(db_path)):
@@ -398,14 +399,12 @@ def rollback(db_path: Path | str, build_name: str, username: str) -> None:
 # -- mappings and the error report ----------------------------------------------------------------------------------
 def saved_mapping(source: str) -> dict[str, str]:
     with appdb.connect() as con:
-        con.executescript(VERSIONS_SCHEMA)
         r = con.execute("SELECT mapping FROM export_mappings WHERE source = ?", [source]).fetchone()
     return json.loads(r[0]) if r else {}
 
 
 def save_mapping(source: str, mapping: dict[str, str], username: str) -> None:
     with appdb.connect() as con:
-        con.executescript(VERSIONS_SCHEMA)
         con.execute("INSERT OR REPLACE INTO export_mappings VALUES (?, ?, ?, ?)",
                     [source, json.dumps(mapping, ensure_ascii=False), username, appdb.now().isoformat()])
 

@@ -50,9 +50,9 @@ def page_specs(user) -> tuple[PageSpec, ...]:
 
 
 def navigation(username: str | None = None) -> st.navigation:
-    from dashboard import users
-
-    specs = page_specs(users.get(username) if username else None)
+    # The account as the last run read it (require_user checks it again right after this);
+    # the admin pages check for themselves too.
+    specs = page_specs(access.current_user() if username else None)
     pages = [st.Page(f"pages/{p.key}.py", title=p.title, icon=p.icon, url_path=p.key, default=(p.key == "overview"),
                      visibility="visible" if p.in_menu else "hidden") for p in specs]
     return st.navigation(pages, position="hidden"), pages

@@ -33,7 +33,6 @@ def ticket_count(database) -> int:
 
 def saved_sources() -> list[str]:
     with appdb.connect() as con:
-        con.executescript(refresh.VERSIONS_SCHEMA)
         return [r[0] for r in con.execute("SELECT source FROM export_mappings ORDER BY source").fetchall()]
 
 
