@@ -985,11 +985,11 @@ class DatabaseBuilder:
             rows = self._write_final(cal)
             meta = self._write_meta(cal, rows)
             self.con.execute(schema.AREAS_TABLE)
-            from dashboard import db  # the shared SQL macros, stored so queries need not define them
-            for stmt in db.persistent_macro_sql():
+            from dashboard import sql  # the shared SQL macros, stored so queries need not define them
+            for stmt in sql.persistent_macro_sql():
                 self.con.execute(stmt)
-            self.con.execute("INSERT INTO meta VALUES ('macros_sha256', ?)", [db.macros_digest()])
-            meta["macros_sha256"] = db.macros_digest()
+            self.con.execute("INSERT INTO meta VALUES ('macros_sha256', ?)", [sql.macros_digest()])
+            meta["macros_sha256"] = sql.macros_digest()
             rows.update(self._write_summaries())
             self.con.execute("UPDATE meta SET value = ? WHERE key = 'row_counts'", [json.dumps(rows, ensure_ascii=False)])
             for t in schema.TABLES:

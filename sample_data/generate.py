@@ -95,7 +95,7 @@ def is_current(path: Path, scale: Scale, seed: int, as_of: datetime) -> bool:
             con.close()
     except duckdb.Error:
         return False
-    from dashboard.db import macros_digest  # summaries (ticket_daily) are built with the shared macros
+    from dashboard.sql import macros_digest  # summaries (ticket_daily) are built with the shared macros
 
     wanted = {"schema_version": str(SCHEMA_VERSION), "generator_version": GENERATOR_VERSION,
               "scale": scale.name, "seed": str(seed), "as_of": pd.Timestamp(as_of).isoformat(sep=" "),

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.db import all_queries, load_query, macros
+from dashboard.sql import all_queries, load_query, macros
 from tests.conftest import ROOT
 
 
@@ -81,3 +81,16 @@ def test_a_question_asked_twice_at_once_runs_once(app_env, monkeypatch):
     assert runs == ["grid_metrics"]
     assert first.equals(second) and first is not second  # each caller gets its own frame
     assert not db._running
+
+
+def test_building_and_the_command_line_tools_do_not_import_streamlit():
+    """The builder, the importer, the refresh and account tools, the calendar and the parameter resolver
+    run without Streamlit (a cron job or a build server need not have a web app's runtime)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, dashboard.build, dashboard.load, dashboard.refresh, dashboard.params, dashboard.users, "
+            "dashboard.holidays, dashboard.sql, sample_data.generate; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

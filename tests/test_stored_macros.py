@@ -1,7 +1,7 @@
 """The builder stores the shared SQL macros in the database file; queries then skip defining
 them per cursor. A file built with other macros falls back to defining them per query."""
 
-from dashboard import db
+from dashboard import db, sql
 
 
 def test_fixture_database_stores_the_current_macros(fixture_db):
@@ -10,7 +10,7 @@ def test_fixture_database_stores_the_current_macros(fixture_db):
     stored = {name for (name,) in database.con.execute(
         "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') AND NOT internal "
         "AND database_name = current_database()").fetchall()}
-    assert set(db.macros()) <= stored
+    assert set(sql.macros()) <= stored
 
 
 def test_changed_macros_are_defined_per_query(fixture_db, monkeypatch):

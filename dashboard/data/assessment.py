@@ -1,10 +1,10 @@
-"""居村考核 data (DESIGN §3.4): the chosen assessment round and the one before it, the KPI
+"""居村考核 data (docs/domain.md「居村考核」): the chosen assessment round and the one before it, the KPI
 row, committee results with their grades and round-over-round movement, rankings of child
 areas, grade counts, one committee's indicator breakdown and the weight check of the
 indicator system (居民评议 at least 70 %).
 
 Grades are given only by the SQL macro ``grade_of`` with the configured cut-offs
-(``common.grade_params``); nothing here computes a grade.
+(parameters ``grade_names``/``grade_mins``, resolved from the settings by ``dashboard.params``); nothing here computes a grade.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import db
+from dashboard import db, params
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi
@@ -76,7 +76,8 @@ def choose_round(f: Filters, requested: str | None) -> RoundChoice:
 
 
 def round_params(choice: RoundChoice) -> dict:
-    return {"round_id": choice.round_id, "previous_round_id": choice.previous_id, **common.grade_params()}
+    """The rounds a question compares (what the filters don't decide)."""
+    return {"round_id": choice.round_id, "previous_round_id": choice.previous_id}
 
 
 def round_description(choice: RoundChoice) -> str:
@@ -107,7 +108,8 @@ def weights(choice: RoundChoice) -> WeightCheck:
     """The weight (分值) of each indicator group in the round and whether 居民评议 carries at least
     the configured minimum share (DESIGN §3.4)."""
     cfg = settings()
-    groups = db.query("assessment_weights", round_id=choice.round_id, resident_group=cfg.resident_group)
+    groups = db.query("assessment_weights", **params.resolve("assessment_weights", params.Context(None, cfg),
+                                                              round_id=choice.round_id))
     share = float(groups["resident_share"].iloc[0]) if len(groups) else 0.0
     ok = share >= cfg.resident_min_share - 1e-9
     pct = lambda v: format_number(v, 0, scale=100, unit="%")  # noqa: E731
@@ -127,8 +129,7 @@ def weights(choice: RoundChoice) -> WeightCheck:
 def _changes(f: Filters, choice: RoundChoice) -> tuple[pd.Series | None, pd.DataFrame]:
     """Grade changes since the previous round: the scope's row and the child areas', one query
     (queries/assessment_changes.sql orders the scope's row first)."""
-    frame = db.query("assessment_changes", **common.scope_params(f, "children"), with_scope=True,
-                     **round_params(choice))
+    frame = common.ask("assessment_changes", f, "children", with_scope=True, **round_params(choice))
     return common.first_row(frame), frame.iloc[1:].reset_index(drop=True)
 
 
@@ -156,7 +157,7 @@ def kpis(f: Filters, choice: RoundChoice, keys: tuple[str, ...] = ASSESSMENT_KPI
 # -- committees and child areas ------------------------------------------------------------------------------------
 def committees(f: Filters, choice: RoundChoice) -> pd.DataFrame:
     """Every assessed committee (社区/村) in scope: total, grade, rank, and the previous round."""
-    return db.query("assessment_scores", scope=f.scope, **round_params(choice))
+    return common.ask("assessment_scores", f, **round_params(choice))
 
 
 def children(f: Filters, choice: RoundChoice) -> pd.DataFrame:
@@ -166,7 +167,7 @@ def children(f: Filters, choice: RoundChoice) -> pd.DataFrame:
 
 
 def grade_counts(f: Filters, choice: RoundChoice) -> pd.DataFrame:
-    return db.query("assessment_grade_counts", scope=f.scope, **round_params(choice))
+    return common.ask("assessment_grade_counts", f, **round_params(choice))
 
 
 COMMITTEE_COLUMNS = {"area_name": "社区/村", "street_name": "所属街道/乡镇", "district_name": "所属区县",

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, params
 from dashboard.areas import AreaIndex
 from dashboard.config import settings
 from dashboard.filters import Filters, Period
@@ -55,45 +54,22 @@ def comparison_has_data(f: Filters) -> bool:
     return f.comparison is not None and f.comparison.start >= data_start()
 
 
-def group_len(f: Filters, group: Literal["scope", "children"]) -> int:
-    return len(f.scope) if group == "scope" else f.child_len
-
-
-def scope_params(f: Filters, group: Literal["scope", "children"] = "scope") -> dict:
-    return {"scope": f.scope, "group_len": group_len(f, group)}
-
-
 DURATION_METRICS = ("duration_median", "duration_p90")
 LIST_SHOWN = 1_000  # rows a long list (organisations, grids, workers) draws on the page; the download has them all
 
 
-def _due_soon_ts(end_ts: datetime) -> datetime:
-    """The end of the N-th working day after the period's last day (即将超期 looks that far ahead)."""
-    last_day = (end_ts - timedelta(microseconds=1)).date()
-    cal = workday_calendar()
-    if last_day < cal.first_day:  # a comparison before the data (and its calendar) began: no tickets
-        return end_ts
-    due_soon_day = cal.nth_workday_after([last_day], settings().due_soon_workdays)[0]
-    return pd.Timestamp(due_soon_day).to_pydatetime() + timedelta(seconds=86399)
+def context(f: Filters, group: params.Group = "scope", compare: bool = False,
+            in_comparison: bool = False) -> params.Context:
+    return params.Context(f, settings(), workday_calendar(), group, compare, in_comparison)
 
 
-def ticket_params(f: Filters, group: Literal["scope", "children"] = "scope", durations: bool = False,
-                  compare: bool = False, with_scope: bool = False, in_comparison: bool = False) -> dict:
-    """Parameters of queries/ticket_metrics.sql (and other ticket questions) for the period;
-    ``durations``: also the handling-time median and P90 (DURATION_METRICS), which cost a scan;
-    ``compare``: also the scope's row in the comparison period (if the filters have one);
-    ``with_scope``: with ``group="children"``, also the scope's own row;
-    ``in_comparison``: the comparison period instead of the period (for the ranks then)."""
-    cfg = settings()
-    start_ts, end_ts = f.bounds(f.comparison) if in_comparison else f.bounds()
-    before = f.comparison if compare else None
-    compare_start_ts, compare_end_ts = f.bounds(before) if before else (None, None)
-    w = cfg.composite_weights
-    return {**scope_params(f, group), "start_ts": start_ts, "end_ts": end_ts, "due_soon_ts": _due_soon_ts(end_ts),
-            "compare_start_ts": compare_start_ts, "compare_end_ts": compare_end_ts,
-            "compare_due_soon_ts": _due_soon_ts(compare_end_ts) if before else None, "with_scope": with_scope,
-            "k": cfg.basic_satisfied_factor, "w_response": w["response"], "w_resolution": w["resolution"],
-            "w_satisfaction": w["satisfaction"], "with_durations": durations, "on_time_basis": cfg.on_time_basis}
+def ask(name: str, f: Filters, group: params.Group = "scope", compare: bool = False, in_comparison: bool = False,
+        **given) -> pd.DataFrame:
+    """Run ``queries/<name>.sql`` for the filters: each ``$parameter`` resolved by its name
+    (``dashboard.params``); ``given`` supplies what only the caller knows (a limit, a round …).
+    ``group="children"`` groups by the next finer level; ``compare`` fills in the comparison period;
+    ``in_comparison`` asks about the comparison period instead."""
+    return db.query(name, **params.resolve(name, context(f, group, compare, in_comparison), **given))
 
 
 @dataclass(frozen=True)
@@ -117,13 +93,12 @@ def scope_rows(frame: pd.DataFrame, f: Filters) -> ScopeRows:
 
 def ticket_rows(f: Filters, durations: bool = False) -> ScopeRows:
     """One query for a page's ticket KPI row (with its comparison) and its child-area rankings."""
-    return scope_rows(db.query("ticket_metrics", **ticket_params(f, group="children", durations=durations,
-                                                                    compare=True, with_scope=True)), f)
+    return scope_rows(ask("ticket_metrics", f, "children", compare=True, with_scope=True, with_durations=durations), f)
 
 
 def org_rows(f: Filters) -> ScopeRows:
     """One query for a page's organisation KPIs (with the comparison) and its child-area rankings."""
-    return scope_rows(db.query("org_metrics", **org_params(f, group="children", compare=True, with_scope=True)), f)
+    return scope_rows(ask("org_metrics", f, "children", compare=True, with_scope=True), f)
 
 
 def period_last_day(f: Filters, period: Period | None = None) -> date:
@@ -131,39 +106,10 @@ def period_last_day(f: Filters, period: Period | None = None) -> date:
     return (end_ts - timedelta(microseconds=1)).date()
 
 
-def stock_days(f: Filters, compare: bool = False) -> dict:
-    """The days stock figures (organisations, community coverage) are counted on: the period's last day
-    and, with ``compare``, the comparison period's last day (None without a comparison)."""
-    before = f.comparison if compare else None
-    return {"at_date": period_last_day(f), "compare_at_date": period_last_day(f, before) if before else None}
-
-
-def org_params(f: Filters, group: Literal["scope", "children"] = "scope", compare: bool = False,
-               with_scope: bool = False) -> dict:
-    """Parameters of queries/org_metrics.sql: the stock on the period's last day (``compare``: also the
-    scope's on the comparison period's last day; ``with_scope``: the scope's row beside the children's)."""
-    cfg = settings()
-    return {**scope_params(f, group), **stock_days(f, compare), "with_scope": with_scope,
-            "valid_years": cfg.rating_valid_years, "high_rating": cfg.high_rating}
-
-
-def grade_params() -> dict:
-    cuts = settings().grade_cutoffs
-    return {"grade_names": list(cuts.keys()), "grade_mins": [float(v) for v in cuts.values()]}
-
-
-def summary_params(f: Filters, round_id: str, group: Literal["scope", "children"] = "scope",
-                   compare_round_id: str | None = None, with_scope: bool = False) -> dict:
-    """Parameters of queries/assessment_summary.sql for one assessment round (``compare_round_id``: also
-    the scope's row in that round; ``with_scope``: the scope's row beside the children's)."""
-    return {**scope_params(f, group), "round_id": round_id, "compare_round_id": compare_round_id,
-            "with_scope": with_scope, **grade_params()}
-
-
 def summary_rows(f: Filters, round_id: str, compare_round_id: str | None) -> ScopeRows:
     """One query for a page's assessment KPIs (with the previous round) and its child-area rankings."""
-    return scope_rows(db.query("assessment_summary", **summary_params(f, round_id, "children", compare_round_id,
-                                                                       with_scope=True)), f)
+    return scope_rows(ask("assessment_summary", f, "children", round_id=round_id, compare_round_id=compare_round_id,
+                          with_scope=True), f)
 
 
 def assessment_rounds() -> pd.DataFrame:

@@ -21,7 +21,7 @@ from dashboard import access, charts, db, geo, ranking
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import Filters
-from dashboard.metrics import Metric, metric
+from dashboard.metrics import Metric, format_number, metric
 from dashboard.schema import CODE_LENGTH, LEVEL_ZH
 from dashboard.text import echo
 
@@ -76,21 +76,18 @@ class ChildValues:
         return int(self.frame["rank"].notna().sum())
 
 
-def _source_frame(f: Filters, m: Metric) -> tuple[pd.DataFrame | None, str]:
-    if m.query == "ticket_metrics":
-        return db.query("ticket_metrics", **common.ticket_params(f, group="children",
-                                                                 durations=m.key in common.DURATION_METRICS)), ""
-    if m.query == "grid_metrics":
-        return db.query("grid_metrics", **common.scope_params(f, "children")), "网格员配置为数据截至时的当前配置。"
-    if m.query == "org_metrics":
-        return db.query("org_metrics", **common.org_params(f, group="children")), ""
-    if m.query == "assessment_summary":
+def _source_frame(f: Filters, m: Metric) -> tuple[pd.DataFrame | None, str, str]:
+    """The children's rows of the metric's query, a note for the legend, and the assessment round's name."""
+    given = {"with_durations": True} if m.key in common.DURATION_METRICS else {}
+    round_name = ""
+    if m.query == "assessment_summary":  # the only source that needs a choice the filters don't make: the round
         rnd, _ = common.round_for(f)
         if rnd is None:
-            return None, "统计期间结束前还没有公布的考核轮次。"
-        frame = db.query("assessment_summary", **common.summary_params(f, rnd["round_id"], "children"))
-        return frame, f"考核轮次：{rnd['name']}"
-    raise ValueError(f"no source for {m.key}")
+            return None, "统计期间结束前还没有公布的考核轮次。", ""
+        given, round_name = {"round_id": rnd["round_id"], "compare_round_id": None}, str(rnd["name"])
+    note = {"grid_metrics": "网格员配置为数据截至时的当前配置。",
+            "assessment_summary": f"考核轮次：{round_name}"}.get(m.query, "")
+    return common.ask(m.query, f, "children", **given), note, round_name
 
 
 def _reference(f: Filters, m: Metric) -> float | None:
@@ -98,7 +95,7 @@ def _reference(f: Filters, m: Metric) -> float | None:
     if m.map_breaks or m.query != "ticket_metrics":
         return None
     city = replace(f, district=None, street=None, community=None)
-    row = common.first_row(db.query("ticket_metrics", **common.ticket_params(city)))
+    row = common.first_row(common.ask("ticket_metrics", city))
     return common.cell(row, m.col)
 
 
@@ -117,7 +114,7 @@ def when(f: Filters, values: ChildValues) -> str:
 def child_values(f: Filters, key: str) -> ChildValues:
     """The children's values of ``key``, ranked by dashboard.ranking (样本不足 and 无数据 unranked, last)."""
     m = metric(key)
-    frame, note = _source_frame(f, m)
+    frame, note, round_name = _source_frame(f, m)
     units = common.areas().children(f.scope)
     base = pd.DataFrame({"area_code": [a.code for a in units], "area_name": [a.name for a in units]})
     if frame is None:
@@ -130,8 +127,7 @@ def child_values(f: Filters, key: str) -> ChildValues:
         out[m.col] = np.nan
     out[m.col] = pd.to_numeric(out[m.col], errors="coerce").astype(float)
     out = ranking.ranked_frame(out, m).rename(columns={m.col: "value", "rank_status": "status"})
-    rnd = note.removeprefix("考核轮次：") if note.startswith("考核轮次：") else ""
-    return ChildValues(m, out, note, _reference(f, m), rnd)
+    return ChildValues(m, out, note, _reference(f, m), round_name)
 
 
 def rank_text(row, total: int) -> str:
@@ -235,7 +231,7 @@ def grid_card(f: Filters, code: str) -> GridCard | None:
         "状态": np.where(staff["active"].fillna(True).astype(bool), "在岗", "已离岗"),
     }).reset_index(drop=True)
     active = staff[staff["active"].fillna(True).astype(bool)]
-    tickets = db.query("ticket_metrics", **common.ticket_params(f, group="children"))
+    tickets = common.ask("ticket_metrics", f, "children")
     mine = tickets[tickets["area_code"] == code]
     kind = str(first["kind"])
     if isinstance(first["dedicated_type"], str) and first["dedicated_type"]:
@@ -440,13 +436,14 @@ def coverage_layer(issues: pd.DataFrame, shapes: MapShapes, gcj02: bool = False)
                                max(shapes.decimals, 6))
     areas = common.areas()
     props = [{"kind": k, "style": COVERAGE_STYLE[k],
-              "tip": f"<b>网格{k}</b><br>{areas.name(c)}<br>{_area_text(a)}"}
+              "tip": f"<b>网格{k}</b><br>{areas.name(c)}<br>面积 {fmt_area(a)}"}
              for k, c, a in zip(top["kind"], top["community_code"], top["area_m2"])]
     return geo.feature_collection(geoms, props)
 
 
-def _area_text(area_m2: float) -> str:
-    return f"面积 {area_m2:,.0f} 平方米" if area_m2 < 1e6 else f"面积 {area_m2 / 1e6:,.2f} 平方公里"
+def fmt_area(area_m2: float) -> str:
+    """“5,300 平方米”, “1.25 平方公里” (the product's one number format)."""
+    return format_number(area_m2, 0, unit="平方米") if area_m2 < 1e6 else format_number(area_m2 / 1e6, 2, unit="平方公里")
 
 
 def coverage_summary(issues: pd.DataFrame) -> dict[str, tuple[int, float]]:
@@ -456,14 +453,6 @@ def coverage_summary(issues: pd.DataFrame) -> dict[str, tuple[int, float]]:
         part = issues[issues["kind"] == kind]
         out[kind] = (len(part), float(part["area_m2"].sum()))
     return out
-
-
-def fmt_area(area_m2: float) -> str:
-    return _area_text(area_m2).removeprefix("面积 ")
-
-
-def is_finite(v) -> bool:
-    return v is not None and not (isinstance(v, float) and math.isnan(v))
 
 
 # -- the ranking beside the map ---------------------------------------------------------------------------------

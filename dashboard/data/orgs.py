@@ -14,7 +14,6 @@ from datetime import date
 import pandas as pd
 
 from dashboard import db
-from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi
 from dashboard.filters import COMPARISONS, Filters
@@ -32,21 +31,9 @@ def at_date(f: Filters) -> date:
     return common.period_last_day(f)
 
 
-def target_params() -> dict:
-    cfg = settings()
-    return {"urban_target": cfg.community_orgs_urban_target, "rural_target": cfg.community_orgs_rural_target}
-
-
-def coverage_params(f: Filters, group: str = "scope", compare: bool = False, with_scope: bool = False) -> dict:
-    """Parameters of queries/community_org_coverage.sql (``compare``, ``with_scope`` as in common.org_params)."""
-    return {**common.scope_params(f, group), **common.stock_days(f, compare), "with_scope": with_scope,
-            **target_params()}
-
-
 def coverage_rows(f: Filters) -> common.ScopeRows:
     """Community-organisation coverage for the KPI row (with the comparison) and the child areas: one query."""
-    return common.scope_rows(db.query("community_org_coverage",
-                                      **coverage_params(f, group="children", compare=True, with_scope=True)), f)
+    return common.scope_rows(common.ask("community_org_coverage", f, "children", compare=True, with_scope=True), f)
 
 
 # -- KPI row ----------------------------------------------------------------------------------------------
@@ -80,9 +67,7 @@ class OrgMix:
 
 
 def mix(f: Filters) -> OrgMix:
-    cfg = settings()
-    frame = db.query("org_breakdown", scope=f.scope, at_date=at_date(f), valid_years=cfg.rating_valid_years,
-                     high_rating=cfg.high_rating)
+    frame = common.ask("org_breakdown", f)
     part = lambda d: frame[frame["dimension"] == d].reset_index(drop=True)  # noqa: E731
     types, ratings = part("legal_type"), part("rating")
     return OrgMix(types=types, ratings=ratings, fields=part("field"), total=int(types["orgs"].sum()),
@@ -98,7 +83,7 @@ def children(f: Filters) -> pd.DataFrame:
 
 def community_targets(f: Filters) -> pd.DataFrame:
     """Every community/village in scope: its community organisations against its target."""
-    return db.query("community_org_targets", scope=f.scope, at_date=at_date(f), **target_params())
+    return common.ask("community_org_targets", f)
 
 
 def below_target_table(targets: pd.DataFrame) -> pd.DataFrame:
@@ -134,8 +119,8 @@ def flows(f: Filters) -> Flows:
     end = at_date(f)
     start = min(_months_back(end, FLOW_MONTHS - 1), f.period.start.replace(day=1))
     bucket = "month" if (end.year - start.year) * 12 + end.month - start.month < 36 else "year"
-    series = db.query("org_flows", scope=f.scope, from_date=start, to_date=end, bucket=bucket)
-    period = db.query("org_flows", scope=f.scope, from_date=f.period.start, to_date=end, bucket="year")
+    series = common.ask("org_flows", f, from_date=start, to_date=end, bucket=bucket)
+    period = common.ask("org_flows", f, from_date=f.period.start, to_date=end, bucket="year")
     return Flows(series, bucket, start, end, int(period["registered"].sum()), int(period["deregistered"].sum()))
 
 
@@ -153,9 +138,8 @@ def org_list(f: Filters, name: str = "", legal_type: str = "", field: str = "", 
     """Organisations in scope (active at the end of the period, optionally also deregistered ones),
     searched by name or code and filtered by type, field and effective rating; Chinese headers.
     At most ``limit`` rows (the page draws common.LIST_SHOWN; the download asks for all), and how many match."""
-    frame = db.query("org_list", scope=f.scope, at_date=at_date(f), valid_years=settings().rating_valid_years,
-                     name_contains=(name or "").strip(), legal_type=legal_type or "", field=field or "",
-                     rating=rating or "", include_deregistered=bool(include_deregistered), limit=limit)
+    frame = common.ask("org_list", f, name_contains=(name or "").strip(), legal_type=legal_type or "", field=field or "",
+                       rating=rating or "", include_deregistered=bool(include_deregistered), limit=limit)
     total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
     out = frame[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS)
     for col in ("街道/乡镇", "社区/村", "评估等级"):  # not filled in: blank, not “None”

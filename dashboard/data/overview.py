@@ -49,15 +49,15 @@ def _sources(f: Filters, needed: set[str], durations: bool = False) -> dict[str,
     All of them run at once (``db.in_parallel``). Ticket and organisation rows come with the child
     areas' (``common.ticket_rows``/``org_rows``: one query for the KPI row and the page's rankings)."""
     label = COMPARISONS[f.compare] if f.comparison else ""
-    asks: dict[tuple[str, str], tuple[str, dict]] = {}
+    asks: dict[tuple[str, str], str] = {}
     if "grid_metrics" in needed:  # the current staffing: no history to compare with
-        asks["grid_metrics", "now"] = ("grid_metrics", common.scope_params(f))
+        asks["grid_metrics", "now"] = "grid_metrics"
     rnd, prev = common.round_for(f) if "assessment_summary" in needed else (None, None)
     with_rows = {"ticket_metrics": lambda: common.ticket_rows(f, durations), "org_metrics": lambda: common.org_rows(f),
                  "assessment_summary": lambda: common.summary_rows(f, rnd["round_id"], _round_id(prev))}
     with_rows = {source: call for source, call in with_rows.items()
                  if source in needed and (source != "assessment_summary" or rnd is not None)}
-    results = db.in_parallel([lambda r=r: common.first_row(db.query(r[0], **r[1])) for r in asks.values()]
+    results = db.in_parallel([lambda q=q: common.first_row(common.ask(q, f)) for q in asks.values()]
                              + list(with_rows.values()))
     rows = dict(zip(asks, results))
     for source, found in zip(with_rows, results[len(asks):]):
@@ -87,18 +87,13 @@ def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
     return out
 
 
-def assessment_round_label(f: Filters) -> str:
-    rnd, _ = common.round_for(f)
-    return "" if rnd is None else str(rnd["name"])
-
-
 def children(f: Filters) -> pd.DataFrame:
     """Every child area of the scope with its ticket, grid, organisation and assessment metrics.
     Grids have no organisation or assessment figures (both are recorded down to the community): at
     community scope those columns are left out rather than shown as 0 (and raising alerts)."""
     rnd, prev = common.round_for(f)
     grid_children = f.child_level == "grid"
-    calls = [lambda: common.ticket_rows(f), lambda: db.query("grid_metrics", **common.scope_params(f, "children"))]
+    calls = [lambda: common.ticket_rows(f), lambda: common.ask("grid_metrics", f, "children")]
     if not grid_children:
         calls.append(lambda: common.org_rows(f))
     if rnd is not None and not grid_children:  # the same query as the KPI row's (which compares with the previous round)
@@ -121,7 +116,7 @@ def previous_children(f: Filters) -> pd.DataFrame | None:
     when there is no comparison or it has no data."""
     if not f.comparison or not common.comparison_has_data(f):
         return None
-    return db.query("ticket_metrics", **common.ticket_params(f, group="children", in_comparison=True))
+    return common.ask("ticket_metrics", f, "children", in_comparison=True)
 
 
 def trend_bucket(f: Filters) -> str:
@@ -130,8 +125,7 @@ def trend_bucket(f: Filters) -> str:
 
 
 def trend(f: Filters) -> pd.DataFrame:
-    start_ts, end_ts = f.bounds()
-    return db.query("ticket_trend", scope=f.scope, start_ts=start_ts, end_ts=end_ts, bucket=trend_bucket(f))
+    return common.ask("ticket_trend", f, bucket=trend_bucket(f))
 
 
 ALERT_METRICS = ("on_time_rate", "composite_score", "response_rate", "resolution_rate", "satisfaction_rate",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import access, db
+from dashboard import access, params
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.data.overview import Kpi, kpi_row
@@ -28,12 +28,6 @@ def children(f: Filters) -> pd.DataFrame:
     return common.ticket_rows(f, durations=True).children
 
 
-def _age_seq(f: Filters) -> int:
-    cal = common.workday_calendar()
-    last_day = max(common.period_last_day(f), cal.first_day)  # before the calendar there are no tickets
-    return int(cal.seq([last_day])[0])
-
-
 def aging_labels() -> list[str]:
     """≤3, 4–7, 8–15, 16–30, >30 from the configured bounds."""
     bounds = settings().aging_buckets
@@ -45,9 +39,7 @@ def aging_labels() -> list[str]:
 
 def aging(f: Filters) -> pd.DataFrame:
     """Open tickets at the period end by 一级分类 and working-day age bucket (all combinations)."""
-    _, end_ts = f.bounds()
-    raw = db.query("backlog_aging", scope=f.scope, end_ts=end_ts, age_seq=_age_seq(f),
-                   bounds=list(settings().aging_buckets))
+    raw = common.ask("backlog_aging", f)
     labels = aging_labels()
     raw["账龄"] = [labels[int(b)] for b in raw["bucket"]]
     totals = raw.groupby("category_l1")["tickets"].sum().sort_values(ascending=False)
@@ -71,9 +63,7 @@ _ABOVE = {"city": (), "district": ("district_name",), "street": ("district_name"
 
 def supervision(f: Filters, limit: int = SUPERVISION_LIMIT) -> tuple[pd.DataFrame, int]:
     """Overdue and due-soon open tickets at the period end (most overdue first), and how many there are."""
-    params = common.ticket_params(f)
-    raw = db.query("supervision_list", scope=f.scope, end_ts=params["end_ts"], due_soon_ts=params["due_soon_ts"],
-                   age_seq=_age_seq(f), limit=limit)
+    raw = common.ask("supervision_list", f, limit=limit)
     total = int(raw["total_rows"].iloc[0]) if len(raw) else 0
     raw["督办类型"] = raw["is_overdue"].map({True: "已超期", False: "即将超期"})
     # The list describes the period end; a ticket closed since then says so instead of its status.
@@ -85,15 +75,13 @@ def supervision(f: Filters, limit: int = SUPERVISION_LIMIT) -> tuple[pd.DataFram
 
 
 def categories(f: Filters) -> pd.DataFrame:
-    start_ts, end_ts = f.bounds()
-    return db.query("ticket_categories", scope=f.scope, start_ts=start_ts, end_ts=end_ts)
+    return common.ask("ticket_categories", f)
 
 
 def hotspots(f: Filters, level: str, limit: int = 10) -> pd.DataFrame:
     """The ``limit`` communities (``level="community"``) or grids (``"grid"``) with the most repeat requests;
     one query answers both (asked at once, it runs once)."""
-    start_ts, end_ts = f.bounds()
-    frame = db.query("repeat_hotspots", scope=f.scope, start_ts=start_ts, end_ts=end_ts, limit=limit)
+    frame = common.ask("repeat_hotspots", f, limit=limit)
     return frame[frame["level"] == level].drop(columns="level").reset_index(drop=True)
 
 
@@ -110,4 +98,4 @@ def hotspot_view(frame: pd.DataFrame, level: str) -> pd.DataFrame:
 
 
 def due_soon_deadline(f: Filters):
-    return common.ticket_params(f)["due_soon_ts"]
+    return params.value("due_soon_ts", common.context(f))
