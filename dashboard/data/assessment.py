@@ -16,9 +16,8 @@ import pandas as pd
 from dashboard import db, params
 from dashboard.config import settings
 from dashboard.data import common
-from dashboard.data.overview import Kpi
+from dashboard.metrics import Kpi, format_number, metric
 from dashboard.filters import Filters
-from dashboard.metrics import format_number, metric
 from dashboard.text import echo, md
 
 _score = metric("assessment_total")  # totals and their changes: one decimal, half-up
@@ -106,7 +105,7 @@ class WeightCheck:
 
 def weights(choice: RoundChoice) -> WeightCheck:
     """The weight (分值) of each indicator group in the round and whether 居民评议 carries at least
-    the configured minimum share (DESIGN §3.4)."""
+    the configured minimum share (docs/domain.md「居村考核」)."""
     cfg = settings()
     groups = db.query("assessment_weights", **params.resolve("assessment_weights", params.Context(None, cfg),
                                                               round_id=choice.round_id))

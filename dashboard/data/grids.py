@@ -8,7 +8,6 @@ Everything cached is keyed by the database file version (``Database.signature``)
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, replace
 
@@ -17,7 +16,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from dashboard import access, charts, db, geo, ranking
+from dashboard import access, db, geo, ranking
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import Filters
@@ -25,7 +24,7 @@ from dashboard.metrics import Metric, format_number, metric
 from dashboard.schema import CODE_LENGTH, LEVEL_ZH
 from dashboard.text import echo
 
-# The metrics a leader can colour the map by (issue #4), in the order of the selector.
+# The metrics a leader can colour the map by, in the order of the selector.
 MAP_METRICS = ("per_1000", "backlog", "overdue", "satisfaction_rate", "composite_score",
                "fulltime_coverage", "orgs_per_10k", "assessment_avg")
 DEFAULT_METRIC = "composite_score"
@@ -488,24 +487,3 @@ def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
     if m.fmt == "pct":
         export = export.rename(columns={value_col: f"{value_col}（%）"})
     return RankingTable(shown, tuple(frame["area_code"]), config, height, export)
-
-
-def households_figure(norm: HouseholdNorm):
-    """Histogram of households per 综合网格, the configured range shaded."""
-    hh = norm.households.dropna().to_numpy(dtype=float)
-    top = max(float(hh.max()) if len(hh) else 0.0, norm.high * 1.2)
-    # Bin width: at most 40 bars, and if possible the norm's ends fall on bin edges.
-    widths = [w for w in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000) if top / w <= 40] or [10_000]
-    size = next((w for w in widths if norm.low % w == 0 and norm.high % w == 0), widths[0])
-    counts, edges = np.histogram(hh, bins=np.arange(0, top + 2 * size, size))
-    colours = ["#16a34a" if norm.low <= lo and hi <= norm.high else "#3182bd" for lo, hi in zip(edges[:-1], edges[1:])]
-    bars = {"type": "bar", "x": (edges[:-1] + edges[1:]) / 2, "y": counts, "width": size * 0.95,
-            "marker": {"color": colours}, "customdata": np.column_stack([edges[:-1], edges[1:]]),
-            "hovertemplate": "%{customdata[0]:.0f}–%{customdata[1]:.0f} 户：%{y} 个网格<extra></extra>"}
-    shape, label = charts.vrect(norm.low, norm.high, "#16a34a", 0.12, f"合理范围 {norm.low}–{norm.high} 户",
-                                font={"size": 15})
-    return charts.figure([bars], {
-        "height": 340, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "font": {"size": 15},
-        "xaxis": {"title": {"text": "每个综合网格的户数"}, "range": [0, edges[-1]]},
-        "yaxis": {"title": {"text": "网格数"}, "rangemode": "tozero",
-                  "dtick": max(1, int(math.ceil(counts.max() / 6))) if len(counts) else 1}}, [shape], label)

@@ -1,4 +1,4 @@
-"""社会组织 data (DESIGN §3.3): the KPI row, the mix of active organisations by type, field
+"""社会组织 data (docs/domain.md「社会组织」): the KPI row, the mix of active organisations by type, field
 and rating, density by child area, community social organisations against their targets,
 registrations and deregistrations over time, and the searchable list.
 
@@ -15,9 +15,8 @@ import pandas as pd
 
 from dashboard import db
 from dashboard.data import common
-from dashboard.data.overview import Kpi
+from dashboard.metrics import Kpi, metric
 from dashboard.filters import COMPARISONS, Filters
-from dashboard.metrics import metric
 from dashboard.schema import ORG_RATINGS, ORG_TYPES
 
 ORG_KPIS = ("orgs_active", "orgs_registered", "orgs_per_10k", "orgs_high_rating_share", "community_orgs", "community_org_target_rate")

@@ -12,32 +12,10 @@ from dashboard import db
 from dashboard.config import settings
 from dashboard.data import common
 from dashboard.filters import COMPARISONS, Filters
-from dashboard.metrics import NO_COMPARISON, Change, Metric, metric, round_half_up
+from dashboard.metrics import Kpi, metric, round_half_up
 
 OVERVIEW_KPIS = ("created", "backlog", "overdue", "on_time_rate", "composite_score",
                  "grid_count", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
-
-
-@dataclass(frozen=True)
-class Kpi:
-    metric: Metric
-    value: float | None
-    previous: float | None = None
-    compare_label: str = ""  # e.g. "环比", "较上一轮"; "" when nothing is compared
-    note: str = ""  # the counts behind the value, e.g. "按期办结 9 / 办结 11"
-    compare_has_data: bool = True  # False: the comparison period lies (partly) before the data → 对比期无数据
-
-    @property
-    def change(self) -> Change:
-        """The change as shown (text, arrow, good or bad); 对比期无数据 without a usable comparison."""
-        if not self.compare_has_data:
-            return NO_COMPARISON
-        return self.metric.change(self.value, self.previous)
-
-    @property
-    def delta(self):
-        """The change as displayed (rounded half-up; a Decimal), None without a comparison."""
-        return self.change.delta
 
 
 def _nan(v) -> bool:

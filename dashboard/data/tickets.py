@@ -9,9 +9,9 @@ import pandas as pd
 from dashboard import access, params
 from dashboard.config import settings
 from dashboard.data import common
-from dashboard.data.overview import Kpi, kpi_row
+from dashboard.data.overview import kpi_row
+from dashboard.metrics import Kpi, metric
 from dashboard.filters import Filters
-from dashboard.metrics import metric
 
 TICKET_KPIS = ("created", "closed", "backlog", "overdue", "due_soon",
                "on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate", "composite_score",
