@@ -1,4 +1,4 @@
-"""Benchmark at city scale (issue 7, DESIGN §6): ``make bench`` or
+"""Benchmark at city scale (docs/benchmark.md): ``make bench`` or
 
     python -m bench.run [--db data/large.duckdb] [--repeat 5] [--interactions 24] [--no-e2e] [--write]
 
@@ -536,7 +536,7 @@ def render(rows, memory, base, samples, n_tickets, n_grids) -> str:
         "*基线* = 同一视图的工单查询改用“把全部工单读进 pandas、在 Python 中筛选”的做法（`bench/baseline.py`），"
         "其余部分相同；基线载入督办清单等所需的 25 列（含标题等文字列），只载入指标列时内存会少得多。",
         "",
-        f"目标（DESIGN §6）：热 ≤ {TARGETS['warm_ms']} ms，新进程 ≤ {TARGETS['fresh_ms']} ms，比基线快 ≥ {TARGETS['ratio']} 倍、"
+        f"目标：热 ≤ {TARGETS['warm_ms']} ms，新进程 ≤ {TARGETS['fresh_ms']} ms，比基线快 ≥ {TARGETS['ratio']} 倍、"
         f"内存 ≤ 基线的 1/{TARGETS['ratio']}，地图单个视图 ≤ 2 MB。",
         "",
         "| 页面 | 层级 | 热：数据耗时 | 其中查询（次数，可并行） | 整页脚本 | 再次打开：数据耗时 | 新进程：数据耗时 | 基线（pandas） | 倍数 | 地图载荷 |",

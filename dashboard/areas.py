@@ -1,4 +1,4 @@
-"""区域层级 — the area hierarchy 城市 → 区县 → 街道/乡镇 → 社区/村 → 网格 (DESIGN §2).
+"""区域层级 — the area hierarchy 城市 → 区县 → 街道/乡镇 → 社区/村 → 网格 (docs/domain.md「区域层级」).
 
 ``AreaIndex`` answers "what is this code, who is its parent, what are its children"
 for filters, breadcrumbs, drill-down and URL validation. The city itself has the

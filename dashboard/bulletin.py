@@ -21,9 +21,8 @@ import pandas as pd
 
 from dashboard import db, ranking
 from dashboard.data import common, overview
-from dashboard.data.overview import Kpi
+from dashboard.metrics import Kpi, format_number, metric
 from dashboard.filters import COMPARISONS, Filters
-from dashboard.metrics import format_number, metric
 
 SUMMARY_KPIS = ("created", "closed", "on_time_rate", "satisfaction_rate", "composite_score", "backlog", "overdue")
 BOARD_METRICS = ("composite_score", "on_time_rate")

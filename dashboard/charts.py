@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -424,3 +425,24 @@ def target_split_bars(frame: pd.DataFrame, m: Metric, height: int | None = None)
         "xaxis": {"title": {"text": "社区/村数（个）"}, "range": [0, top * 1.3], "tickformat": ",d",
                   "dtick": 1 if top <= 10 else None},
         "yaxis": {"autorange": "reversed", "automargin": True}})
+
+
+def households_histogram(households: pd.Series, low: int, high: int) -> go.Figure:
+    """Histogram of households per 综合网格, the configured range [low, high] shaded."""
+    hh = households.dropna().to_numpy(dtype=float)
+    top = max(float(hh.max()) if len(hh) else 0.0, high * 1.2)
+    # Bin width: at most 40 bars, and if possible the norm's ends fall on bin edges.
+    widths = [w for w in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000) if top / w <= 40] or [10_000]
+    size = next((w for w in widths if low % w == 0 and high % w == 0), widths[0])
+    counts, edges = np.histogram(hh, bins=np.arange(0, top + 2 * size, size))
+    colours = ["#16a34a" if low <= lo and hi <= high else "#3182bd" for lo, hi in zip(edges[:-1], edges[1:])]
+    bars = {"type": "bar", "x": (edges[:-1] + edges[1:]) / 2, "y": counts, "width": size * 0.95,
+            "marker": {"color": colours}, "customdata": np.column_stack([edges[:-1], edges[1:]]),
+            "hovertemplate": "%{customdata[0]:.0f}–%{customdata[1]:.0f} 户：%{y} 个网格<extra></extra>"}
+    shape, label = vrect(low, high, "#16a34a", 0.12, f"合理范围 {low}–{high} 户",
+                                font={"size": 15})
+    return figure([bars], {
+        "height": 340, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "font": {"size": 15},
+        "xaxis": {"title": {"text": "每个综合网格的户数"}, "range": [0, edges[-1]]},
+        "yaxis": {"title": {"text": "网格数"}, "rangemode": "tozero",
+                  "dtick": max(1, int(math.ceil(counts.max() / 6))) if len(counts) else 1}}, [shape], label)

@@ -1,4 +1,4 @@
-"""配置 — settings read from ``config/settings.toml`` (configuration is data, DESIGN §3.4).
+"""配置 — settings read from ``config/settings.toml`` (configuration is data: docs/domain.md「居村考核」).
 
 Environment variables:
     DASHBOARD_CONFIG  path of another settings file

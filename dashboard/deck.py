@@ -19,9 +19,8 @@ import plotly.graph_objects as go
 from dashboard import charts, db, maps, ranking
 from dashboard.config import settings
 from dashboard.data import assessment, common, grids, orgs, overview, tickets
-from dashboard.data.overview import Kpi
+from dashboard.metrics import Kpi, Metric, metric
 from dashboard.filters import COMPARISONS, PRESETS, Filters
-from dashboard.metrics import Metric, metric
 
 TOPIC_TITLES = {"overview": "总览", "tickets": "诉求工单", "map": "网格地图", "orgs": "社会组织", "assessment": "居村考核"}
 DEFAULT_TOPICS = tuple(TOPIC_TITLES)

@@ -5,7 +5,7 @@
   ``shapely.coverage_simplify`` (neighbours keep one shared border: no slivers, no
   gaps), then coordinates are rounded to what the view can show.
 * ``wgs84_to_gcj02`` is the standard WGS-84 → GCJ-02 (“火星坐标”) shift used by
-  高德/腾讯 tiles (DESIGN §2: store WGS-84, convert only at display time); outside
+  高德/腾讯 tiles (docs/domain.md「区域层级」: store WGS-84, convert only at display time); outside
   China nothing moves. 天地图 (CGCS2000) needs no shift.
 * ``to_wgs84`` / ``points_to_wgs84`` bring imported coordinates declared in another system
   (GCJ-02 from 高德/腾讯, BD-09 from 百度, CGCS2000 from 天地图 and surveying) to WGS-84,

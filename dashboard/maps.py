@@ -1,4 +1,4 @@
-"""地图 — the folium map of the 网格地图 page, offline (DESIGN §4 Maps).
+"""地图 — the folium map of the 网格地图 page, offline (docs/architecture.md).
 
 * **Offline assets.** Leaflet comes from the installed ``XStatic-Leaflet`` package: at the
   first map of a process ``ensure_static_assets`` copies it into ``static/vendor/leaflet``

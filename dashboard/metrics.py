@@ -487,3 +487,26 @@ def metric(key: str) -> Metric:
         return REGISTRY[key]
     except KeyError:
         raise KeyError(f"指标 {key!r} 不在注册表中（dashboard/metrics.py）") from None
+
+
+# -- a figure as a card shows it ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Kpi:
+    metric: Metric
+    value: float | None
+    previous: float | None = None
+    compare_label: str = ""  # e.g. "环比", "较上一轮"; "" when nothing is compared
+    note: str = ""  # the counts behind the value, e.g. "按期办结 9 / 办结 11"
+    compare_has_data: bool = True  # False: the comparison period lies (partly) before the data → 对比期无数据
+
+    @property
+    def change(self) -> Change:
+        """The change as shown (text, arrow, good or bad); 对比期无数据 without a usable comparison."""
+        if not self.compare_has_data:
+            return NO_COMPARISON
+        return self.metric.change(self.value, self.previous)
+
+    @property
+    def delta(self):
+        """The change as displayed (rounded half-up; a Decimal), None without a comparison."""
+        return self.change.delta

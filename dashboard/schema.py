@@ -7,7 +7,7 @@ all generated from ``TABLES``.
 
 Conventions
 -----------
-* Area codes follow the national division codes (DESIGN §2): district 6 digits,
+* Area codes follow the national division codes (docs/domain.md「区域层级」): district 6 digits,
   street 9, community 12, grid 15 (community code + 3 digits). Each code starts with
   its parent's code, so "everything inside area X" is ``starts_with(code, X)``.
 * Geometry is WGS-84, stored as WKB in ``geom`` (import as WKT text or GeoJSON).

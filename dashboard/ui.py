@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import access, db, state, workdays
 from dashboard import filters as flt
 from dashboard.data import common
-from dashboard.data.overview import Kpi
+from dashboard.metrics import Kpi
 from dashboard.text import md
 
 

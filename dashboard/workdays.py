@@ -15,7 +15,7 @@ Each day's status comes from the first of these sources that knows its year:
    (``[calendar] provisional = false``): the builder then refuses the year unless the
    configuration explicitly allows "weekends only" (and every page says so).
 
-Time-limit rules (DESIGN §3.1, configured in ``config/settings.toml``):
+Time-limit rules (docs/domain.md「诉求工单」, configured in ``config/settings.toml``):
 
 * ``N`` working days: counting starts the day after creation (期限次日起算); the
   deadline is the end (23:59:59) of the N-th working day after the creation date.

@@ -4,7 +4,7 @@ area to go into it, down to the grids and each grid's card; then grid-worker sup
 
 import streamlit as st
 
-from dashboard import components, db, maps, state, ui
+from dashboard import charts, components, db, maps, state, ui
 from dashboard.config import settings
 from dashboard.data import grids
 from dashboard.metrics import metric
@@ -121,7 +121,7 @@ with t3:
     if norm.total == 0:
         st.info("范围内没有综合网格。")
     else:
-        st.plotly_chart(grids.households_figure(norm), width="stretch", config={"displayModeBar": False})
+        st.plotly_chart(charts.households_histogram(norm.households, norm.low, norm.high), width="stretch", config={"displayModeBar": False})
         st.caption(f"综合网格 {norm.total:,} 个：少于 {norm.low} 户 {norm.below:,} 个，{norm.low}–{norm.high} 户 "
                    f"{norm.within:,} 个，多于 {norm.high} 户 {norm.above:,} 个。专属网格（学校、园区等）不计。")
         if not norm.outside.empty:

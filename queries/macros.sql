@@ -62,7 +62,7 @@ CREATE OR REPLACE TEMP MACRO community_org_status(scope, at_date, urban_target, 
                GROUP BY 1) n ON n.community_code = c.code
     WHERE c.level = 'community' AND starts_with(c.code, scope);
 
--- 工单按区域、按日的计数（DESIGN §3.1）——受理类和办结类计数的唯一定义。
+-- 工单按区域、按日的计数（docs/domain.md「诉求工单」）——受理类和办结类计数的唯一定义。
 -- 受理类按受理日、办结类按办结日计入 unit_len 长度的区域（9 街道/乡镇，12 社区/村，15 网格）；
 -- 只计 [start_ts, end_ts) 内受理或办结的工单。构建程序用它生成 ticket_daily（街道和社区两级），
 -- queries/ticket_metrics.sql 按网格分组时直接调用它。
@@ -103,7 +103,7 @@ CREATE OR REPLACE TEMP MACRO ticket_day_counts(scope, unit_len, start_ts, end_ts
           GROUP BY 1, 2) d
     USING (area_code, day);
 
--- 每个网格当前的网格员配备（DESIGN §3.2）——“有专职网格员”等配备口径的唯一定义：只计在岗（active）网格员，
+-- 每个网格当前的网格员配备（docs/domain.md「网格与网格员」）——“有专职网格员”等配备口径的唯一定义：只计在岗（active）网格员，
 -- 按数据截至时的当前配置。构建程序用它生成 grid_staffing 表；workers 为在岗网格员名单（专职在前）。
 CREATE OR REPLACE TEMP MACRO grid_staff() AS TABLE
     SELECT a.grid_code,
@@ -116,7 +116,7 @@ CREATE OR REPLACE TEMP MACRO grid_staff() AS TABLE
     WHERE w.active
     GROUP BY 1;
 
--- 一人多格：同时分管两个及以上网格的在岗网格员（DESIGN §3.2），按当前配置——这一口径的唯一定义。
+-- 一人多格：同时分管两个及以上网格的在岗网格员（docs/domain.md「网格与网格员」），按当前配置——这一口径的唯一定义。
 -- 构建程序用它生成 multi_grid_workers 表；grid_codes 为其分管的全部网格编码，用于按范围筛选。
 CREATE OR REPLACE TEMP MACRO multi_grid_staff() AS TABLE
     WITH per_worker AS (

@@ -1,4 +1,4 @@
-"""示例数据 — a deterministic generator of the fictional city 云川市 (DESIGN §5).
+"""示例数据 — a deterministic generator of the fictional city 云川市 (docs/domain.md「示例城市」).
 
     python -m sample_data.generate --scale tiny|demo|large --seed N --out PATH
 

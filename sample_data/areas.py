@@ -8,7 +8,7 @@ Built top-down on the grid cells of ``sample_data.geometry``:
 * each district is split into streets, each street into communities, by contiguous
   region growing (so every region is connected and the cell counts are balanced);
 * kinds follow urbanisation: urban streets are 街道 with 社区, rural ones 镇/乡 with 村;
-* codes follow DESIGN §2: district ``9901`` + 2 digits (区 01–, 县 21–, 县级市 81–),
+* codes follow docs/domain.md「区域层级」: district ``9901`` + 2 digits (区 01–, 县 21–, 县级市 81–),
   street + 3 digits (街道 001–, 镇 101–, 乡 201–), community + 3 digits (社区 001–,
   村 201–), grid + 3 digits;
 * a few grids per street are 专属网格 (schools, hospitals, parks, markets, offices);

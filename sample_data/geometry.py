@@ -1,4 +1,4 @@
-"""几何 — the sample city's map, nested by construction (DESIGN §5).
+"""几何 — the sample city's map, nested by construction (docs/domain.md「示例城市」).
 
 1. A smooth, irregular city outline (城市边界) is drawn in a local kilometre frame
    around the city centre.

@@ -1,4 +1,4 @@
-"""居村考核 (DESIGN §3.4) on the hand-written fixture city: totals and grades with the
+"""居村考核 (docs/domain.md「居村考核」) on the hand-written fixture city: totals and grades with the
 configured cut-offs, ranking, grade counts, round-over-round movement, one committee's
 indicators against its street and the city, and the 居民评议 weight check.
 

@@ -21,9 +21,8 @@ from docx import Document
 
 from dashboard import bulletin, bulletin_doc
 from dashboard.data import common
-from dashboard.data.overview import Kpi
+from dashboard.metrics import Kpi, metric
 from dashboard.filters import parse_filters
-from dashboard.metrics import metric
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
 

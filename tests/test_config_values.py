@@ -1,4 +1,4 @@
-"""Configuration values, not only syntax (issue 15): each bad value is refused when the file is
+"""Configuration values, not only syntax: each bad value is refused when the file is
 loaded, with a Chinese ConfigError naming the key — the message the app shows instead of a page
 that crashes (ValueError on every page for ``on_time_rate = "high"``, TypeError for a text grade
 cut-off, "红榜 · 前 -3 名" for ``red_black_size = -3``)."""

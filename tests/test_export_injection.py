@@ -1,4 +1,4 @@
-"""Formula injection in exports (issue 15): an imported name such as ``=HYPERLINK(…)`` must not
+"""Formula injection in exports: an imported name such as ``=HYPERLINK(…)`` must not
 become a live formula in Excel, nor text beginning with + - @ tab CR in a CSV opened by Excel;
 numbers (also negative ones, and numbers held as text) stay numbers."""
 

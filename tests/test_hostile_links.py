@@ -1,4 +1,4 @@
-"""Hostile links and hostile data strings (issue 15): every page, run in AppTest over a list
+"""Hostile links and hostile data strings: every page, run in AppTest over a list
 of hostile URL values, raises nothing and echoes no live markup; long echoes are cut.
 
 "Live markup" is what Streamlit's markdown would turn into something other than the text:

@@ -1,4 +1,4 @@
-"""Coordinate systems on import (issue 15): boundaries exported from 高德/腾讯 are GCJ-02 (about
+"""Coordinate systems on import: boundaries exported from 高德/腾讯 are GCJ-02 (about
 480 m off at 嵊泗 if stored as WGS-84), from 百度 BD-09. A file's system is declared on import
 and converted to WGS-84; a file declared WGS-84 that sits off its parent level by the GCJ-02
 shift is reported.

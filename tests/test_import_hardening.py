@@ -1,4 +1,4 @@
-"""Importer hardening (issue 15): values out of range are refused with the row, geometry repairs
+"""Importer hardening: values out of range are refused with the row, geometry repairs
 are reported, every failure is a Chinese sentence (never a traceback), interrupted and
 concurrent builds leave nothing behind, and oversized .xlsx files are refused before reading.
 

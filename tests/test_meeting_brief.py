@@ -57,7 +57,7 @@ def test_pptx_has_a_title_slide_and_one_slide_per_topic(october_brief):
     assert "期间：自定义 2025-10-01 至 2025-10-31" in title and "对比：环比 2025-09-01 至 2025-09-30" in title
     assert "数据截至：2025-11-10 12:00" in title
     assert slide_texts(prs.slides[2]).startswith("总览｜全市")
-    # Real title placeholders (issue 17): the outline, WPS navigation and screen readers see each title.
+    # Real title placeholders: the outline, WPS navigation and screen readers see each title.
     assert [s.shapes.title.text for s in prs.slides] == [
         "基层治理督查考评简报", "本期要点", "总览｜全市", "诉求工单｜全市", "网格地图｜全市", "社会组织｜全市", "居村考核｜全市"]
     assert prs.core_properties.title == "基层治理督查考评简报｜全市"
@@ -74,7 +74,7 @@ def test_overview_slide_numbers_changes_and_red_black_list(october_brief):
                      "第 2 名　甲区　75.3 分"):
         assert expected in text, expected
     shapes = Presentation(io.BytesIO(pptx)).slides[2].shapes
-    charts = [s.chart for s in shapes if s.has_chart]  # a native chart, not a picture (issue 17)
+    charts = [s.chart for s in shapes if s.has_chart]  # a native chart, not a picture
     assert len(charts) == 1 and not [s for s in shapes if s.shape_type == 13]
     assert list(charts[0].plots[0].categories) == ["乙县", "甲区"]
     assert [round(v, 2) for v in charts[0].plots[0].series[0].values] == [96.0, 75.25]

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from dashboard.data.overview import Kpi
-from dashboard.metrics import format_number, metric, round_half_up
+from dashboard.metrics import Kpi, format_number, metric, round_half_up
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 
 

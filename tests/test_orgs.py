@@ -1,4 +1,4 @@
-"""社会组织 (DESIGN §3.3) on the hand-written fixture city: active counts, density per
+"""社会组织 (docs/domain.md「社会组织」) on the hand-written fixture city: active counts, density per
 10,000 residents, the 3A+ share with the five-year rating validity, the mix by type /
 field / rating, community social organisations against their targets, registrations
 and deregistrations, and the searchable list.

@@ -17,7 +17,7 @@ def test_cover_then_topics(app_env):
     assert kpis(at)["办结量"] == "11 件"
     at.button(key="present_next").click().run()
     assert at.title[0].value == "总览｜全市" and kpis(at)["三率综合得分"] == "79.4 分"
-    assert at.button(key="present_next").disabled  # the last slide: → (and the timer) stop here (issue 17)
+    assert at.button(key="present_next").disabled  # the last slide: → (and the timer) stop here
     assert at.query_params["slide"] == "3"
 
 

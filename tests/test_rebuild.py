@@ -1,4 +1,4 @@
-"""A rebuilt database reaches the running app (issue 15).
+"""A rebuilt database reaches the running app.
 
 Each build goes to its own file ``<stem>.<version>.duckdb``; the configured path is a link to
 the newest. The fixture city is built twice into one path with two different data moments

@@ -1,4 +1,4 @@
-"""Every ticket metric of DESIGN §3.1 on the hand-written fixture city.
+"""Every ticket metric of docs/domain.md「诉求工单」 on the hand-written fixture city.
 
 The expected numbers were worked out by hand from tests/fixtures/city/tickets.csv and
 the 2025 calendar (National Day 1–8 Oct; make-up working days Sun 28 Sep, Sat 11 Oct).
