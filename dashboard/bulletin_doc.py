@@ -87,7 +87,7 @@ def to_docx(b: Bulletin, signature: str) -> bytes:
         _para(doc, b.boards_text, 16, indent=True)
     for board in b.boards:
         rows = [[s.rank_text, "红榜" if which == "red" else "黑榜", s.name, s.value_text, s.change or "—",
-                 s.streak_text or "—"]
+                 f"{s.streak} 期" if s.streak_text else "—"]  # the header says 连续上黑榜
                 for which, part in (("red", board.red), ("black", board.black)) for s in part.rows]
         if not rows:
             continue
