@@ -34,7 +34,7 @@ class Ranked:
     name: str
     value: str
     change: str = ""  # against the comparison period: "↑2", "↓1", "持平", "新上榜"
-    streak: str = ""  # 黑榜: "连续 3 期上黑榜" (dashboard.ranking), "" below 2 periods
+    streak: str = ""  # 黑榜: "连续 3 期" (dashboard.ranking, short: the board says 黑榜), "" below 2 periods
 
     @property
     def line(self) -> str:
@@ -106,13 +106,15 @@ def red_black(frame: pd.DataFrame, m: Metric, unit_zh: str = "单位", n: int | 
 
 
 def _lines(board: ranking.Board) -> list[Ranked]:
-    return [Ranked(s.rank_text, s.name, s.value_text, s.change, s.streak_text) for s in board.rows]
+    return [Ranked(s.rank_text, s.name, s.value_text, s.change, s.streak_short) for s in board.rows]
 
 
 def _with_boards(slide: Slide, b: ranking.Boards) -> Slide:
     slide.red, slide.black = _lines(b.red), _lines(b.black)
     slide.red_note, slide.black_note, slide.board_rule = b.red.note, b.black.note, b.rule
     slide.notes += f"\n红黑榜规则：{b.rule}。"
+    if any(s.streak_short for s in b.black.rows):
+        slide.notes += "黑榜中的“连续 N 期”为连续上黑榜的期数（含本期；此前各期按同样规则排出黑榜）。"
     return slide
 
 

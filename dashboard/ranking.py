@@ -57,9 +57,16 @@ class Standing:
         """“连续 3 期上黑榜” from 2 periods on; "" otherwise."""
         return streak_label(self.streak)
 
+    @property
+    def streak_short(self) -> str:
+        """“连续 3 期” for the narrow 黑榜 of a slide or the projector (the board's title says 黑榜)."""
+        return streak_label(self.streak, short=True)
 
-def streak_label(streak: int) -> str:
-    return f"连续 {streak} 期上黑榜" if streak >= 2 else ""
+
+def streak_label(streak: int, short: bool = False) -> str:
+    if streak < 2:
+        return ""
+    return f"连续 {streak} 期" if short else f"连续 {streak} 期上黑榜"
 
 
 def rank_label(rank: int | None, tied: bool, status: str) -> str:
