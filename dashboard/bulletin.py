@@ -151,11 +151,13 @@ def _alerts_text(alerts: pd.DataFrame, child_zh: str) -> str:
 
 
 def _boards_text(boards: list[ranking.Boards]) -> str:
-    """Each board's units with their values; an empty board says why (its note, e.g. 没有达到预警线的区县)."""
+    """Each board's units with their values (a 黑榜 unit also “连续 3 期上黑榜”); an empty board says why (its
+    note, e.g. 没有达到预警线的区县)."""
     bits = []
     for b in boards:
         red = "、".join(f"{s.name}（{s.value_text}）" for s in b.red.rows)
-        black = "、".join(f"{s.name}（{s.value_text}）" for s in b.black.rows)
+        black = "、".join(f"{s.name}（{s.value_text}" + (f"，{s.streak_text}" if s.streak_text else "") + "）"
+                          for s in b.black.rows)
         if not red and not black:
             continue
         bits.append(f"{b.metric.zh}红榜" + (f"为{red}" if red else f"空缺（{b.red.note}）")
@@ -210,8 +212,9 @@ def build(f: Filters, user=None) -> Bulletin:
     kpis = {k.metric.key: k for k in overview.kpi_row(f, SUMMARY_KPIS)}
     children = overview.children(f)
     previous = overview.previous_children(f)
+    history = overview.ticket_history(f)
     alerts = overview.alerts(children).all
-    boards = [ranking.boards(children, metric(k), f.child_level_zh, previous=previous)
+    boards = [ranking.boards(children, metric(k), f.child_level_zh, previous=previous, history=history)
               for k in BOARD_METRICS if metric(k).col in children.columns]
     overdue = []
     if "overdue" in children.columns:

@@ -86,12 +86,14 @@ def to_docx(b: Bulletin, signature: str) -> bytes:
     if b.boards_text:
         _para(doc, b.boards_text, 16, indent=True)
     for board in b.boards:
-        rows = [[s.rank_text, "红榜" if which == "red" else "黑榜", s.name, s.value_text, s.change or "—"]
+        rows = [[s.rank_text, "红榜" if which == "red" else "黑榜", s.name, s.value_text, s.change or "—",
+                 f"{s.streak} 期" if s.streak_text else "—"]  # the header says 连续上黑榜
                 for which, part in (("red", board.red), ("black", board.black)) for s in part.rows]
         if not rows:
             continue
         _caption(doc, f"{board.metric.zh}红黑榜（{board.rule}）")
-        _table(doc, ["名次", "榜单", b.child_zh, board.metric.zh, "名次变化"], rows, [2.6, 1.8, 5.0, 3.6, 2.6], {3})
+        _table(doc, ["名次", "榜单", b.child_zh, board.metric.zh, "名次变化", "连续上黑榜"], rows,
+               [2.4, 1.4, 4.0, 3.0, 2.0, 2.8], {3})
 
     _para(doc, f"{next(n)}、问题清单", 16, HEAD_FONT)
     if b.alerts_text:

@@ -59,11 +59,13 @@ def ranking_chart(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
 
 
 def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int | None = None,
-                    previous: pd.DataFrame | None = None, unit_zh: str | None = None) -> None:
+                    previous: pd.DataFrame | None = None, unit_zh: str | None = None,
+                    history: list[pd.DataFrame | None] | None = None, compare_zh: str = "对比期") -> None:
     """红榜 and 黑榜 side by side (dashboard.ranking.boards: never the same unit, the alert-line rule,
-    ties, 样本不足 left out); each row links into that area; the rank change against ``previous``."""
+    ties, 样本不足 left out); each row links into that area; the rank change against ``previous``;
+    “连续 N 期上黑榜” from ``history`` (the earlier periods' frames, nearest first)."""
     unit_zh = unit_zh or f.child_level_zh
-    b = ranking.boards(frame, m, unit_zh, n, previous=previous)
+    b = ranking.boards(frame, m, unit_zh, n, previous=previous, history=history)
     if not b.red.rows and not b.black.rows and not b.red.note:
         st.info(f"有排名的{unit_zh}不足两个，无法排出红黑榜。")
         return
@@ -75,13 +77,15 @@ def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int
             if board.note:
                 st.caption(board.note)
             for s_ in board.rows:
-                label = f"{s_.rank_text}　{md(s_.name)}　{s_.value_text}" + (f"　{s_.change}" if s_.change else "")
+                label = f"{s_.rank_text}　{md(s_.name)}　{s_.value_text}" + (f"　{s_.change}" if s_.change else "") \
+                    + (f"　{s_.streak_text}" if s_.streak_text else "")
                 if can_drill:
                     st.button(label, key=f"{key}_{board.title}_{s_.code}", type="tertiary",
                               on_click=state.drill, args=(s_.code,), help=f"进入{s_.name}")
                 else:
                     st.markdown(label)
-    st.caption(b.rule + ("；箭头为与对比期相比的名次变化。" if previous is not None else "。"))
+    st.caption(b.rule + (f"；箭头为与{compare_zh}相比的名次变化" if previous is not None else "")
+               + ("；连续上黑榜按此前各期同样规则的黑榜计" if any(s_.streak_text for s_ in b.black.rows) else "") + "。")
 
 
 def metric_table(frame: pd.DataFrame, metrics: Sequence[str], f: Filters, key: str, title: str,

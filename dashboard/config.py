@@ -170,6 +170,8 @@ class Settings:
     on_time_basis: str = "due"
     # Alerts listed per area on the 总览 (the worst first); 0 = all.
     alert_limit: int = 10
+    # “连续 N 期上黑榜”: how many earlier periods (or assessment rounds) are looked at; 0 = not shown.
+    streak_periods: int = 6
 
 
 def _get(d: dict, dotted: str, kind, where: Path):
@@ -302,6 +304,9 @@ def load_settings(path: Path | None = None) -> Settings:
     alert_limit = ranking.get("alert_limit", 10)
     if not isinstance(alert_limit, int) or isinstance(alert_limit, bool) or alert_limit < 0:
         raise ConfigError(f"配置文件 {path} 中 ranking.alert_limit 应为不小于 0 的整数，而不是 {alert_limit!r}")
+    streak = ranking.get("streak_periods", 6)
+    if not isinstance(streak, int) or isinstance(streak, bool) or not 0 <= streak <= 24:
+        raise ConfigError(f"配置文件 {path} 中 ranking.streak_periods（连续上黑榜往前看几期）应为 0 到 24 的整数，而不是 {streak!r}")
     basis = raw.get("tickets", {}).get("on_time_basis", "due")
     if basis not in ("due", "closed"):
         raise ConfigError(f"配置文件 {path} 中 tickets.on_time_basis 应为 due（按应办结）或 closed（按已办结），而不是 {basis!r}")
@@ -343,6 +348,7 @@ def load_settings(path: Path | None = None) -> Settings:
         rank_last_regardless=regardless,
         on_time_basis=basis,
         alert_limit=alert_limit,
+        streak_periods=streak,
     )
 
 

@@ -33,10 +33,12 @@ class Ranked:
     name: str
     value: str
     change: str = ""  # against the comparison period: "↑2", "↓1", "持平", "新上榜"
+    streak: str = ""  # 黑榜: "连续 3 期" (dashboard.ranking, short: the board says 黑榜), "" below 2 periods
 
     @property
     def line(self) -> str:
-        return f"{self.rank}　{self.name}　{self.value}" + (f"　{self.change}" if self.change else "")
+        return f"{self.rank}　{self.name}　{self.value}" + (f"　{self.change}" if self.change else "") \
+            + (f"　{self.streak}" if self.streak else "")
 
 
 @dataclass
@@ -96,19 +98,22 @@ def definitions(ms: list[Metric]) -> str:
 
 
 def red_black(frame: pd.DataFrame, m: Metric, unit_zh: str = "单位", n: int | None = None,
-              previous: pd.DataFrame | None = None) -> ranking.Boards:
-    """The boards of ``frame`` on ``m`` (dashboard.ranking: the same rules as the pages)."""
-    return ranking.boards(frame, m, unit_zh, n, previous=previous)
+              previous: pd.DataFrame | None = None, history: list[pd.DataFrame | None] | None = None) -> ranking.Boards:
+    """The boards of ``frame`` on ``m`` (dashboard.ranking: the same rules as the pages), the rank change
+    against ``previous`` and “连续 N 期上黑榜” from ``history``."""
+    return ranking.boards(frame, m, unit_zh, n, previous=previous, history=history)
 
 
 def _lines(board: ranking.Board) -> list[Ranked]:
-    return [Ranked(s.rank_text, s.name, s.value_text, s.change) for s in board.rows]
+    return [Ranked(s.rank_text, s.name, s.value_text, s.change, s.streak_short) for s in board.rows]
 
 
 def _with_boards(slide: Slide, b: ranking.Boards) -> Slide:
     slide.red, slide.black = _lines(b.red), _lines(b.black)
     slide.red_note, slide.black_note, slide.board_rule = b.red.note, b.black.note, b.rule
     slide.notes += f"\n红黑榜规则：{b.rule}。"
+    if any(s.streak_short for s in b.black.rows):
+        slide.notes += "黑榜中的“连续 N 期”为连续上黑榜的期数（含本期；此前各期按同样规则排出黑榜）。"
     return slide
 
 
@@ -117,7 +122,8 @@ def _overview(f: Filters) -> Slide:
     kpis = overview.kpi_row(f, ("created", "backlog", "overdue", "on_time_rate", "composite_score"))
     children = overview.children(f)
     score = metric("composite_score")
-    b = red_black(children, score, f.child_level_zh, previous=overview.previous_children(f))
+    b = red_black(children, score, f.child_level_zh, previous=overview.previous_children(f),
+                  history=overview.ticket_history(f))
     notes = definitions([k.metric for k in kpis] + [score, metric("satisfaction_rate")])
     return _with_boards(Slide("overview", "总览", kpis, charts.ranking_bar(children, score, highlight=b.size),
                               f"各{f.child_level_zh}{score.zh}", f"{score.zh} 红黑榜", notes=notes), b)
@@ -127,7 +133,8 @@ def _tickets(f: Filters) -> Slide:
     kpis = overview.kpi_row(f, ("created", "closed", "overdue", "due_soon", "satisfaction_rate"))
     aging = tickets.aging(f)
     on_time = metric("on_time_rate")
-    b = red_black(tickets.children(f), on_time, f.child_level_zh, previous=overview.previous_children(f))
+    b = red_black(tickets.children(f), on_time, f.child_level_zh, previous=overview.previous_children(f),
+                  history=overview.ticket_history(f))
     figure = charts.aging_bars(aging, tickets.aging_labels()) if not aging.empty else None
     _, total = tickets.supervision(f, limit=1)
     notes = definitions([k.metric for k in kpis] + [on_time]) + \
@@ -145,7 +152,10 @@ def _map(f: Filters) -> Slide:
     parent = common.areas().name(f.scope) if f.scope else ""
     figure = maps.static_map(values, shapes, parent_name=parent, when=grids.when(f, values)) if shapes.codes else None
     kpis = overview.kpi_row(f, ("grid_count", "fulltime_coverage", "per_1000", key))
-    b = red_black(values.frame.rename(columns={"value": m.col}), m, f.child_level_zh)
+    by_ticket = m.query == "ticket_metrics"  # earlier periods and the comparison are ticket figures
+    b = red_black(values.frame.rename(columns={"value": m.col}), m, f.child_level_zh,
+                  previous=overview.previous_children(f) if by_ticket else None,
+                  history=overview.ticket_history(f) if by_ticket else None)
     missing = len(grids.no_fulltime_codes(f))
     notes = definitions([k.metric for k in kpis]) + \
         f"\n地图颜色：{m.zh}，{maps.classes_rule(m)}。范围内无在岗专职网格员的网格 {missing:,} 个，名单见“网格地图”页。"
@@ -168,7 +178,7 @@ def _orgs(f: Filters) -> Slide:
                      message=f"本社区/村社区社会组织 {len(targets) and int(targets['community_orgs'].iloc[0])} 个，"
                              f"目标 {len(targets) and int(targets['target'].iloc[0])} 个。")
     children = orgs.children(f)
-    b = red_black(children, per_10k, f.child_level_zh)
+    b = red_black(children, per_10k, f.child_level_zh, previous=orgs.previous_children(f), history=orgs.history(f))
     figure = charts.target_ranking_bar(children, per_10k, cfg.org_per_10k_target, target_line, highlight=b.size)
     return _with_boards(Slide("orgs", "社会组织", kpis, figure, f"各{f.child_level_zh}{per_10k.zh}（{target_line}）",
                               f"{per_10k.zh} 红黑榜", notes=notes), b)
@@ -181,12 +191,14 @@ def _assessment(f: Filters) -> Slide:
                      message=f"截至统计期末（{common.period_last_day(f):%Y-%m-%d}）还没有公布的考核结果。")
     kpis = assessment.kpis(f, choice)
     committees = assessment.committees(f, choice)
-    if f.level in ("street", "community"):
+    by_committee = f.level in ("street", "community")
+    if by_committee:
         m, frame, what, unit = metric("assessment_total"), committees, "各社区/村", "社区/村"
     else:
         m, frame, what, unit = metric("assessment_avg"), assessment.children(f, choice), f"各{f.child_level_zh}", \
             f.child_level_zh
-    b = red_black(frame, m, unit)
+    earlier = assessment.earlier_results(f, choice, by_committee)
+    b = red_black(frame, m, unit, previous=earlier.previous, history=earlier.history)
     figure = charts.ranking_bar(frame, m, highlight=b.size) if len(frame) > 1 else None
     check = assessment.weights(choice)
     dropped = assessment.movers(committees, "降档") if choice.previous is not None else pd.DataFrame()

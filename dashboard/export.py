@@ -26,11 +26,13 @@ from dashboard.filters import COMPARISONS, Filters
 
 
 def context_lines(f: Filters, scope_path: str, exported_at: datetime | None = None) -> list[str]:
-    """The header block: what area, which period, as of when."""
+    """The header block: what area, which period, as of when — as the page says it: the data moment with its
+    time (数据截至：2026-11-20 18:00) and a comparison cut at the same time of day when the period runs to
+    that moment (对比：环比 2026-10-01 至 2026-10-20 18:00, ``Filters.comparison_label``)."""
     exported_at = exported_at or datetime.now()
     lines = [f"范围：{scope_path}", f"期间：{f.describe_period().split('，')[0]}"]
     if f.comparison:
-        lines.append(f"对比：{COMPARISONS[f.compare]} {f.comparison.label}")
+        lines.append(f"对比：{COMPARISONS[f.compare]} {f.comparison_label}")
     lines += [f"数据截至：{f.as_of:%Y-%m-%d %H:%M}", f"导出时间：{exported_at:%Y-%m-%d %H:%M}"]
     return lines
 

@@ -103,6 +103,47 @@ def comparison_period(preset: str, period: Period, mode: str) -> Period | None:
     return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
 
 
+def period_kind(preset: str, period: Period) -> str | None:
+    """What kind of period this is, for "the periods before it" (连续 N 期上黑榜): "month" (本月, 上月, or a
+    custom period that is one whole calendar month), "quarter", "year", "rolling" (近30天: windows of the same
+    length); None for any other custom period, which has no periods before it."""
+    if preset in ("this_month", "last_month"):
+        return "month"
+    if preset == "this_quarter":
+        return "quarter"
+    if preset == "this_year":
+        return "year"
+    if preset == "last_30d":
+        return "rolling"
+    whole_months = period.start.day == 1 and period.end == _month_end(period.end)
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    if whole_months and months == 1:
+        return "month"
+    if whole_months and months == 3 and period.start.month % 3 == 1:
+        return "quarter"
+    if whole_months and months == 12 and period.start.month == 1:
+        return "year"
+    return None
+
+
+def earlier_periods(preset: str, period: Period, count: int) -> list[Period]:
+    """The ``count`` whole periods of the same kind just before ``period``, the nearest first: the months
+    before 本月 (whole months, though 本月 runs only to the data moment), the quarters before 本季度, the
+    30-day windows before 近30天. [] for a custom period that is not a whole month, quarter or year."""
+    kind = period_kind(preset, period)
+    if kind is None or count <= 0:
+        return []
+    if kind == "rolling":
+        return [Period(period.start - timedelta(days=period.days * i), period.start - timedelta(days=period.days * (i - 1) + 1))
+                for i in range(1, count + 1)]
+    step = {"month": 1, "quarter": 3, "year": 12}[kind]
+    out = []
+    for i in range(1, count + 1):
+        start = _shift_months(period.start, -step * i)
+        out.append(Period(start, _month_end(_shift_months(start, step - 1))))
+    return out
+
+
 @dataclass(frozen=True)
 class Filters:
     period: Period

@@ -132,7 +132,8 @@ def slide_body(f: Filters, slide: Slide, is_sample: bool = False) -> None:
                                       (":red-badge[黑榜]", slide.black, slide.black_note)):
                 st.markdown(badge + (f"　{note}" if note else ""))
                 for r in rows:
-                    st.markdown(f"{r.rank}　{md(r.name)}　**{r.value}**" + (f"　{r.change}" if r.change else ""))
+                    st.markdown(f"{r.rank}　{md(r.name)}　**{r.value}**" + (f"　{r.change}" if r.change else "")
+                                + (f"　:red[{r.streak}]" if r.streak else ""))
 
 
 def controls(index: int, total: int, interval: int, exit_page, exit_params: dict) -> None:

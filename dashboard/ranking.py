@@ -12,12 +12,18 @@ exports all rank through here. The rules and why are in docs/metrics.md:
   so ("仅 2 个低于预警线"). With ``[ranking] rank_last_regardless = true`` (or for a metric without an
   alert line) the 黑榜 takes the last places regardless, and the boards split the ranked units so
   that no unit is on both. A tie at a board's last place takes all tied units along.
-* **Rank change** against the comparison period: ↑2 / ↓1 / 新上榜 (not ranked then).
+* **Rank change** against the comparison period: ↑2 / ↓1 / 新上榜 (not ranked then). For 居村考核 the
+  comparison is the previous assessment round.
+* **连续 N 期上黑榜.** Each 黑榜 unit counts the periods in a row, this one included, it has been on the
+  黑榜: the earlier periods of the same kind (the months before 本月, the quarters before 本季度, the rounds
+  before a 考核 round; ``[ranking] streak_periods`` of them) each get their own 黑榜 by the same rules
+  (alert line, minimum sample, board size), and the count stops at the first period the unit was not on
+  it or that has no data. Shown from 2 on ("连续 3 期上黑榜"). A custom period has no periods before it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -40,10 +46,27 @@ class Standing:
     alert: bool  # past the alert line (as displayed)
     count_note: str = ""
     change: str = ""  # "↑2", "↓1", "持平" (same place), "新上榜"; "" without a comparison
+    streak: int = 0  # 黑榜 only: periods in a row on the 黑榜, this one included (0: not counted)
 
     @property
     def rank_text(self) -> str:
         return rank_label(self.rank, self.tied, self.status)
+
+    @property
+    def streak_text(self) -> str:
+        """“连续 3 期上黑榜” from 2 periods on; "" otherwise."""
+        return streak_label(self.streak)
+
+    @property
+    def streak_short(self) -> str:
+        """“连续 3 期” for the narrow 黑榜 of a slide or the projector (the board's title says 黑榜)."""
+        return streak_label(self.streak, short=True)
+
+
+def streak_label(streak: int, short: bool = False) -> str:
+    if streak < 2:
+        return ""
+    return f"连续 {streak} 期" if short else f"连续 {streak} 期上黑榜"
 
 
 def rank_label(rank: int | None, tied: bool, status: str) -> str:
@@ -150,9 +173,33 @@ def _take(candidates: list[Standing], n: int) -> list[Standing]:
 
 
 def boards(frame: pd.DataFrame, m: Metric, unit_zh: str = "单位", n: int | None = None, cfg: Settings | None = None,
-           value_col: str | None = None, previous: pd.DataFrame | None = None) -> Boards:
-    """The 红榜 (best) and 黑榜 (worst, worst first) of ``frame`` on ``m`` by the rules above."""
+           value_col: str | None = None, previous: pd.DataFrame | None = None,
+           history: list[pd.DataFrame | None] | None = None) -> Boards:
+    """The 红榜 (best) and 黑榜 (worst, worst first) of ``frame`` on ``m`` by the rules above. ``history``: the
+    same frame for each earlier period of the same kind, the nearest first (None for a period without data),
+    for “连续 N 期上黑榜”."""
     cfg = cfg or current_settings()
+    b = _boards(frame, m, unit_zh, n, cfg, value_col, previous)
+    if history is None:
+        return b
+    earlier = [None if h is None else _boards(h, m, unit_zh, b.size, cfg, value_col, None).black_codes for h in history]
+    black = [replace(s, streak=black_streak(s.code, earlier)) for s in b.black.rows]
+    return replace(b, black=replace(b.black, rows=black))
+
+
+def black_streak(code: str, earlier: list[set[str] | None]) -> int:
+    """Periods in a row on the 黑榜 for a unit on it now: 1 + the earlier periods (nearest first) whose 黑榜 held
+    it, stopping at the first that did not or that has no data (None)."""
+    n = 1
+    for codes in earlier:
+        if codes is None or code not in codes:
+            break
+        n += 1
+    return n
+
+
+def _boards(frame: pd.DataFrame, m: Metric, unit_zh: str, n: int | None, cfg: Settings, value_col: str | None,
+            previous: pd.DataFrame | None) -> Boards:
     n = n or cfg.red_black_size
     order = standings(frame, m, cfg, value_col, previous)
     ranked = [s for s in order if s.status == RANKED]

@@ -74,7 +74,9 @@ def round_results() -> None:
         with left:
             components.ranking_chart(committees, total, f, key="assess_rank", highlight=cfg.red_black_size)
         with right:
-            components.red_black_board(committees, total, f, key="assess_rb", unit_zh="社区/村")
+            earlier = assessment.earlier_results(f, choice, by_committee=True)
+            components.red_black_board(committees, total, f, key="assess_rb", unit_zh="社区/村",
+                                       previous=earlier.previous, history=earlier.history, compare_zh="上一轮")
     elif breakdown:
         st.subheader(f"各{f.child_level_zh}考核平均分排名与红黑榜", anchor=False)
         st.caption(f"考核平均分 = 各社区/村总分之和 ÷ 参评社区/村数；橙色为低于 {avg.format(avg.alert_threshold())} 的预警。")
@@ -82,12 +84,16 @@ def round_results() -> None:
         with left:
             components.ranking_chart(children, avg, f, key="assess_rank", highlight=cfg.red_black_size)
         with right:
-            components.red_black_board(children, avg, f, key="assess_rb")
+            earlier = assessment.earlier_results(f, choice, by_committee=False)
+            components.red_black_board(children, avg, f, key="assess_rb", previous=earlier.previous,
+                                       history=earlier.history, compare_zh="上一轮")
         if len(committees) >= 2:
             st.subheader(f"社区/村考核总分红黑榜：{area}全部 {len(committees)} 个社区/村中的前后各 "
                          f"{min(cfg.red_black_size, len(committees) // 2)} 名", anchor=False)
             st.caption("点击名称进入该社区/村。")
-            components.red_black_board(committees, total, f, key="assess_committee_rb", unit_zh="社区/村")
+            earlier = assessment.earlier_results(f, choice, by_committee=True)
+            components.red_black_board(committees, total, f, key="assess_committee_rb", unit_zh="社区/村",
+                                       previous=earlier.previous, history=earlier.history, compare_zh="上一轮")
 
     # -- 与上一轮比较 --------------------------------------------------------------------------------------------
     st.subheader("与上一轮相比：谁升档、谁降档" if f.level != "community" else "与上一轮相比", anchor=False)

@@ -11,8 +11,9 @@ from dashboard.text import md
 
 f = ui.page_header("总览")
 # The page's questions are independent: ask them at once (each runs its own queries together too).
-kpis, children, trend, before = db.in_parallel([lambda: overview.kpi_row(f), lambda: overview.children(f),
-                                                lambda: overview.trend(f), lambda: overview.previous_children(f)])
+kpis, children, trend, before, history = db.in_parallel([
+    lambda: overview.kpi_row(f), lambda: overview.children(f), lambda: overview.trend(f),
+    lambda: overview.previous_children(f), lambda: overview.ticket_history(f)])
 ui.kpi_cards(kpis)
 
 # 本期要点: the 通报's drafted summary (dashboard/bulletin.py), the same text as in the Word file and the brief.
@@ -30,7 +31,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     components.ranking_chart(children, score, f, key="overview_rank", highlight=settings().red_black_size)
 with right:
-    components.red_black_board(children, score, f, key="overview_rb", previous=before)
+    components.red_black_board(children, score, f, key="overview_rb", previous=before, history=history)
 
 st.subheader("受理与办结趋势", anchor=False)
 st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),

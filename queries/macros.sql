@@ -17,6 +17,14 @@ CREATE OR REPLACE TEMP MACRO committee_results(scope, round_now, round_before, n
           WHERE round_id IN (round_now, round_before) AND starts_with(community_code, scope)
           GROUP BY 1, 2);
 
+-- 满意率与三率综合得分——这两个公式的唯一定义（queries/ticket_metrics.sql 与 queries/ticket_history.sql 共用）。
+--   满意率 =（满意 + k × 基本满意）÷ 有效回访；综合得分 = 100 ×（w₁·响应率 + w₂·解决率 + w₃·满意率）。
+CREATE OR REPLACE TEMP MACRO satisfaction_of(satisfied, basic_satisfied, visited, k) AS
+    (satisfied + k * basic_satisfied) / nullif(visited, 0);
+
+CREATE OR REPLACE TEMP MACRO composite_of(response, resolution, satisfaction, w_response, w_resolution, w_satisfaction) AS
+    100 * (w_response * response + w_resolution * resolution + w_satisfaction * satisfaction);
+
 -- 区域分组键：按长度 n 截取区域代码（0 = 全市，6 区县，9 街道/乡镇，12 社区/村）；n = 15 时用网格编码。
 CREATE OR REPLACE TEMP MACRO area_key(community_code, grid_code, n) AS
     CASE WHEN n = 15 THEN grid_code ELSE left(community_code, n) END;

@@ -172,8 +172,8 @@ SELECT
     on_time_num / nullif(on_time_den, 0)                              AS on_time_rate,
     d.contacted / nullif(d.visited, 0)                                AS response_rate,
     d.resolved / nullif(d.visited, 0)                                 AS resolution_rate,
-    (d.satisfied + $k * d.basic_satisfied) / nullif(d.visited, 0)     AS satisfaction_rate,
-    100 * ($w_response * response_rate + $w_resolution * resolution_rate + $w_satisfaction * satisfaction_rate)
+    satisfaction_of(d.satisfied, d.basic_satisfied, d.visited, $k)    AS satisfaction_rate,
+    composite_of(response_rate, resolution_rate, satisfaction_rate, $w_response, $w_resolution, $w_satisfaction)
                                                                       AS composite_score,
     d.repeat_count / nullif(d.created, 0)                             AS repeat_rate,
     d.returned_count / nullif(d.created, 0)                           AS return_rate,

@@ -26,9 +26,10 @@ def test_city_scope_defaults_to_the_latest_published_round(app_env):
     assert "社区/村考核总分红黑榜：全市全部 4 个社区/村中的前后各 2 名" in heads
     buttons = [b.label for b in at.button]
     # districts: 甲区 84.0, 乙县 62.0; committees: red 东一 92, 东二 82 — black 南村 62, 西一 78
-    assert "第 1 名　甲区　84.0 分" in buttons and "第 2 名　乙县　62.0 分" in buttons
-    assert {"第 1 名　东一社区　92.0 分", "第 2 名　东二社区　82.0 分", "第 4 名　南村　62.0 分",
-            "第 3 名　西一社区　78.0 分"} <= set(buttons)
+    # Against 2023 (甲区 83.7, 乙县 56.0; 东二 91, 东一 88, 西一 72, 南村 56): ranks and 黑榜 both rounds.
+    assert "第 1 名　甲区　84.0 分　持平" in buttons and "第 2 名　乙县　62.0 分　持平　连续 2 期上黑榜" in buttons
+    assert {"第 1 名　东一社区　92.0 分　↑1", "第 2 名　东二社区　82.0 分　↓1", "第 4 名　南村　62.0 分　持平　连续 2 期上黑榜",
+            "第 3 名　西一社区　78.0 分　持平　连续 2 期上黑榜"} <= set(buttons)
     dropped = frame_with(at, "上一轮")
     assert dropped.to_dict("records")[0] == {"社区/村": "东二社区", "所属街道/乡镇": "东街道", "上一轮": "优秀 91.0 分",
                                              "本轮": "合格 82.0 分", "总分变化": -9.0}
@@ -68,7 +69,7 @@ def test_district_scope(app_env):
     assert values["升档数"] == "2 个" and values["降档数"] == "1 个"
     assert "各街道/乡镇考核平均分排名与红黑榜" in subheaders(at)
     buttons = [b.label for b in at.button]
-    assert "第 1 名　东街道　87.0 分" in buttons and "第 2 名　西街道　78.0 分" in buttons
+    assert "第 1 名　东街道　87.0 分　持平" in buttons and "第 2 名　西街道　78.0 分　持平" in buttons  # 89.5, 72.0 in 2023
     assert list(frame_with(at, "名次")["社区/村"]) == ["东一社区", "东二社区", "西一社区"]
 
 
@@ -80,8 +81,8 @@ def test_street_scope_ranks_the_committees(app_env):
     assert "各社区/村考核总分排名与红黑榜" in heads
     assert not any(h.startswith("社区/村考核总分红黑榜") for h in heads)  # the children already are committees
     buttons = [b.label for b in at.button]
-    assert "第 1 名　东一社区　92.0 分" in buttons and "第 2 名　东二社区　82.0 分" in buttons
-    next(b for b in at.button if b.label == "第 2 名　东二社区　82.0 分").click().run()
+    assert "第 1 名　东一社区　92.0 分　↑1" in buttons and "第 2 名　东二社区　82.0 分　↓1" in buttons  # 88, 91 in 2023
+    next(b for b in at.button if b.label == "第 2 名　东二社区　82.0 分　↓1").click().run()
     assert at.query_params["community"] == "990101001002"
     assert kpis(at)["考核平均分"] == "82.0 分"
 

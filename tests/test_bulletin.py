@@ -107,11 +107,34 @@ def test_docx_holds_title_sections_tables_and_signature(city):
     assert bulletin_doc.TODO in text
     assert doc.core_properties.title == city.title
     tables = [[[c.text for c in r.cells] for r in t.rows] for t in doc.tables]
-    assert ["第 1 名", "红榜", "乙县", "96.0 分", "—"] in tables[0]
+    assert tables[0][0] == ["名次", "榜单", "区县", "三率综合得分", "名次变化", "连续上黑榜"]
+    assert ["第 1 名", "红榜", "乙县", "96.0 分", "—", "—"] in tables[0]
     alerts = next(t for t in tables if t[0] == ["区域", "指标", "数值", "预警线", "偏离"])
     assert ["甲区", "三率综合得分", "75.3 分", "低于 85.0 分", "-9.8"] in alerts
     assert tables[-1] == [["区县", "超期（件）", "期末积压（件）"], ["甲区", "2", "5"]]
     assert "导出人：测试市级（test_city）" in doc.sections[0].footer.paragraphs[0].text
+
+
+def test_a_black_board_streak_is_in_the_text_and_the_table(city):
+    """A 黑榜 unit that was on the 黑榜 in the two periods before too (丙 70.0, 72.0, 80.0; all below 85) is
+    named “丙（70.0 分，连续 3 期上黑榜）” in the paragraph; in the table its 连续上黑榜 cell says 3 期."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from dashboard import ranking
+
+    def frame(a, c):
+        return pd.DataFrame({"area_code": ["A", "C"], "area_name": ["甲", "丙"], "composite_score": [a, c],
+                             "visited": [40, 40]})
+
+    b = ranking.boards(frame(95.0, 70.0), metric("composite_score"), "区县", n=5,
+                       history=[frame(93.0, 72.0), frame(90.0, 80.0)])
+    text = bulletin._boards_text([b])
+    assert text == "三率综合得分红榜为甲（95.0 分），黑榜为丙（70.0 分，连续 3 期上黑榜）。"
+    doc = Document(io.BytesIO(bulletin_doc.to_docx(replace(city, boards=[b], boards_text=text), "导出人：测试")))
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows[0][-1] == "连续上黑榜" and ["第 2 名", "黑榜", "丙", "70.0 分", "—", "3 期"] in rows
 
 
 def test_overview_shows_the_key_points_and_the_sidebar_offers_the_bulletin(app_env):

@@ -28,3 +28,25 @@ def test_a_table_titled_with_a_slash_downloads_and_opens():
     assert ws.title == "各街道、乡镇指标一览"
     assert ws["A1"].value == "各街道/乡镇指标一览"  # the title itself keeps its slash
     assert [c.value for c in ws[5]] == ["东一街道", 1208]
+
+
+def test_the_header_says_the_data_moment_with_its_time_as_the_page_does(fixture_db, monkeypatch):
+    """The fixture's data moment is 2025-11-10 12:00. 本月 runs to it, so its 环比 stops at the same time of day
+    on 10 October (equal windows): the header says both with the time, as the page's caption does
+    (“环比：2025-10-01 至 2025-10-10 12:00 · 数据截至 2025-11-10 12:00”)."""
+    from datetime import datetime
+
+    from dashboard import db
+    from dashboard.data import common
+    from dashboard.export import context_lines
+    from dashboard.filters import parse_filters
+
+    monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
+    with db.page_run():
+        f, _ = parse_filters({"period": "this_month", "compare": "mom"}, common.areas(), common.as_of(),
+                             common.data_start())
+    lines = context_lines(f, "全市", exported_at=datetime(2025, 11, 11, 9, 30))
+    assert lines == ["范围：全市", "期间：本月（2025-11-01 至 2025-11-10）", "对比：环比 2025-10-01 至 2025-10-10 12:00",
+                     "数据截至：2025-11-10 12:00", "导出时间：2025-11-11 09:30"]
+    xlsx = load_workbook(io.BytesIO(to_xlsx(pd.DataFrame({"a": [1]}), "表", lines)))
+    assert [c.value for c in xlsx.active["A"][1:6]] == lines

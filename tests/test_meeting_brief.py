@@ -117,11 +117,13 @@ def test_orgs_slide(october_brief):
 
 
 def test_assessment_slide(october_brief):
+    """Rank change against the previous round (2023: 甲区 83.7 first, 乙县 56.0 second: 持平 both) and 乙县 below
+    the line 75 in both rounds: 连续 2 期上黑榜 (tests/test_rankings.py has the sums)."""
     _, pptx, _ = october_brief
     slide = Presentation(io.BytesIO(pptx)).slides[6]
     text = slide_texts(slide)
     for expected in ("考核平均分\n78.5 分", "较上一轮 +1.8", "升档数\n3 个", "降档数\n1 个",
-                     "第 1 名　甲区　84.0 分", "第 2 名　乙县　62.0 分"):
+                     "第 1 名　甲区　84.0 分　持平", "第 2 名　乙县　62.0 分　持平　连续 2 期"):
         assert expected in text, expected
     notes = slide.notes_slide.notes_text_frame.text
     assert "2024" in notes and "降档的社区/村：东二社区（共 1 个）" in notes

@@ -26,6 +26,8 @@ def test_assessment_slide_says_it_compares_rounds_and_every_slide_says_sample(ap
     at = run_page("present", {**OCTOBER, "topics": "assessment", "slide": "2"})
     caption = at.caption[0].value
     assert "对比：上一轮（2023" in caption and "环比" not in caption
+    lines = [m.value for m in at.markdown]
+    assert "第 2 名　乙县　**62.0 分**　持平　:red[连续 2 期]" in lines  # below 75 in 2023 and 2024
 
 
 def test_a_slide_in_the_url_opens_directly_at_the_chosen_scope(app_env):

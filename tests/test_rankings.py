@@ -114,3 +114,101 @@ def test_small_samples_on_the_fixture_pages(fixture_db, monkeypatch, tmp_path):
     look = drawn_areas(map_page())
     assert look["990102"]["s"]["fillColor"] == maps.SMALL_SAMPLE and "样本不足，不参与排名" in look["990102"]["t"]
     assert "第 1 / 1 名" in look["990101"]["t"]
+
+
+# -- 连续 N 期上黑榜 ------------------------------------------------------------------------------------------------
+def test_three_periods_in_a_row_on_the_black_board():
+    """丙 is below 85 now (70.0) and in each of the two periods before (72.0, 80.0): 连续 3 期上黑榜. 乙 is below
+    the line now (84.0) and was a period ago (84.9 shows as 84.9 < 85), but not two periods ago (85.0 is at the
+    line: never on the 黑榜): 连续 2 期. 甲 is above the line throughout and is never counted."""
+    now = units(("甲", 95.0, 40), ("乙", 84.0, 40), ("丙", 70.0, 40))
+    one_before = units(("甲", 93.0, 40), ("乙", 84.9, 40), ("丙", 72.0, 40))
+    two_before = units(("甲", 90.0, 40), ("乙", 85.0, 40), ("丙", 80.0, 40))
+    b = ranking.boards(now, SCORE, "区县", n=5, cfg=cfg(), history=[one_before, two_before])
+    assert [(s.name, s.streak, s.streak_text) for s in b.black.rows] == [
+        ("丙", 3, "连续 3 期上黑榜"), ("乙", 2, "连续 2 期上黑榜")]
+    assert [(s.name, s.streak_text) for s in b.red.rows] == [("甲", "")]
+
+
+def test_a_gap_resets_the_streak():
+    """丙 was on the 黑榜 now and two periods ago, but a period ago it scored 86.0 (above the line): the streak is
+    1 and nothing is shown — the period two before does not count across the gap."""
+    now = units(("甲", 95.0, 40), ("丙", 70.0, 40))
+    b = ranking.boards(now, SCORE, "区县", n=5, cfg=cfg(),
+                       history=[units(("甲", 95.0, 40), ("丙", 86.0, 40)), units(("甲", 95.0, 40), ("丙", 70.0, 40))])
+    assert [(s.name, s.streak, s.streak_text) for s in b.black.rows] == [("丙", 1, "")]
+
+
+def test_the_earlier_boards_use_the_same_fairness_rules():
+    """Earlier periods get their own 黑榜 by the same rules. A period ago 丙 had 3 有效回访 (样本不足 with ≥ 30:
+    on no board) — its streak stops there although its 60.0 was the worst. A unit above the line at last place
+    (乙 88.0 behind 甲 99.0 two periods ago) is not on that 黑榜 either. A period without data (None, e.g. before
+    the data start) stops every streak; so does a board of only the N worst below the line (n = 1: 丁, not 戊)."""
+    now = units(("甲", 95.0, 40), ("乙", 80.0, 40), ("丙", 70.0, 40))
+    b = ranking.boards(now, SCORE, "区县", n=5, cfg=cfg(),
+                       history=[units(("甲", 95.0, 40), ("乙", 80.0, 40), ("丙", 60.0, 3)),
+                                units(("甲", 99.0, 40), ("乙", 88.0, 40), ("丙", 70.0, 40))])
+    assert [(s.name, s.streak) for s in b.black.rows] == [("丙", 1), ("乙", 2)]
+    b = ranking.boards(now, SCORE, "区县", n=5, cfg=cfg(), history=[None, now])
+    assert [s.streak for s in b.black.rows] == [1, 1]
+    now = units(("甲", 95.0, 40), ("丁", 60.0, 40), ("戊", 70.0, 40))
+    b = ranking.boards(now, SCORE, "区县", n=1, cfg=cfg(), history=[now, now])
+    assert [(s.name, s.streak) for s in b.black.rows] == [("丁", 3)]
+    b = ranking.boards(units(("甲", 95.0, 40), ("丁", 90.0, 40), ("戊", 60.0, 40)), SCORE, "区县", n=1, cfg=cfg(),
+                       history=[now])
+    assert [(s.name, s.streak) for s in b.black.rows] == [("戊", 1)]  # a period ago only 丁 was on the 1-place 黑榜
+
+
+def test_earlier_periods_are_of_the_same_kind():
+    """本月 (to the 20th) looks back over whole months, 本季度 over quarters, 近30天 over 30-day windows; a
+    custom period that is one whole month counts as a month; any other custom period has none before it."""
+    from datetime import date
+
+    from dashboard.filters import Period, earlier_periods, preset_period
+
+    as_of = date(2026, 11, 20)
+    assert earlier_periods("this_month", preset_period("this_month", as_of), 2) == [
+        Period(date(2026, 10, 1), date(2026, 10, 31)), Period(date(2026, 9, 1), date(2026, 9, 30))]
+    assert earlier_periods("this_quarter", preset_period("this_quarter", as_of), 1) == [
+        Period(date(2026, 7, 1), date(2026, 9, 30))]
+    assert earlier_periods("last_30d", preset_period("last_30d", as_of), 1) == [
+        Period(date(2026, 9, 22), date(2026, 10, 21))]  # 30 days before 2026-10-22 … 11-20
+    assert earlier_periods("custom", Period(date(2026, 3, 1), date(2026, 3, 31)), 1) == [
+        Period(date(2026, 2, 1), date(2026, 2, 28))]
+    assert earlier_periods("custom", Period(date(2026, 3, 2), date(2026, 3, 31)), 6) == []
+
+
+def test_the_earlier_months_come_from_one_query_on_the_fixture(fixture_db, monkeypatch):
+    """本月 of the fixture (数据截至 2025-11-10 12:00): the month before is October, the one before that starts
+    before the data (15 September) and has no board (None). October by hand (tests/test_bulletin.py): 甲区 8
+    有效回访, 7 contacted, 6 resolved, 5 满意 + 1 基本满意 → 100 × (0.1×0.875 + 0.5×0.75 + 0.4×0.725) = 75.25;
+    乙县 2 有效回访, both contacted and resolved, 1 满意 + 1 基本满意 → 100 × (0.1 + 0.5 + 0.4×0.9) = 96.0."""
+    from dashboard import db
+    from dashboard.data import common, overview
+    from dashboard.filters import parse_filters
+
+    monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
+    with db.page_run():
+        f, _ = parse_filters({"period": "this_month"}, common.areas(), common.as_of(), common.data_start())
+        october, september = overview.ticket_history(f)
+    assert september is None
+    rows = october.set_index("area_code")
+    assert rows.loc["990101", ["visited", "contacted", "resolved", "satisfied", "basic_satisfied"]].tolist() == [8, 7, 6, 5, 1]
+    assert SCORE.format(rows.loc["990101", "composite_score"]) == "75.3 分"  # 75.25 half-up
+    assert rows.loc["990102", "visited"] == 2 and SCORE.format(rows.loc["990102", "composite_score"]) == "96.0 分"
+
+
+# -- 居村考核: the previous round ------------------------------------------------------------------------------------
+def test_assessment_boards_compare_with_the_previous_round(app_env):
+    """The fixture's rounds R2023 → R2024 (totals by hand from tests/fixtures/city/assessment_scores.csv):
+    东一 88 → 92, 东二 91 → 82, 西一 72 → 78, 南村 56 → 62. 考核总分 has no alert line, so the four committees
+    split two and two: 红榜 东一 (1st, was 2nd: ↑1), 东二 (2nd, was 1st: ↓1); 黑榜 南村 (4th both rounds: 持平),
+    西一 (3rd both rounds: 持平), both on the 黑榜 of R2023 too: 连续 2 期上黑榜. Districts' averages: 甲区
+    (92+82+78)/3 = 84.0 and 乙县 62.0, below the line 75 in both rounds: 黑榜, 连续 2 期."""
+    at = run_page("assessment")
+    labels = [b.label for b in at.button]
+    assert "第 1 名　东一社区　92.0 分　↑1" in labels and "第 2 名　东二社区　82.0 分　↓1" in labels
+    assert "第 4 名　南村　62.0 分　持平　连续 2 期上黑榜" in labels
+    assert "第 3 名　西一社区　78.0 分　持平　连续 2 期上黑榜" in labels
+    assert "第 2 名　乙县　62.0 分　持平　连续 2 期上黑榜" in labels and "第 1 名　甲区　84.0 分　持平" in labels
+    assert any("箭头为与上一轮相比的名次变化" in c.value for c in at.caption)

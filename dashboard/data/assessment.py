@@ -165,6 +165,40 @@ def children(f: Filters, choice: RoundChoice) -> pd.DataFrame:
     return summary.merge(changes.drop(columns=["area_name", "level", "assessed"]), on="area_code", how="left")
 
 
+@dataclass(frozen=True)
+class EarlierResults:
+    """The boards' frames of the rounds before the chosen one (same kind), the nearest first: ``previous``
+    for the rank change (the previous round), ``history`` for “连续 N 期上黑榜” (``[ranking] streak_periods``
+    rounds; None when that is 0)."""
+    previous: pd.DataFrame | None
+    history: list[pd.DataFrame | None] | None
+
+
+def earlier_round_ids(choice: RoundChoice, count: int) -> list[str]:
+    """The ids of up to ``count`` rounds before the chosen one, following each round's previous round."""
+    table = common.assessment_rounds()
+    previous = dict(zip(table["round_id"], table["previous_round_id"]))
+    ids, rid = [], choice.previous_id
+    while rid and len(ids) < count and rid not in ids:
+        ids.append(rid)
+        rid = previous.get(rid)
+        rid = rid if isinstance(rid, str) else ""
+    return ids
+
+
+def earlier_results(f: Filters, choice: RoundChoice, by_committee: bool) -> EarlierResults:
+    """Committees' totals (``by_committee``) or the child areas' averages in the earlier rounds: the same
+    questions as this round's (queries/assessment_scores.sql, assessment_summary.sql), one per round, at once."""
+    k = settings().streak_periods
+    ids = earlier_round_ids(choice, max(k, 1))
+    if by_committee:
+        ask = lambda r: common.ask("assessment_scores", f, round_id=r, previous_round_id="")  # noqa: E731
+    else:
+        ask = lambda r: common.summary_rows(f, r, None).children  # noqa: E731
+    frames = db.in_parallel([lambda r=r: ask(r) for r in ids])
+    return EarlierResults(frames[0] if frames else None, frames[:k] if k else None)
+
+
 def grade_counts(f: Filters, choice: RoundChoice) -> pd.DataFrame:
     return common.ask("assessment_grade_counts", f, **round_params(choice))
 

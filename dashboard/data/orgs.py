@@ -14,9 +14,10 @@ from datetime import date
 import pandas as pd
 
 from dashboard import db
+from dashboard.config import settings
 from dashboard.data import common
+from dashboard.filters import COMPARISONS, Filters, earlier_periods
 from dashboard.metrics import Kpi, metric
-from dashboard.filters import COMPARISONS, Filters
 from dashboard.schema import ORG_RATINGS, ORG_TYPES
 
 ORG_KPIS = ("orgs_active", "orgs_registered", "orgs_per_10k", "orgs_high_rating_share", "community_orgs", "community_org_target_rate")
@@ -78,6 +79,26 @@ def children(f: Filters) -> pd.DataFrame:
     """Every child area with its organisation metrics and community-organisation coverage."""
     org_rows, cover = db.in_parallel([lambda: common.org_rows(f), lambda: coverage_rows(f)])
     return org_rows.children.merge(cover.children.drop(columns=["area_name", "level"]), on="area_code", how="left")
+
+
+def _children_on(f: Filters, day: date) -> pd.DataFrame:
+    """The child areas' organisation metrics (queries/org_metrics.sql) on another day."""
+    return common.ask("org_metrics", f, "children", at_date=day)
+
+
+def previous_children(f: Filters) -> pd.DataFrame | None:
+    """The child areas' organisation metrics on the comparison period's last day (for the boards' rank
+    change), or None without a comparison."""
+    return _children_on(f, common.period_last_day(f, f.comparison)) if f.comparison else None
+
+
+def history(f: Filters) -> list[pd.DataFrame | None]:
+    """The child areas' organisation metrics on the last day of each earlier period of the same kind (the
+    months before 本月, …), the nearest first, for “连续 N 期上黑榜”. The stock of organisations is known on
+    any day (registration and deregistration dates), so no earlier period lacks data; each day is one small
+    cached question on the organisation register, asked at once."""
+    periods = earlier_periods(f.preset, f.period, settings().streak_periods)
+    return db.in_parallel([lambda p=p: _children_on(f, p.end) for p in periods])
 
 
 def community_targets(f: Filters) -> pd.DataFrame:

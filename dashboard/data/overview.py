@@ -3,15 +3,17 @@ comparison (the previous period, or the previous assessment round)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 
 from dashboard import db
 from dashboard.config import settings
 from dashboard.data import common
-from dashboard.filters import COMPARISONS, Filters
+from dashboard.filters import COMPARISONS, Filters, earlier_periods
 from dashboard.metrics import Kpi, metric, round_half_up
 
 OVERVIEW_KPIS = ("created", "backlog", "overdue", "on_time_rate", "composite_score",
@@ -95,6 +97,24 @@ def previous_children(f: Filters) -> pd.DataFrame | None:
     if not f.comparison or not common.comparison_has_data(f):
         return None
     return common.ask("ticket_metrics", f, "children", in_comparison=True)
+
+
+def ticket_history(f: Filters) -> list[pd.DataFrame | None]:
+    """The child areas' ticket metrics in each earlier period of the same kind (``filters.earlier_periods``:
+    the months before 本月, …; ``[ranking] streak_periods`` of them), the nearest first, for “连续 N 期上黑榜”
+    (dashboard.ranking.boards ``history``). One query for all of them (queries/ticket_history.sql). A period
+    starting before the data is None (no board then: a streak stops there); a custom period has none ([])."""
+    periods = earlier_periods(f.preset, f.period, settings().streak_periods)
+    usable = list(itertools.takewhile(lambda p: p.start >= common.data_start(), periods))
+    missing: list[pd.DataFrame | None] = [None] if len(usable) < len(periods) else []
+    if not usable:
+        return missing
+    frame = common.ask("ticket_history", f, "children",
+                       history_starts=[datetime.combine(p.start, time.min) for p in usable],
+                       history_ends=[datetime.combine(p.end + timedelta(days=1), time.min) for p in usable])
+    index = frame["period_index"].to_numpy()
+    return [frame[index == i].drop(columns="period_index").reset_index(drop=True)
+            for i in range(1, len(usable) + 1)] + missing
 
 
 def trend_bucket(f: Filters) -> str:
