@@ -22,6 +22,14 @@ CREATE OR REPLACE TEMP MACRO committee_results(scope, round_now, round_before, n
 CREATE OR REPLACE TEMP MACRO satisfaction_of(satisfied, basic_satisfied, visited, k) AS
     (satisfied + k * basic_satisfied) / nullif(visited, 0);
 
+-- 按期办结率的口径——唯一定义：basis = 'due' 按应办结（时限落在期间内的工单，到期未办结也算未按期），
+--   'closed' 按已办结（期间内办结的工单）。给出所用口径的分子（按期办结数）和分母。
+CREATE OR REPLACE TEMP MACRO on_time_numerator(basis, due_on_time, closed_on_time) AS
+    CASE WHEN basis = 'due' THEN due_on_time ELSE closed_on_time END;
+
+CREATE OR REPLACE TEMP MACRO on_time_denominator(basis, due, closed) AS
+    CASE WHEN basis = 'due' THEN due ELSE closed END;
+
 CREATE OR REPLACE TEMP MACRO composite_of(response, resolution, satisfaction, w_response, w_resolution, w_satisfaction) AS
     100 * (w_response * response + w_resolution * resolution + w_satisfaction * satisfaction);
 

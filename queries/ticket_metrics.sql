@@ -164,10 +164,8 @@ SELECT
     coalesce(o.due_soon, 0)         AS due_soon,
     coalesce(q.due, 0)              AS due,
     coalesce(q.due_on_time, 0)      AS due_on_time,
-    CASE WHEN $on_time_basis = 'due' THEN coalesce(q.due_on_time, 0) ELSE coalesce(d.closed_on_time, 0) END
-                                                                      AS on_time_num,
-    CASE WHEN $on_time_basis = 'due' THEN coalesce(q.due, 0) ELSE coalesce(d.closed, 0) END
-                                                                      AS on_time_den,
+    on_time_numerator($on_time_basis, coalesce(q.due_on_time, 0), coalesce(d.closed_on_time, 0)) AS on_time_num,
+    on_time_denominator($on_time_basis, coalesce(q.due, 0), coalesce(d.closed, 0))          AS on_time_den,
     1000.0 * coalesce(d.created, 0) / nullif(u.population, 0)         AS per_1000,
     on_time_num / nullif(on_time_den, 0)                              AS on_time_rate,
     d.contacted / nullif(d.visited, 0)                                AS response_rate,
