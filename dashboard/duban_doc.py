@@ -30,9 +30,11 @@ def evidence_rows(item: Item) -> tuple[list[str], list[list[str]]]:
                  str(t.get("办结时限", ""))[:10], str(t.get("已超期（工作日）", "")), str(t.get("主办单位", ""))]
                 for t in ev.get("tickets", [])]
     else:
-        head = ["指标", "本期", "预警线", "统计期间", "口径"]
+        figures = ev.get("figures", [])
+        counted = any(x.get("计数") for x in figures)  # the counts behind each figure (a handling unit's)
+        head = ["指标", "本期", "预警线", "统计期间", "口径"] + (["计数"] if counted else [])
         rows = [[str(x.get("指标", "")), str(x.get("本期", "")), str(x.get("预警线", "")), str(x.get("期间", "")),
-                 str(x.get("口径", ""))] for x in ev.get("figures", [])]
+                 str(x.get("口径", ""))] + ([str(x.get("计数", ""))] if counted else []) for x in figures]
     return head, rows
 
 
