@@ -316,7 +316,7 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
 
 
 DUBAN_TITLE = "督办事项办理情况"
-DUBAN_HEAD = ["被督办单位", "督办件数", "逾期未反馈", "逾期（含逾期未反馈）", "催办次数", "按期反馈率", "通报批评"]
+DUBAN_HEAD = ["被督办单位", "督办件数", "逾期未反馈", "逾期（含未反馈）", "催办次数", "按期反馈率", "通报批评"]
 
 
 def _duban_boxes(p) -> list[tuple[str, str]]:
@@ -355,7 +355,7 @@ def _duban_slide(prs, deck: Deck, page: int) -> None:
     table = s.shapes.add_table(len(rows) + 1, len(DUBAN_HEAD), Inches(0.5), Inches(3.85), Inches(12.3),
                                Inches(0.32 * (len(rows) + 1))).table
     for j, text in enumerate(DUBAN_HEAD):
-        table.columns[j].width = Inches(3.0) if j == 0 else Inches(9.3 / (len(DUBAN_HEAD) - 1))
+        table.columns[j].width = Inches(2.7) if j == 0 else Inches(9.6 / (len(DUBAN_HEAD) - 1))
     for i, row in enumerate([DUBAN_HEAD] + rows):
         for j, text in enumerate(row):
             cell = table.cell(i, j)

@@ -273,3 +273,23 @@ def test_a_street_sees_neither_another_streets_items_nor_its_handling_units(app_
     table = next(d.value for d in at.dataframe if "承办单位" in d.value.columns)
     assert sorted(table["承办单位"]) == sorted(["东街道办事处", "区交通支队"])
     assert not [b for b in at.button if b.key and b.key.startswith("duban_units_rb_duban_")]
+
+
+def test_a_disguised_or_dangerous_attachment_is_refused_and_nothing_is_written(app):
+    """A program renamed .pdf, a script renamed .jpg, a text file that is binary, an empty file: each refused
+    with a Chinese reason, the item still 已下发 with only its issue step. A real PDF sent with a folder in its
+    name is kept under its bare name."""
+    item = duban.issue(u("office", app), "tickets", "990101001", "东街道", "x", "y", TICKETS, 3, ISSUED, path=app)
+    dong = u("dong", app)
+    for name, data, reason in [("整改报告.pdf", b"MZ\x90\x00" + b"\x00" * 64, "可执行程序"),
+                               ("现场照片.jpg", b"#!/bin/sh\nrm -rf /\n", "可执行程序或脚本"),
+                               ("照片.png", b"GIF89a" + b"\x00" * 16, "与文件类型 .png 不符"),
+                               ("说明.docx", b"%PDF-1.4 not a docx", "与文件类型 .docx 不符"),
+                               ("说明.txt", b"abc\x00\x01\x02", "不是文本"),
+                               ("空.pdf", b"", "空文件")]:
+        with pytest.raises(duban.DubanError, match=reason):
+            duban.answer(dong, item.id, "说明", ISSUED, attachment=(name, data), path=app)
+    assert duban.get(item.id, app).status == "issued" and len(duban.events(item.id, app)) == 1
+    duban.answer(dong, item.id, "说明", ISSUED, attachment=("../../etc/整改说明.pdf", b"%PDF-1.7 ok"), path=app)
+    event = duban.events(item.id, app)[-1]
+    assert duban.attachment(event["id"], app) == ("整改说明.pdf", b"%PDF-1.7 ok")
