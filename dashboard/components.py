@@ -241,15 +241,15 @@ def handling_unit_ranking(f: Filters, key: str, user=None) -> None:
                   horizontal=True, key=f"{key}_by")
     m = metric(by)
     note = f"只计{'全市' if not f.scope else common.areas().name(f.scope)}范围内的工单（单位在范围外承办的不计入）；{m.formula_line()}。"
-    left, right = st.columns([3, 2], gap="large")
+    # The table (six metrics and their counts) takes the full width; the boards sit under it.
+    metric_table(units.frame, ticket_data.HANDLING_UNIT_METRICS, f, key=f"{key}_table",
+                 title=f"承办单位{m.zh}排名", sort_by=by, drill=False, unit_name="承办单位", extra={"backlog": "期末积压"})
+    st.caption(note)
+    if units.unassigned is not None:
+        st.caption(f"另有未注明主办单位的工单（办结 {int(units.unassigned['closed']):,} 件、期末积压 "
+                   f"{int(units.unassigned['backlog']):,} 件），不参加承办单位排名。")
+    left, _ = st.columns([3, 2])
     with left:
-        metric_table(units.frame, ticket_data.HANDLING_UNIT_METRICS, f, key=f"{key}_table",
-                     title=f"承办单位{m.zh}排名", sort_by=by, drill=False, unit_name="承办单位", extra={"backlog": "期末积压"})
-        st.caption(note)
-        if units.unassigned is not None:
-            st.caption(f"另有未注明主办单位的工单（办结 {int(units.unassigned['closed']):,} 件、期末积压 "
-                       f"{int(units.unassigned['backlog']):,} 件），不参加承办单位排名。")
-    with right:
         supervise = (lambda s_: duban_data.unit_draft(user, units, s_.code, f, by, f"承办单位{m.zh}黑榜")) if user \
             else None
         red_black_board(units.frame, m, f, key=f"{key}_rb", unit_zh="承办单位", drill=False, supervise=supervise)
