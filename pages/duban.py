@@ -49,6 +49,8 @@ else:
 
     st.subheader("办理", anchor=False)
     shown = [i for i in items if i.addressee_code.startswith(f.scope)]
+    if "_duban_pick_next" in st.session_state:  # just issued: show it (set before the picker is drawn)
+        st.session_state["duban_pick"] = st.session_state.pop("_duban_pick_next")
     chosen = st.selectbox("督办编号", [i.id for i in shown], key="duban_pick",
                           format_func=lambda i: next(f"{x.number} · {x.addressee_name}" for x in shown if x.id == i))
     item = duban.get(chosen)
@@ -180,7 +182,7 @@ if choices:
                     try:
                         made = duban.issue(user, kind, code, name, subject, requirement, evidence, int(days),
                                            duban.today(), unit or None)
-                        st.session_state["duban_pick"] = made.id
+                        st.session_state["_duban_pick_next"] = made.id  # the picker above is drawn already
                         st.session_state.pop(components.DUBAN_DRAFT, None)
                         st.success(f"已下发 {made.number}，反馈期限 {made.deadline:%Y-%m-%d %H:%M}。")
                         st.rerun()

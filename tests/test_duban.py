@@ -211,18 +211,25 @@ def test_a_duban_from_the_handling_unit_black_board_is_prefilled_with_its_figure
 
 def test_a_duban_on_overdue_from_the_black_board_carries_the_units_overdue_tickets(app_env, tmp_path, monkeypatch):
     """On 超期 the 黑榜 is 东街道办事处 and 西街道办事处 (1 each); 东街道办事处's button opens a 超期工单督办 to 东街道
-    with its one overdue ticket T11 (T05 belongs to 西街道办事处)."""
+    with its one overdue ticket T11 (T05 belongs to 西街道办事处). With an item in the ledger already, issuing it
+    shows the new item in the picker (which is drawn before the form)."""
     from tests.pages import run_page
 
     path = tmp_path / "app.sqlite3"
     users.add("test_city", "测试市级", "city", None, "Duban-Pass-2026", path=path)
     monkeypatch.setenv("DASHBOARD_APP_DB", str(path))
+    duban.issue(u("test_city", path), "tickets", "990101002", "西街道", "西街道超期", "核实", TICKETS, 3, ISSUED, path=path)
     at = run_page("duban", OCTOBER, user="test_city")
     at.radio(key="duban_units_by").set_value("overdue").run()
     at.button(key="duban_units_rb_duban_东街道办事处").click().run()
     assert not at.exception, at.exception
     assert at.radio(key="new_kind").value == "tickets" and at.multiselect(key="new_tickets").value == ["T11"]
     assert at.text_input[0].value == "承办单位东街道办事处在东街道有 1 件诉求工单超过办结时限未办结，最长已超期 22 个工作日"
+    next(b for b in at.button if b.label == "下发督办").click().run()
+    assert not at.exception, at.exception
+    made = duban.items_for(u("test_city", path), path)[0]
+    assert (made.handling_unit, made.evidence["tickets"][0]["工单编号"]) == ("东街道办事处", "T11")
+    assert at.selectbox(key="duban_pick").value == made.id
 
 
 def test_a_duban_from_an_alert(app_env, tmp_path, monkeypatch):
