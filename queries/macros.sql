@@ -26,12 +26,12 @@ CREATE OR REPLACE TEMP MACRO ticket_key(community_code, grid_code, handling_unit
     CASE WHEN n = -1 THEN coalesce(handling_unit, '') ELSE area_key(community_code, grid_code, n) END;
 
 -- 工单指标的判定与比率——按区域（ticket_metrics.sql）和按承办单位（handling_unit_metrics.sql）共用的唯一定义。
--- 按期办结：在办结时限（含延期）之前（含当时）办结。
+-- 按期办结：在办结时限（含延期）之前（含当时）办结；未办结（closed_at 为空）时结果为空，FILTER 中不计。
 CREATE OR REPLACE TEMP MACRO on_time_closure(closed_at, due_at) AS
-    closed_at IS NOT NULL AND closed_at <= due_at;
+    closed_at <= due_at;
 -- 期末时点 end_ts 的积压：受理早于该时点、且该时点时尚未办结（closed_key 为办结时间，未办结为 9999-12-31）。
 CREATE OR REPLACE TEMP MACRO open_at(created_at, closed_key, end_ts) AS
-    created_at < end_ts AND closed_key >= end_ts;
+    closed_key >= end_ts AND created_at < end_ts;
 -- 超期：积压工单中办结时限（含延期）早于期末时点。
 CREATE OR REPLACE TEMP MACRO overdue_at(due_at, end_ts) AS
     due_at < end_ts;
