@@ -300,3 +300,16 @@ def test_a_disguised_or_dangerous_attachment_is_refused_and_nothing_is_written(a
     duban.answer(dong, item.id, "说明", ISSUED, attachment=("../../etc/整改说明.pdf", b"%PDF-1.7 ok"), path=app)
     event = duban.events(item.id, app)[-1]
     assert duban.attachment(event["id"], app) == ("整改说明.pdf", b"%PDF-1.7 ok")
+
+
+def test_a_long_list_of_lagging_figures_is_cut_to_fit_the_subject():
+    """Eight figures past their lines would make a 督办事项 of about 230 characters; the form takes 200: the subject
+    names as many as fit and says how many there are."""
+    from dashboard.data import duban as duban_data
+
+    figures = [{"指标": f"指标名称{i}号", "本期": "66.7%", "预警线": "95.0%", "低于预警线": True} for i in range(8)]
+    subject = duban_data.default_subject("indicator", "甲区", {"figures": figures})
+    assert len(subject) <= 200 and subject.endswith("等 8 项指标越过预警线")
+    assert subject.startswith("甲区指标名称0号为 66.7%（预警线 95.0%）、")
+    short = duban_data.default_subject("indicator", "甲区", {"figures": figures[:2]})
+    assert short == "甲区指标名称0号为 66.7%（预警线 95.0%）、指标名称1号为 66.7%（预警线 95.0%）"

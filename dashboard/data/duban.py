@@ -72,7 +72,16 @@ def default_subject(kind: str, name: str, evidence: dict, unit: str | None = Non
         worst = max((t["已超期（工作日）"] for t in evidence["tickets"]), default=0)
         return f"{who}有 {n} 件诉求工单超过办结时限未办结，最长已超期 {worst} 个工作日"
     lagging = [x for x in evidence["figures"] if x["低于预警线"]] or evidence["figures"]
-    return f"{who}{'的' if unit else ''}" + "、".join(f"{x['指标']}为 {x['本期']}（预警线 {x['预警线']}）" for x in lagging)
+    head = f"{who}{'的' if unit else ''}"
+    parts = [f"{x['指标']}为 {x['本期']}（预警线 {x['预警线']}）" for x in lagging]
+    shown = parts
+    while len(shown) > 1 and len(head + "、".join(shown)) > SUBJECT_MAX - 20:  # the form takes 200 characters
+        shown = shown[:-1]
+    more = f"等 {len(parts)} 项指标越过预警线" if len(shown) < len(parts) else ""
+    return (head + "、".join(shown) + more)[:SUBJECT_MAX]
+
+
+SUBJECT_MAX = 200  # 督办事项: dashboard/duban.py refuses more
 
 
 DEFAULT_REQUIREMENT = {
