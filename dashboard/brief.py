@@ -315,6 +315,65 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
     s.notes_slide.notes_text_frame.text = slide.notes
 
 
+DUBAN_TITLE = "督办事项办理情况"
+DUBAN_HEAD = ["被督办单位", "督办件数", "逾期未反馈", "逾期（含未反馈）", "催办次数", "按期反馈率", "通报批评"]
+
+
+def _duban_boxes(p) -> list[tuple[str, str]]:
+    """(label, value) of the slide's boxes: the total, each state, the 办结率 — the 通报's numbers."""
+    from dashboard.metrics import format_number
+
+    return ([("督办总数", format_number(p.issued, unit="件"))]
+            + [(state, format_number(n, unit="件")) for state, n in p.by_state.items()]
+            + [("办结率", format_number(p.completion_rate, 1, scale=100, unit="%"))])
+
+
+def _duban_slide(prs, deck: Deck, page: int) -> None:
+    """督办事项办理情况 (dashboard.data.duban.Progress, the same summary as the 通报's section): counts by state
+    and 办结率 in boxes like the topic slides' numbers, the paragraph, and the units with late items first."""
+    p = deck.duban
+    s = _titled(prs, f"{DUBAN_TITLE}｜{deck.scope_path}")
+    sub = f"截至 {p.now:%Y-%m-%d %H:%M} · 本范围内下发的全部督办事项"
+    _text(s, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), [(sub, fit_pt(sub, 12.3, 13), False, GRAY)])
+    boxes = _duban_boxes(p)
+    gap, left, width = Inches(0.15), Inches(0.5), Inches(12.33)
+    box_w = Emu(int((width - gap * (len(boxes) - 1)) / len(boxes)))
+    inner = (box_w - Inches(0.24)) / 914400
+    for i, (label, value) in enumerate(boxes):
+        x = Emu(int(left + i * (box_w + gap)))
+        shape = s.shapes.add_shape(1, x, Inches(1.45), box_w, Inches(1.1))
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor(0xF1, 0xF5, 0xF9)
+        shape.line.color.rgb = RGBColor(0xCB, 0xD5, 0xE1)
+        color = RED if label == "逾期未反馈" and p.overdue else DARK
+        _text(s, x + Inches(0.12), Inches(1.5), box_w - Inches(0.24), Inches(1.0),
+              [(label, fit_pt(label, inner, 13), False, GRAY), (value, fit_pt(value, inner, 26, 12), True, color)])
+    _text(s, Inches(0.5), Inches(2.7), Inches(12.3), Inches(0.8), [(p.text, fit_pt(p.text, 24.6, 15, 11), False, DARK)])
+    rows = p.overdue_rows()
+    _text(s, Inches(0.5), Inches(3.45), Inches(12.3), Inches(0.4),
+          [("各单位逾期反馈情况（逾期多的在前）", 15, True, DARK)])
+    table = s.shapes.add_table(len(rows) + 1, len(DUBAN_HEAD), Inches(0.5), Inches(3.85), Inches(12.3),
+                               Inches(0.32 * (len(rows) + 1))).table
+    for j, text in enumerate(DUBAN_HEAD):
+        table.columns[j].width = Inches(2.7) if j == 0 else Inches(9.6 / (len(DUBAN_HEAD) - 1))
+    for i, row in enumerate([DUBAN_HEAD] + rows):
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = ""
+            para = cell.text_frame.paragraphs[0]
+            para.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.RIGHT
+            _style(para.add_run(), 12, i == 0, DARK if i else RGBColor(0xFF, 0xFF, 0xFF))
+            para.runs[0].text = text
+    if len(p.records) > len(rows):
+        _text(s, Inches(0.5), Inches(6.6), Inches(12.3), Inches(0.3),
+              [(f"共 {len(p.records):,} 个单位，列出逾期最多的 {len(rows)} 个，其余见看板“督办台账”。", 10, False, GRAY)])
+    _footer(s, deck, page)
+    s.notes_slide.notes_text_frame.text = (
+        "督办状态：已下发（待反馈）、退回重办（待重新反馈）、逾期未反馈（已过反馈期限仍未反馈）、已反馈（待审核）、已办结。"
+        "办结率 = 已办结 ÷ 督办总数；按期反馈率 = 按期反馈 ÷ 已反馈；逾期含逾期未反馈和晚于期限的反馈。"
+        "与通报“督办事项办理情况”一节为同一组数字。")
+
+
 def to_pptx(deck: Deck, images: list[bytes | None]) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
@@ -327,6 +386,8 @@ def to_pptx(deck: Deck, images: list[bytes | None]) -> bytes:
         first = 3
     for i, (slide, image) in enumerate(zip(deck.slides, images), start=first):
         _topic_slide(prs, deck, slide, image, i)
+    if deck.duban is not None:
+        _duban_slide(prs, deck, first + len(deck.slides))
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
@@ -349,6 +410,9 @@ h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margi
 .rb p { font-size: 13pt; margin: 0.03in 0; } .msg { color: #64748b; font-size: 16pt; }
 .point { font-size: 17pt; line-height: 1.6; margin: 0.12in 0; }
 .foot { position: absolute; bottom: 0.18in; left: 0.5in; font-size: 10pt; color: #64748b; }
+table.duban { border-collapse: collapse; width: 100%; font-size: 12pt; } .duban th { background: #1f2937; color: #fff; }
+.duban th, .duban td { border: 1px solid #cbd5e1; padding: 0.03in 0.08in; text-align: right; }
+.duban th:first-child, .duban td:first-child { text-align: left; }
 """
 
 
@@ -390,6 +454,18 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
         parts.append(f"<section><h1>{e(s.title)}</h1><p class='sub'>{e(sub)}</p><div class='kpis'>{kpis}</div>"
                      f"<div class='body'><div class='chart'><h2>{e(s.figure_title)}</h2>{chart}</div>{rb}</div>"
                      f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 {page} 页</div></section>")
+    if deck.duban is not None:
+        p, page = deck.duban, first + len(deck.slides)
+        boxes = "".join(f"<div class='kpi'><div class='l'>{e(label)}</div><div class='v'>{e(value)}</div></div>"
+                        for label, value in _duban_boxes(p))
+        cells = lambda row, tag: "".join(f"<{tag}>{e(x)}</{tag}>" for x in row)  # noqa: E731
+        table = (f"<table class='duban'><tr>{cells(DUBAN_HEAD, 'th')}</tr>"
+                 + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in p.overdue_rows()) + "</table>")
+        parts.append(f"<section><h1>{e(DUBAN_TITLE)}｜{e(deck.scope_path)}</h1>"
+                     f"<p class='sub'>截至 {p.now:%Y-%m-%d %H:%M} · 本范围内下发的全部督办事项</p><div class='kpis'>{boxes}</div>"
+                     f"<p class='point'>{e(p.text)}</p><h2>各单位逾期反馈情况（逾期多的在前）</h2>{table}"
+                     f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 {page} 页</div>"
+                     "</section>")
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -178,29 +178,12 @@ def _overdue_text(kpis: dict[str, Kpi], overdue: list[tuple[str, int, int]], chi
 
 
 def _duban(f: Filters, user) -> tuple[str, list[list[str]]]:
-    """督办事项办理情况 of the user's items in scope (dashboard/duban.py); ("", []) without any."""
-    from dashboard import duban
-    from dashboard.config import settings
+    """督办事项办理情况 of the user's items in scope (dashboard.data.duban.progress, the same summary as the
+    brief's slide); ("", []) without any."""
+    from dashboard.data import duban as duban_data
 
-    if user is None:
-        return "", []
-    items = [i for i in duban.items_for(user) if i.addressee_code.startswith(f.scope)]
-    if not items:
-        return "", []
-    now = duban.today()
-    cfg = settings().duban
-    recs = duban.records(items, now, cfg.criticism_after, cfg.criticism_window_days)
-    closed = sum(i.status == "closed" for i in items)
-    late = sum(i.overdue(now) for i in items)
-    text = (f"截至{now.month}月{now.day}日，共下发督办事项 {format_number(len(items))} 件，已办结 {format_number(closed)} 件，"
-            f"办结率 {format_number(duban.completion_rate(items), 1, scale=100, unit='%')}")
-    text += f"；逾期未反馈 {format_number(late)} 件" if late else "；没有逾期未反馈的事项"
-    flagged = [r.addressee_name for r in recs if r.flagged]
-    if flagged:
-        text += f"；{'、'.join(flagged)}逾期反馈较多，建议通报批评"
-    rows = [[r.addressee_name, format_number(r.issued), format_number(r.closed), format_number(r.answered_on_time),
-             format_number(r.late), format_number(r.on_time_rate, 1, scale=100, unit="%")] for r in recs]
-    return text + "。", rows
+    p = duban_data.progress(f, user)
+    return ("", []) if p is None else (p.text, p.rows)
 
 
 def build(f: Filters, user=None) -> Bulletin:

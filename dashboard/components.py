@@ -6,6 +6,7 @@ Every click that changes the area goes through ``dashboard.state.drill``.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Callable, Sequence
 
 import pandas as pd
@@ -59,17 +60,20 @@ def ranking_chart(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
 
 
 def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int | None = None,
-                    previous: pd.DataFrame | None = None, unit_zh: str | None = None,
-                    history: list[pd.DataFrame | None] | None = None, compare_zh: str = "对比期") -> None:
+                    previous: pd.DataFrame | None = None, unit_zh: str | None = None, drill: bool = True,
+                    history: list[pd.DataFrame | None] | None = None, compare_zh: str = "对比期",
+                    supervise: Callable[[ranking.Standing], dict | None] | None = None) -> None:
     """红榜 and 黑榜 side by side (dashboard.ranking.boards: never the same unit, the alert-line rule,
-    ties, 样本不足 left out); each row links into that area; the rank change against ``previous``;
-    “连续 N 期上黑榜” from ``history`` (the earlier periods' frames, nearest first)."""
+    ties, 样本不足 left out); each row links into that area (``drill``); the rank change against ``previous``;
+    “连续 N 期上黑榜” from ``history`` (the earlier periods' frames, nearest first).
+    ``supervise(standing)``: the 督办 draft for a 黑榜 entry (``duban_draft``), or None where the user may not
+    issue one; each such row gets a “督办” button that opens the 督办台账's issue form pre-filled."""
     unit_zh = unit_zh or f.child_level_zh
     b = ranking.boards(frame, m, unit_zh, n, previous=previous, history=history)
     if not b.red.rows and not b.black.rows and not b.red.note:
         st.info(f"有排名的{unit_zh}不足两个，无法排出红黑榜。")
         return
-    can_drill = f.level != "community"  # any area below the scope down to a community (state.drill)
+    can_drill = drill and f.level != "community"  # any area below the scope down to a community (state.drill)
     # One board above the other: side by side the lines (名次, name, value, change) are cut at 1366 px.
     for board, icon, color in ((b.red, ":material/thumb_up:", "green"), (b.black, ":material/thumb_down:", "red")):
         with st.container():
@@ -79,25 +83,49 @@ def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int
             for s_ in board.rows:
                 label = f"{s_.rank_text}　{md(s_.name)}　{s_.value_text}" + (f"　{s_.change}" if s_.change else "") \
                     + (f"　{s_.streak_text}" if s_.streak_text else "")
-                if can_drill:
-                    st.button(label, key=f"{key}_{board.title}_{s_.code}", type="tertiary",
-                              on_click=state.drill, args=(s_.code,), help=f"进入{s_.name}")
-                else:
-                    st.markdown(label)
+                draft = supervise(s_) if supervise and board is b.black else None
+                with st.container(horizontal=True, vertical_alignment="center", gap="small") if draft else \
+                        contextlib.nullcontext():
+                    if can_drill:
+                        st.button(label, key=f"{key}_{board.title}_{s_.code}", type="tertiary",
+                                  on_click=state.drill, args=(s_.code,), help=f"进入{s_.name}")
+                    else:
+                        st.markdown(label)
+                    if draft:
+                        st.button("督办", key=f"{key}_duban_{s_.code}", icon=":material/assignment_late:",
+                                  on_click=start_duban, args=(draft,), help=f"对{s_.name}下发督办（预填{m.zh}等数据）")
     st.caption(b.rule + (f"；箭头为与{compare_zh}相比的名次变化" if previous is not None else "")
                + ("；连续上黑榜按此前各期同样规则的黑榜计" if any(s_.streak_text for s_ in b.black.rows) else "") + "。")
+    go_to_duban(f)
+
+
+# -- from a red number to a 督办 ------------------------------------------------------------------------------
+DUBAN_DRAFT = "duban_draft"  # session state: what the 督办台账's issue form opens with
+
+
+def start_duban(draft: dict) -> None:
+    """Keep a 督办 draft (kind, addressee, handling unit, metrics or figures, where it came from) for the
+    issue form of the 督办台账 and ask for that page (``go_to_duban``: a callback cannot switch pages)."""
+    st.session_state[DUBAN_DRAFT] = draft
+    st.session_state["_duban_go"] = True
+
+
+def go_to_duban(f: Filters) -> None:
+    """After a “督办” click on another page: open the 督办台账 at the same area and period."""
+    if st.session_state.pop("_duban_go", False):  # the 督办台账 itself takes the flag down first
+        st.switch_page("pages/duban.py", query_params=f.to_query_params())
 
 
 def metric_table(frame: pd.DataFrame, metrics: Sequence[str], f: Filters, key: str, title: str,
                  extra: dict[str, str] | None = None, sort_by: str | None = None, drill: bool = True,
-                 height: int | str = "auto") -> None:
+                 height: int | str = "auto", unit_name: str | None = None) -> None:
     """A table of child areas with metric values *and* the counts behind them, Chinese headers,
     formats and units from the registry (values rounded half-up as on the cards, thousands separators),
     sortable, downloadable; selecting a row drills in (down to the grids)."""
     data = frame.copy()
     if sort_by:
         data = ranking.ranked_frame(data, metric(sort_by))
-    view, config = table_view(data, metrics, f.child_level_zh, extra, with_rank=bool(sort_by))
+    view, config = table_view(data, metrics, unit_name or f.child_level_zh, extra, with_rank=bool(sort_by))
     headers = {metric(k).zh: metric(k).table_header for k in metrics}  # spreadsheets: the unit in the header
     table_key = f"{key}_{f.scope or 'city'}"
     to_grid = f.level == "community"  # the children are grids: a row opens the grid's card on the map page
@@ -199,3 +227,33 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], title: st
                            mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
 
 
+
+
+def handling_unit_ranking(f: Filters, key: str, user=None) -> None:
+    """承办单位 (the tickets' 主办单位) ranked beside the areas, by the same rules (dashboard.ranking: the alert
+    line splits the boards, ties share a rank, a unit below the minimum sample is 样本不足): a choice of metric,
+    the ranked table with the counts behind each value, and the 红黑榜; only the tickets inside the scope
+    count. With ``user``, each 黑榜 unit the user may supervise gets a “督办” button."""
+    from dashboard.data import duban as duban_data
+    from dashboard.data import tickets as ticket_data
+
+    units = ticket_data.handling_units(f)
+    if units.empty:
+        st.info("期间内本范围的工单没有注明主办单位，无法按承办单位排名。", icon=":material/info:")
+        return
+    by = st.radio("排名指标", ticket_data.HANDLING_UNIT_RANKED_BY, format_func=lambda k: metric(k).zh,
+                  horizontal=True, key=f"{key}_by")
+    m = metric(by)
+    note = f"只计{'全市' if not f.scope else common.areas().name(f.scope)}范围内的工单（单位在范围外承办的不计入）；{m.formula_line()}。"
+    # The table (six metrics and their counts) takes the full width; the boards sit under it.
+    metric_table(units.frame, ticket_data.HANDLING_UNIT_METRICS, f, key=f"{key}_table",
+                 title=f"承办单位{m.zh}排名", sort_by=by, drill=False, unit_name="承办单位", extra={"backlog": "期末积压"})
+    st.caption(note)
+    if units.unassigned is not None:
+        st.caption(f"另有未注明主办单位的工单（办结 {int(units.unassigned['closed']):,} 件、期末积压 "
+                   f"{int(units.unassigned['backlog']):,} 件），不参加承办单位排名。")
+    left, _ = st.columns([3, 2])
+    with left:
+        supervise = (lambda s_: duban_data.unit_draft(user, units, s_.code, f, by, f"承办单位{m.zh}黑榜")) if user \
+            else None
+        red_black_board(units.frame, m, f, key=f"{key}_rb", unit_zh="承办单位", drill=False, supervise=supervise)

@@ -73,6 +73,7 @@ class Deck:
     is_sample: bool
     slides: list[Slide]
     points: list[str] = field(default_factory=list)  # 本期要点 (dashboard/bulletin.py), the first content slide
+    duban: object | None = None  # 督办事项办理情况 (dashboard.data.duban.Progress, as in the 通报), the last slide
 
     @property
     def subtitle_lines(self) -> list[str]:
@@ -246,7 +247,10 @@ def build_slide(f: Filters, topic: str) -> Slide:
 
 
 def build_deck(f: Filters, topics: list[str] | None = None,
-               progress: Callable[[float, str], None] | None = None) -> Deck:
+               progress: Callable[[float, str], None] | None = None, user=None) -> Deck:
+    """The deck of the topics; with ``user``, also the 督办事项办理情况 of that user's items in scope."""
+    from dashboard.data import duban as duban_data
+
     topics = topics or available_topics()
     slides = []
     for i, topic in enumerate(topics):
@@ -258,4 +262,5 @@ def build_deck(f: Filters, topics: list[str] | None = None,
     from dashboard import bulletin
 
     return Deck("基层治理督查考评简报", scope_path(f), period, comparison, f"{f.as_of:%Y-%m-%d %H:%M}",
-                f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides, bulletin.build(f).points)
+                f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides, bulletin.build(f).points,
+                duban_data.progress(f, user))

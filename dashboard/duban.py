@@ -83,6 +83,39 @@ CREATE TRIGGER IF NOT EXISTS duban_events_no_delete BEFORE DELETE ON duban_event
 BEGIN SELECT RAISE(ABORT, '督办记录不能删除'); END;
 """
 
+# What a file of each accepted type begins with: a file whose bytes do not match its name (a program renamed
+# .pdf, a script renamed .jpg) is refused. .docx/.xlsx are ZIP packages; .doc/.xls the older OLE2 format.
+_MAGIC = {".pdf": (b"%PDF-",), ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+          ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+          ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)}
+_EXECUTABLE = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")  # Windows, Linux, scripts, macOS
+
+
+def checked_attachment(name: str, data: bytes) -> tuple[str, bytes]:
+    """An attachment as stored: the bare file name (no folders, no control characters, at most 100
+    characters) and its bytes, or a ``DubanError`` saying why it is refused — a type not accepted, more
+    than 10 MB, empty, a program, or contents that are not what the name says."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    ext = ("." + base.rsplit(".", 1)[-1].lower()) if "." in base else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise DubanError(f"附件只能是 {'、'.join(ATTACHMENT_TYPES)} 文件")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise DubanError("附件不能超过 10 MB，请压缩后再上传")
+    if not data:
+        raise DubanError("附件是空文件，请重新选择")
+    if data.startswith(_EXECUTABLE):
+        raise DubanError("附件是可执行程序或脚本，不能上传；请上传文档、表格、图片或压缩包")
+    if ext == ".txt":
+        if b"\x00" in data[:8192]:
+            raise DubanError("附件内容不是文本，与 .txt 不符，已拒绝；请确认文件类型后重新上传")
+    elif not data.startswith(_MAGIC[ext]):
+        raise DubanError(f"附件内容与文件类型 {ext} 不符（可能是改了扩展名的其他文件），已拒绝；请上传真实的 {ext} 文件")
+    if len(base) > 100:
+        base = base[:100 - len(ext)] + ext
+    return base, data
+
+
 ACTION_ZH = {"issue": "下发", "answer": "反馈", "close": "办结", "return": "退回重办", "remind": "催办"}
 
 
@@ -230,11 +263,7 @@ def answer(user: User, item_id: int, text: str, now: datetime, attachment: tuple
     if not text or len(text) > 5000:
         raise DubanError("请填写反馈和整改说明（最多 5,000 字）")
     if attachment:
-        name, data = attachment
-        if not name.lower().endswith(ATTACHMENT_TYPES):
-            raise DubanError(f"附件只能是 {'、'.join(ATTACHMENT_TYPES)} 文件")
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise DubanError("附件不能超过 10 MB，请压缩后再上传")
+        attachment = checked_attachment(*attachment)
     late = now > item.deadline
     with _Db(path) as con:
         con.execute("BEGIN IMMEDIATE")

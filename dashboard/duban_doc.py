@@ -21,6 +21,10 @@ from dashboard.duban import KIND_ZH, Item
 from dashboard.wordfile import BODY_FONT, HEAD_FONT, DocumentError, _font, _para, cn_date, soffice, to_pdf  # noqa: F401
 
 
+COLUMN_CM = {("指标", "本期", "预警线", "统计期间", "口径", "计数"): (2.3, 1.8, 1.8, 2.8, 4.0, 2.9),
+             ("指标", "本期", "预警线", "统计期间", "口径"): (2.6, 2.0, 2.0, 2.8, 6.2)}
+
+
 def evidence_rows(item: Item) -> tuple[list[str], list[list[str]]]:
     """The table behind the notice: the tickets, or the figures of the lagging indicator."""
     ev = item.evidence
@@ -30,9 +34,11 @@ def evidence_rows(item: Item) -> tuple[list[str], list[list[str]]]:
                  str(t.get("办结时限", ""))[:10], str(t.get("已超期（工作日）", "")), str(t.get("主办单位", ""))]
                 for t in ev.get("tickets", [])]
     else:
-        head = ["指标", "本期", "预警线", "统计期间", "口径"]
+        figures = ev.get("figures", [])
+        counted = any(x.get("计数") for x in figures)  # the counts behind each figure (a handling unit's)
+        head = ["指标", "本期", "预警线", "统计期间", "口径"] + (["计数"] if counted else [])
         rows = [[str(x.get("指标", "")), str(x.get("本期", "")), str(x.get("预警线", "")), str(x.get("期间", "")),
-                 str(x.get("口径", ""))] for x in ev.get("figures", [])]
+                 str(x.get("口径", ""))] + ([str(x.get("计数", ""))] if counted else []) for x in figures]
     return head, rows
 
 
@@ -69,6 +75,14 @@ def to_docx(item: Item, issuer_name: str, generated_by: str, generated_at: datet
         for cell, text in zip(cells, row):
             cell.text = ""
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
+    widths = COLUMN_CM.get(tuple(head))  # the 口径 and 计数 columns wide, the numbers narrow (15.6 cm in all)
+    if widths:
+        table.autofit = False
+        for column, w in zip(table.columns, widths):  # the grid (LibreOffice, WPS) and each cell (Word)
+            column.width = Cm(w)
+        for r in table.rows:
+            for cell, w in zip(r.cells, widths):
+                cell.width = Cm(w)
     _para(doc, "", 12)
     _para(doc, "三、反馈方式", 16, HEAD_FONT)
     _para(doc, "登录基层治理督查考评看板，在“督办台账”中找到本通知单编号，填写反馈和整改说明（可附材料）。逾期未反馈的将予催办；"

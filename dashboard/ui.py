@@ -204,7 +204,8 @@ def brief_dialog(f: flt.Filters) -> None:
     if st.button("生成", type="primary", disabled=not topics, key="brief_go"):
         bar = st.progress(0.0, text="正在准备…")
         try:
-            d = deck.build_deck(f, topics, progress=lambda p, t: bar.progress(0.3 * p, text=t))
+            d = deck.build_deck(f, topics, progress=lambda p, t: bar.progress(0.3 * p, text=t),
+                                user=access.current_user())
             pptx, pdf = brief.render(d, progress=lambda p, t: bar.progress(p, text=t))
         except brief.BriefError as e:
             bar.empty()

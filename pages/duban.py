@@ -13,6 +13,15 @@ f = ui.page_header("督办台账", deadlines=False)
 user = access.current_user()
 now = duban.today()
 items = duban.items_for(user)
+st.session_state.pop("_duban_go", None)  # arrived from a “督办” button (or pressed one here): stay on this page
+# A 督办 started from a 黑榜 entry or an alert (components.start_duban): the issue form opens with it, once.
+draft = st.session_state.get(components.DUBAN_DRAFT)
+if draft and not draft.get("applied"):
+    st.session_state.update(new_kind=draft["kind"], new_addressee=draft["addressee"])
+    if draft["metrics"]:
+        st.session_state["new_metrics"] = draft["metrics"]
+    st.session_state.pop("new_tickets", None)
+    draft["applied"] = True
 
 cols = st.columns(5)
 for col, (label, value) in zip(cols, data.summary(items, f, now).items()):
@@ -40,6 +49,8 @@ else:
 
     st.subheader("办理", anchor=False)
     shown = [i for i in items if i.addressee_code.startswith(f.scope)]
+    if "_duban_pick_next" in st.session_state:  # just issued: show it (set before the picker is drawn)
+        st.session_state["duban_pick"] = st.session_state.pop("_duban_pick_next")
     chosen = st.selectbox("督办编号", [i.id for i in shown], key="duban_pick",
                           format_func=lambda i: next(f"{x.number} · {x.addressee_name}" for x in shown if x.id == i))
     item = duban.get(chosen)
@@ -105,23 +116,51 @@ else:
                 duban.remind(user, item.id, duban.today())
                 st.rerun()
 
+st.subheader("承办单位排名", anchor=False)
+st.caption("按工单的主办单位统计本范围、本期间的超期、按期办结率和三率，规则与区域排名相同；黑榜单位可直接下发督办。")
+components.handling_unit_ranking(f, key="duban_units", user=user)
+
 choices = data.addressee_choices(f, user)
+if draft and draft["addressee"] not in choices and duban.can_issue(user, draft["addressee"]):
+    choices.append(draft["addressee"])  # e.g. the street holding a handling unit's tickets, below the children
 if choices:
-    with st.expander("新建督办", expanded=ledger.empty, icon=":material/add_task:"):
+    with st.expander("新建督办", expanded=ledger.empty or bool(draft), icon=":material/add_task:"):
+        if draft:
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.info(f"来自{md(draft['source'])}：已预填被督办单位"
+                        + (f"、承办单位{md(draft['handling_unit'])}" if draft["handling_unit"] else "") + "和依据。",
+                        icon=":material/assignment_late:")
+                if st.button("清除预填", key="duban_draft_clear"):
+                    st.session_state.pop(components.DUBAN_DRAFT, None)
+                    st.rerun()
         kind = st.radio("督办类型", list(duban.KIND_ZH), format_func=duban.KIND_ZH.get, horizontal=True, key="new_kind")
         code = st.selectbox("被督办单位", choices, format_func=data.area_name, key="new_addressee")
         name = data.area_name(code).split(" › ")[-1]
+        # The draft's handling unit (and its figures) hold while the form keeps the draft's kind and addressee.
+        drafted = draft if draft and draft["kind"] == kind and draft["addressee"] == code else None
+        drafted_unit = drafted["handling_unit"] if drafted else None
         if kind == "tickets":
             overdue = data.overdue_tickets(f, code)
             if overdue.empty:
                 st.info(f"{md(name)}在期末没有超期工单。")
                 evidence = None
             else:
-                picked = st.multiselect("督办的工单（默认全部超期工单，最多 200 件）", overdue["工单编号"].tolist(),
-                                        default=overdue["工单编号"].tolist()[:50], key="new_tickets")
+                ids = overdue["工单编号"].tolist()
+                if drafted_unit:  # a handling unit's 督办: its own overdue tickets
+                    ids_default = overdue.loc[overdue["主办单位"] == drafted_unit, "工单编号"].tolist()
+                else:
+                    ids_default = ids[:50]
+                picked = st.multiselect("督办的工单（默认全部超期工单，最多 200 件）", ids, default=ids_default, key="new_tickets")
                 st.dataframe(overdue[overdue["工单编号"].isin(picked)], hide_index=True, width="stretch")
                 evidence = data.ticket_evidence(overdue[overdue["工单编号"].isin(picked)], f) if picked else None
             units = sorted({u for u in overdue["主办单位"].dropna() if u}) if not overdue.empty else []
+        elif drafted and drafted["figures"]:  # a handling unit's figures, as its ranking showed them
+            evidence = {"figures": drafted["figures"], "as_of": f"{f.as_of:%Y-%m-%d %H:%M}",
+                        "handling_unit": drafted_unit}
+            st.markdown(f"**{md(drafted_unit)}** 的指标（{md(f.period.label)}，只计本范围的工单）")
+            st.dataframe([{k: v for k, v in x.items() if k != "低于预警线"} for x in evidence["figures"]],
+                         hide_index=True, width="stretch")
+            units = []
         else:
             keys = st.multiselect("滞后的指标", list(data.INDICATOR_CHOICES), format_func=data.metric_label,
                                   default=["on_time_rate"], key="new_metrics")
@@ -130,17 +169,21 @@ if choices:
                 st.dataframe([{k: v for k, v in x.items() if k != "低于预警线"} for x in evidence["figures"]],
                              hide_index=True, width="stretch")
             units = []
+        if drafted_unit and drafted_unit not in units:
+            units = [drafted_unit] + units
         if evidence:
             with st.form("duban_new"):
-                unit = st.selectbox("承办单位（可选）", [""] + units, format_func=lambda u: u or "不指定")
-                subject = st.text_input("督办事项", data.default_subject(kind, name, evidence), max_chars=200)
+                unit = st.selectbox("承办单位（可选）", [""] + units, format_func=lambda u: u or "不指定",
+                                    index=([""] + units).index(drafted_unit) if drafted_unit else 0)
+                subject = st.text_input("督办事项", data.default_subject(kind, name, evidence, drafted_unit), max_chars=200)
                 requirement = st.text_area("办理要求", data.DEFAULT_REQUIREMENT[kind], max_chars=5000, height=140)
                 days = st.number_input("反馈期限（工作日，次日起算）", 1, 60, settings().duban.default_workdays)
                 if st.form_submit_button("下发督办", type="primary"):
                     try:
                         made = duban.issue(user, kind, code, name, subject, requirement, evidence, int(days),
                                            duban.today(), unit or None)
-                        st.session_state["duban_pick"] = made.id
+                        st.session_state["_duban_pick_next"] = made.id  # the picker above is drawn already
+                        st.session_state.pop(components.DUBAN_DRAFT, None)
                         st.success(f"已下发 {made.number}，反馈期限 {made.deadline:%Y-%m-%d %H:%M}。")
                         st.rerun()
                     except duban.DubanError as e:

@@ -3,8 +3,9 @@ the key numbers, who is ahead and who is behind, the trend, and what needs atten
 
 import streamlit as st
 
-from dashboard import bulletin, charts, components, db, ui
+from dashboard import access, bulletin, charts, components, db, ui
 from dashboard.config import settings
+from dashboard.data import duban as duban_data
 from dashboard.data import overview
 from dashboard.metrics import metric
 from dashboard.text import md
@@ -31,7 +32,9 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     components.ranking_chart(children, score, f, key="overview_rank", highlight=settings().red_black_size)
 with right:
-    components.red_black_board(children, score, f, key="overview_rb", previous=before, history=history)
+    user = access.current_user()
+    components.red_black_board(children, score, f, key="overview_rb", previous=before, history=history,
+                               supervise=lambda s: duban_data.area_draft(user, s.code, [score.key], f"总览{score.zh}黑榜"))
 
 st.subheader("受理与办结趋势", anchor=False)
 st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
@@ -46,7 +49,17 @@ else:
     st.caption(f"共 {warnings.total:,} 条越线，涉及 {warnings.areas:,} 个{f.child_level_zh}。"
                + (f"按偏离预警线的程度列出最严重的 {shown} 条，" if shown < warnings.total else "")
                + "按区域归组、最严重的在前；偏离为与预警线之差。" + ("完整清单请下载。" if shown < warnings.total else ""))
-    st.dataframe(warnings.shown.drop(columns=["area_code", "severity"]), hide_index=True, width="stretch")
+    issuer = duban_data.may_issue(access.current_user())  # a row of the list opens a 督办 for its area
+    picked = st.dataframe(warnings.shown.drop(columns=["area_code", "severity"]), hide_index=True, width="stretch",
+                          key="overview_alerts", on_select="rerun" if issuer else "ignore", selection_mode="single-row")
+    rows = list(picked.selection.rows) if issuer else []
+    draft = duban_data.alert_draft(access.current_user(), warnings, rows[0]) if rows else None
+    if draft:
+        st.button(f"对{md(warnings.shown.iloc[rows[0]]['区域'])}下发督办（预填所选预警）", key="overview_alert_duban",
+                  icon=":material/assignment_late:", on_click=components.start_duban, args=(draft,))
+        components.go_to_duban(f)
+    elif issuer:
+        st.caption("选中一行预警，可对该区域下发督办（预填该区域越线的指标）。")
     components.download_buttons(warnings.export, "预警清单", f,
                                 key="overview_alerts_dl")
 

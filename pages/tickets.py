@@ -1,9 +1,9 @@
 """诉求工单 — the backlog and its supervision: what came in and went out, what is
-overdue or about to be, who handles requests well, and where problems repeat."""
+overdue or about to be, who handles requests well (areas and 承办单位), and where problems repeat."""
 
 import streamlit as st
 
-from dashboard import charts, components, db, ui
+from dashboard import access, charts, components, db, ui
 from dashboard.data import overview, tickets
 from dashboard.metrics import metric
 from dashboard.text import md
@@ -47,6 +47,9 @@ st.subheader(f"各{f.child_level_zh}三率与按期办结率", anchor=False)
 components.metric_table(children, ["composite_score", "response_rate", "resolution_rate", "satisfaction_rate",
                                    "on_time_rate"], f, key="tickets_rates", title=f"各{f.child_level_zh}三率排名",
                         sort_by="composite_score")
+
+st.subheader("各承办单位办理情况（主办单位排名）", anchor=False)
+components.handling_unit_ranking(f, key="tickets_units", user=access.current_user())
 
 per_1000 = metric("per_1000")
 st.subheader(f"各{f.child_level_zh}{per_1000.zh}", anchor=False)

@@ -22,20 +22,43 @@ CREATE OR REPLACE TEMP MACRO committee_results(scope, round_now, round_before, n
 CREATE OR REPLACE TEMP MACRO satisfaction_of(satisfied, basic_satisfied, visited, k) AS
     (satisfied + k * basic_satisfied) / nullif(visited, 0);
 
--- 按期办结率的口径——唯一定义：basis = 'due' 按应办结（时限落在期间内的工单，到期未办结也算未按期），
---   'closed' 按已办结（期间内办结的工单）。给出所用口径的分子（按期办结数）和分母。
-CREATE OR REPLACE TEMP MACRO on_time_numerator(basis, due_on_time, closed_on_time) AS
-    CASE WHEN basis = 'due' THEN due_on_time ELSE closed_on_time END;
-
-CREATE OR REPLACE TEMP MACRO on_time_denominator(basis, due, closed) AS
-    CASE WHEN basis = 'due' THEN due ELSE closed END;
-
 CREATE OR REPLACE TEMP MACRO composite_of(response, resolution, satisfaction, w_response, w_resolution, w_satisfaction) AS
     100 * (w_response * response + w_resolution * resolution + w_satisfaction * satisfaction);
 
 -- 区域分组键：按长度 n 截取区域代码（0 = 全市，6 区县，9 街道/乡镇，12 社区/村）；n = 15 时用网格编码。
 CREATE OR REPLACE TEMP MACRO area_key(community_code, grid_code, n) AS
     CASE WHEN n = 15 THEN grid_code ELSE left(community_code, n) END;
+
+-- 工单分组键：area_key 的各级区域，另加 n = -1 按主办单位（承办单位；未填主办单位的为空串）。
+CREATE OR REPLACE TEMP MACRO ticket_key(community_code, grid_code, handling_unit, n) AS
+    CASE WHEN n = -1 THEN coalesce(handling_unit, '') ELSE area_key(community_code, grid_code, n) END;
+
+-- 工单指标的判定与比率——按区域（ticket_metrics.sql）和按承办单位（handling_unit_metrics.sql）共用的唯一定义。
+-- 按期办结：在办结时限（含延期）之前（含当时）办结；未办结（closed_at 为空）时结果为空，FILTER 中不计。
+CREATE OR REPLACE TEMP MACRO on_time_closure(closed_at, due_at) AS
+    closed_at <= due_at;
+-- 期末时点 end_ts 的积压：受理早于该时点、且该时点时尚未办结（closed_key 为办结时间，未办结为 9999-12-31）。
+CREATE OR REPLACE TEMP MACRO open_at(created_at, closed_key, end_ts) AS
+    closed_key >= end_ts AND created_at < end_ts;
+-- 超期：积压工单中办结时限（含延期）早于期末时点。
+CREATE OR REPLACE TEMP MACRO overdue_at(due_at, end_ts) AS
+    due_at < end_ts;
+-- 应办结（按期办结率的“应办结”口径）：办结时限落在 [start_ts, end_ts) 内。
+CREATE OR REPLACE TEMP MACRO due_within(due_at, start_ts, end_ts) AS
+    due_at >= start_ts AND due_at < end_ts;
+-- 按期办结率所用口径的计数：basis = 'due' 取应办结口径的值，否则取已办结口径的值。
+CREATE OR REPLACE TEMP MACRO on_time_basis_of(basis, due_value, closed_value) AS
+    CASE WHEN basis = 'due' THEN due_value ELSE closed_value END;
+-- 比率：分子 ÷ 分母，分母为 0 时为空（不是 0）。
+CREATE OR REPLACE TEMP MACRO rate_of(num, den) AS
+    num / nullif(den, 0);
+-- 满意率：（满意 + k × 基本满意）÷ 有效回访。
+CREATE OR REPLACE TEMP MACRO satisfaction_of(satisfied, basic_satisfied, visited, k) AS
+    (satisfied + k * basic_satisfied) / nullif(visited, 0);
+-- 三率综合得分：100 ×（响应率、解决率、满意率的加权和）。
+CREATE OR REPLACE TEMP MACRO composite_of(response_rate, resolution_rate, satisfaction_rate, w_response, w_resolution,
+                                          w_satisfaction) AS
+    100 * (w_response * response_rate + w_resolution * resolution_rate + w_satisfaction * satisfaction_rate);
 
 -- 报告单元：当前范围本身（n = length(scope)）或它的下一级区域。
 CREATE OR REPLACE TEMP MACRO report_units(scope, n) AS TABLE
@@ -79,9 +102,9 @@ CREATE OR REPLACE TEMP MACRO community_org_status(scope, at_date, urban_target, 
     WHERE c.level = 'community' AND starts_with(c.code, scope);
 
 -- 工单按区域、按日的计数（docs/domain.md「诉求工单」）——受理类和办结类计数的唯一定义。
--- 受理类按受理日、办结类按办结日计入 unit_len 长度的区域（9 街道/乡镇，12 社区/村，15 网格）；
+-- 受理类按受理日、办结类按办结日计入 unit_len 长度的区域（9 街道/乡镇，12 社区/村，15 网格；-1 按主办单位）；
 -- 只计 [start_ts, end_ts) 内受理或办结的工单。构建程序用它生成 ticket_daily（街道和社区两级），
--- queries/ticket_metrics.sql 按网格分组时直接调用它。
+-- queries/ticket_metrics.sql 按网格分组时、queries/handling_unit_metrics.sql 按主办单位分组时直接调用它。
 CREATE OR REPLACE TEMP MACRO ticket_day_counts(scope, unit_len, start_ts, end_ts) AS TABLE
     SELECT area_code, day,
            coalesce(c.created, 0)::INTEGER         AS created,
@@ -96,7 +119,7 @@ CREATE OR REPLACE TEMP MACRO ticket_day_counts(scope, unit_len, start_ts, end_ts
            coalesce(d.resolved, 0)::INTEGER        AS resolved,
            coalesce(d.satisfied, 0)::INTEGER       AS satisfied,
            coalesce(d.basic_satisfied, 0)::INTEGER AS basic_satisfied
-    FROM (SELECT area_key(community_code, grid_code, unit_len) AS area_code, created_at::DATE AS day,
+    FROM (SELECT ticket_key(community_code, grid_code, handling_unit, unit_len) AS area_code, created_at::DATE AS day,
                  count(*)                                    AS created,
                  count(*) FILTER (WHERE is_repeat)           AS repeat_count,
                  count(*) FILTER (WHERE return_count > 0)    AS returned_count,
@@ -106,9 +129,9 @@ CREATE OR REPLACE TEMP MACRO ticket_day_counts(scope, unit_len, start_ts, end_ts
           WHERE created_at >= start_ts AND created_at < end_ts AND starts_with(community_code, scope)
           GROUP BY 1, 2) c
     FULL JOIN
-         (SELECT area_key(community_code, grid_code, unit_len) AS area_code, closed_at::DATE AS day,
+         (SELECT ticket_key(community_code, grid_code, handling_unit, unit_len) AS area_code, closed_at::DATE AS day,
                  count(*)                                                     AS closed,
-                 count(*) FILTER (WHERE closed_at <= due_at)                  AS closed_on_time,
+                 count(*) FILTER (WHERE on_time_closure(closed_at, due_at))   AS closed_on_time,
                  count(*) FILTER (WHERE visited)                              AS visited,
                  count(*) FILTER (WHERE visited AND contacted)                AS contacted,
                  count(*) FILTER (WHERE visited AND resolved)                 AS resolved,

@@ -58,11 +58,11 @@ SELECT
     coalesce(d.basic_satisfied, 0) AS basic_satisfied,
     coalesce(q.due, 0)             AS due,
     coalesce(q.due_on_time, 0)     AS due_on_time,
-    on_time_numerator($on_time_basis, coalesce(q.due_on_time, 0), coalesce(d.closed_on_time, 0)) AS on_time_num,
-    on_time_denominator($on_time_basis, coalesce(q.due, 0), coalesce(d.closed, 0))          AS on_time_den,
-    on_time_num / nullif(on_time_den, 0)                              AS on_time_rate,
-    d.contacted / nullif(d.visited, 0)                                AS response_rate,
-    d.resolved / nullif(d.visited, 0)                                 AS resolution_rate,
+    on_time_basis_of($on_time_basis, coalesce(q.due_on_time, 0), coalesce(d.closed_on_time, 0)) AS on_time_num,
+    on_time_basis_of($on_time_basis, coalesce(q.due, 0), coalesce(d.closed, 0))                 AS on_time_den,
+    rate_of(on_time_num, on_time_den)                                 AS on_time_rate,
+    rate_of(d.contacted, d.visited)                                   AS response_rate,
+    rate_of(d.resolved, d.visited)                                    AS resolution_rate,
     satisfaction_of(d.satisfied, d.basic_satisfied, d.visited, $k)    AS satisfaction_rate,
     composite_of(response_rate, resolution_rate, satisfaction_rate, $w_response, $w_resolution, $w_satisfaction)
                                                                       AS composite_score

@@ -23,7 +23,9 @@
 --       period = 'before'（对比期）时范围合计一行。本期在前，范围合计在下级区域之前，下级按代码排列。
 -- 口径：受理类指标按受理时间落在期间内；办结类和三率按办结时间落在期间内（三率只计有效回访）；
 --       积压类按期末时点仍未办结。
--- 读取：受理类和办结类计数的定义在 queries/macros.sql 的 ticket_day_counts。范围合计和按区县、街道、社区分组时
+-- 读取：受理类和办结类计数的定义在 queries/macros.sql 的 ticket_day_counts；积压、超期、按期办结的判定和各比率
+--       也是那里的宏（open_at、overdue_at、on_time_closure、rate_of、satisfaction_of、composite_of），
+--       按承办单位分组的 queries/handling_unit_metrics.sql 用的是同样的宏。范围合计和按区县、街道、社区分组时
 --       把 ticket_daily（构建时由它生成的日汇总，按 daily_rows 选行）中期间内的日子相加；按网格分组时直接调用它。
 --       办理时长的中位数和积压类读 ticket_closing（按办结时间存放，未办结的在最后），只需读取一段连续的数据块；
 --       两个期间一起读，范围合计与下级区域用 GROUPING SETS 一次分组。
@@ -121,11 +123,11 @@ open_at_end AS (
     SELECT period, CASE WHEN grouped_by_area = 1 THEN $scope ELSE k END AS area_code, backlog, overdue, due_soon
     FROM (SELECT p.period, area_key(t.community_code, t.grid_code, $group_len) AS k,
                  count(*)                                                            AS backlog,
-                 count(*) FILTER (WHERE t.due_at < p.end_ts)                         AS overdue,
+                 count(*) FILTER (WHERE overdue_at(t.due_at, p.end_ts))              AS overdue,
                  count(*) FILTER (WHERE t.due_at >= p.end_ts AND t.due_at <= p.due_soon_ts) AS due_soon,
                  grouping(area_key(t.community_code, t.grid_code, $group_len))       AS grouped_by_area
           FROM ticket_closing t
-          JOIN periods p ON t.closed_key >= p.end_ts AND t.created_at < p.end_ts
+          JOIN periods p ON open_at(t.created_at, t.closed_key, p.end_ts)
           WHERE t.closed_key >= least($end_ts, coalesce($compare_end_ts, $end_ts))
             AND starts_with(t.community_code, $scope)
           GROUP BY GROUPING SETS ((p.period), (p.period, k)))
@@ -136,10 +138,10 @@ due_in_period AS (
     SELECT period, CASE WHEN grouped_by_area = 1 THEN $scope ELSE k END AS area_code, due, due_on_time
     FROM (SELECT p.period, area_key(t.community_code, t.grid_code, $group_len) AS k,
                  count(*)                                                         AS due,
-                 count(*) FILTER (WHERE t.closed_at IS NOT NULL AND t.closed_at <= t.due_at) AS due_on_time,
+                 count(*) FILTER (WHERE on_time_closure(t.closed_at, t.due_at))   AS due_on_time,
                  grouping(area_key(t.community_code, t.grid_code, $group_len))    AS grouped_by_area
           FROM ticket_closing t
-          JOIN periods p ON t.due_at >= p.start_ts AND t.due_at < p.end_ts
+          JOIN periods p ON due_within(t.due_at, p.start_ts, p.end_ts)
           WHERE starts_with(t.community_code, $scope) AND $on_time_basis = 'due'
           GROUP BY GROUPING SETS ((p.period), (p.period, k)))
 )
@@ -164,12 +166,12 @@ SELECT
     coalesce(o.due_soon, 0)         AS due_soon,
     coalesce(q.due, 0)              AS due,
     coalesce(q.due_on_time, 0)      AS due_on_time,
-    on_time_numerator($on_time_basis, coalesce(q.due_on_time, 0), coalesce(d.closed_on_time, 0)) AS on_time_num,
-    on_time_denominator($on_time_basis, coalesce(q.due, 0), coalesce(d.closed, 0))          AS on_time_den,
+    on_time_basis_of($on_time_basis, coalesce(q.due_on_time, 0), coalesce(d.closed_on_time, 0)) AS on_time_num,
+    on_time_basis_of($on_time_basis, coalesce(q.due, 0), coalesce(d.closed, 0))                 AS on_time_den,
     1000.0 * coalesce(d.created, 0) / nullif(u.population, 0)         AS per_1000,
-    on_time_num / nullif(on_time_den, 0)                              AS on_time_rate,
-    d.contacted / nullif(d.visited, 0)                                AS response_rate,
-    d.resolved / nullif(d.visited, 0)                                 AS resolution_rate,
+    rate_of(on_time_num, on_time_den)                                 AS on_time_rate,
+    rate_of(d.contacted, d.visited)                                   AS response_rate,
+    rate_of(d.resolved, d.visited)                                    AS resolution_rate,
     satisfaction_of(d.satisfied, d.basic_satisfied, d.visited, $k)    AS satisfaction_rate,
     composite_of(response_rate, resolution_rate, satisfaction_rate, $w_response, $w_resolution, $w_satisfaction)
                                                                       AS composite_score,

@@ -174,3 +174,54 @@ def test_topics_from_the_url():
     assert deck.parse_topics("tickets,overview") == (["tickets", "overview"], [])
     chosen, unknown = deck.parse_topics("tickets,nonsense")
     assert chosen == ["tickets"] and unknown == ["nonsense"]
+
+
+def test_duban_slide_has_the_bulletins_numbers(fixture_db, tmp_path, monkeypatch):
+    """Four 督办 by the city office (tests/test_duban.py's calendar: issued Wed 30 Sep 2026 with 3 working days,
+    due Sat 10 Oct): 东街道 answered Fri 9 Oct and closed (on time); 东街道 answered Mon 12 Oct (late, 已反馈);
+    西街道 never answered (逾期未反馈 now); 西街道 issued now with 5 working days (已下发). → 4 issued: 已下发 1,
+    退回重办 0, 逾期未反馈 1, 已反馈 1, 已办结 1; 办结率 1/4 = 25.0 %. By unit, late first: 西街道 (2 issued,
+    1 逾期未反馈, 1 逾期, no 反馈 → 按期反馈率 —), 东街道 (2 issued, 0, 1 late, 1 of 2 answered on time → 50.0 %).
+    The slide's paragraph is the 通报's sentence, word for word; a deck without a user has no such slide."""
+    from datetime import datetime
+
+    from dashboard import bulletin, duban, users
+    from dashboard.data import duban as duban_data
+    from tests.conftest import TEST_PASSWORD
+
+    app = tmp_path / "app.sqlite3"
+    users.add("test_city", "测试市级", "city", None, TEST_PASSWORD, path=app)
+    users.add("dong", "dong", "street", "990101001", TEST_PASSWORD, path=app)
+    monkeypatch.setenv("DASHBOARD_APP_DB", str(app))
+    monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
+    office, dong = users.get("test_city", app), users.get("dong", app)
+    issued = datetime(2026, 9, 30, 10, 0)
+    one = duban.issue(office, "tickets", "990101001", "东街道", "一", "要求", {"tickets": []}, 3, issued, path=app)
+    two = duban.issue(office, "tickets", "990101001", "东街道", "二", "要求", {"tickets": []}, 3, issued, path=app)
+    duban.issue(office, "tickets", "990101002", "西街道", "三", "要求", {"tickets": []}, 3, issued, path=app)
+    duban.issue(office, "tickets", "990101002", "西街道", "四", "要求", {"tickets": []}, 5, duban.today(), path=app)
+    duban.answer(dong, one.id, "已办", datetime(2026, 10, 9, 16, 0), path=app)
+    duban.close(office, one.id, "办结", datetime(2026, 10, 9, 17, 0), path=app)
+    duban.answer(dong, two.id, "已办", datetime(2026, 10, 12, 9, 0), path=app)
+
+    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+    d = deck.build_deck(f, ["overview"], user=office)
+    assert d.duban.by_state == {"已下发": 1, "退回重办": 0, "逾期未反馈": 1, "已反馈": 1, "已办结": 1}
+    prs = Presentation(io.BytesIO(brief.to_pptx(d, [None])))
+    assert [s.shapes.title.text for s in prs.slides][-1] == "督办事项办理情况｜全市" and len(prs.slides) == 4
+    slide = prs.slides[-1]
+    text = slide_texts(slide)
+    for expected in ("督办总数\n4 件", "已下发\n1 件", "退回重办\n0 件", "逾期未反馈\n1 件", "已反馈\n1 件", "已办结\n1 件",
+                     "办结率\n25.0%"):
+        assert expected in text, expected
+    today = duban.today()
+    sentence = f"截至{today.month}月{today.day}日，共下发督办事项 4 件，已办结 1 件，办结率 25.0%；逾期未反馈 1 件。"
+    assert sentence in text and bulletin.build(f, office).duban_text == sentence
+    table = next(s.table for s in slide.shapes if s.has_table)
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells == [brief.DUBAN_HEAD, ["西街道", "2", "1", "1", "0", "—", ""], ["东街道", "2", "0", "1", "0", "50.0%", ""]]
+    assert f"第 4 页" in text
+    assert duban_data.progress(f, None) is None
+    assert len(Presentation(io.BytesIO(brief.to_pptx(deck.build_deck(f, ["overview"]), [None]))).slides) == 3
+    html = brief.to_html(d, [None])
+    assert "督办事项办理情况｜全市" in html and sentence in html

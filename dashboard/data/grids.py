@@ -254,7 +254,7 @@ def grid_card(f: Filters, code: str) -> GridCard | None:
 # the counts cover them all and a download has the whole list.
 def staffing(f: Filters) -> pd.DataFrame:
     """Every grid in scope with its staffing."""
-    return db.query("grid_supervision", scope=f.scope)
+    return common.ask("grid_supervision", f)
 
 
 def grid_count(f: Filters) -> int:
@@ -307,7 +307,7 @@ def _outside_table(g: pd.DataFrame, hh: pd.Series, shown: int | None) -> pd.Data
 
 def multi_grid_workers(f: Filters, shown: int | None = None) -> tuple[pd.DataFrame, int]:
     """Active workers over two or more grids (the first ``shown`` of them), and how many there are."""
-    w = db.query("grid_workers_supervision", scope=f.scope, limit=shown)
+    w = common.ask("grid_workers_supervision", f, limit=shown)
     total = int(w["total_rows"].iloc[0]) if len(w) else 0
     return pd.DataFrame({
         "网格员": access.hide_unless_allowed(w["name"]), "编号": w["worker_id"], "类型": w["employment"],

@@ -3,6 +3,7 @@ category breakdown and repeat-request hot spots for the current scope and period
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -99,3 +100,48 @@ def hotspot_view(frame: pd.DataFrame, level: str) -> pd.DataFrame:
 
 def due_soon_deadline(f: Filters):
     return params.value("due_soon_ts", common.context(f))
+
+
+# -- 承办单位 (the tickets' 主办单位): who is behind a number ---------------------------------------------------
+HANDLING_UNIT_METRICS = ("overdue", "on_time_rate", "composite_score", "response_rate", "resolution_rate",
+                         "satisfaction_rate")
+HANDLING_UNIT_RANKED_BY = ("on_time_rate", "overdue", "composite_score", "satisfaction_rate")
+NO_HANDLING_UNIT = "（未注明主办单位）"
+
+
+@dataclass(frozen=True)
+class HandlingUnits:
+    """The handling units of the scope's tickets (queries/handling_unit_metrics.sql), one row each with
+    ``area_code`` = ``area_name`` = the unit's name so that dashboard.ranking ranks them like areas;
+    ``unassigned`` counts what the tickets without a 主办单位 hold (they are left out of the ranking)."""
+    frame: pd.DataFrame
+    unassigned: pd.Series | None
+
+    @property
+    def empty(self) -> bool:
+        return self.frame.empty
+
+
+def handling_units(f: Filters) -> HandlingUnits:
+    """The handling units of the tickets inside the scope of ``f`` in its period: only tickets of the scope
+    count (a street account sees the units at work in its street, with their figures there)."""
+    raw = common.ask("handling_unit_metrics", f)
+    named = raw["handling_unit"].fillna("").str.strip() != ""
+    frame = raw[named].reset_index(drop=True)
+    frame.insert(0, "area_code", frame["handling_unit"])
+    frame.insert(1, "area_name", frame["handling_unit"])
+    rest = raw[~named]
+    return HandlingUnits(frame, rest.iloc[0] if len(rest) else None)
+
+
+def handling_unit_home(units: HandlingUnits, unit: str, f: Filters) -> str:
+    """The smallest district or street (inside the scope) holding all of ``unit``'s tickets there: the area
+    whose accounts a 督办 to the unit is addressed to; the scope itself when they spread wider."""
+    row = units.frame[units.frame["area_code"] == unit]
+    if row.empty or pd.isna(row["min_code"].iloc[0]):
+        return f.scope
+    low, high = str(row["min_code"].iloc[0]), str(row["max_code"].iloc[0])
+    for n in (9, 6):
+        if n > len(f.scope) and low[:n] == high[:n]:
+            return low[:n]
+    return f.scope
