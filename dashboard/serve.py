@@ -39,11 +39,11 @@ import asyncio
 import gc
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
 from datetime import datetime, timedelta
-from http.cookies import SimpleCookie
 from typing import Any
 
 from dashboard import appdb
@@ -82,12 +82,18 @@ _installed: dict[str, Any] = {}  # "app": the guarded Starlette app, "mgr": Stre
 
 
 # -- the signing key and the cookie value ---------------------------------------------------------------------
+_keys: dict[str, bytes] = {}  # application database file → its key (read once per process)
+
+
 def _key() -> bytes:
     """The cookie-signing key, generated into the application database on first use."""
-    with appdb.connect() as con:
-        con.execute("INSERT OR IGNORE INTO app_keys (name, value, created_at) VALUES ('cookie', ?, ?)",
-                    [secrets.token_hex(32), appdb.now().isoformat()])
-        return bytes.fromhex(con.execute("SELECT value FROM app_keys WHERE name = 'cookie'").fetchone()[0])
+    path = str(appdb.app_db_path())
+    if path not in _keys:
+        with appdb.connect() as con:
+            con.execute("INSERT OR IGNORE INTO app_keys (name, value, created_at) VALUES ('cookie', ?, ?)",
+                        [secrets.token_hex(32), appdb.now().isoformat()])
+            _keys[path] = bytes.fromhex(con.execute("SELECT value FROM app_keys WHERE name = 'cookie'").fetchone()[0])
+    return _keys[path]
 
 
 def _sign(token: str) -> str:
@@ -150,6 +156,8 @@ def touch(token: str) -> None:
     h = _hash(token)
     if time.monotonic() - _touched.get(h, -1e9) < TOUCH_SECONDS:
         return
+    if len(_touched) > 1000:  # only a throttle: forgetting it costs one extra write
+        _touched.clear()
     _touched[h] = time.monotonic()
     with appdb.connect() as con:
         con.execute("UPDATE web_sessions SET last_seen = ? WHERE token_hash = ? AND revoked_at IS NULL",
@@ -181,6 +189,18 @@ def bind(session_id: str, token: str, username: str, root: str) -> None:
     media files it makes may be fetched with that login's cookie."""
     with _lock:
         _bindings[session_id] = (_hash(token), username, root)
+        if len(_bindings) > 200:  # drop the bindings of page sessions that have ended
+            _prune_bindings()
+
+
+def _prune_bindings() -> None:
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return
+    manager = runtime.get_instance()._session_mgr
+    for sid in [s for s in _bindings if manager.get_session_info(s) is None]:
+        del _bindings[sid]
 
 
 def unbind(session_id: str) -> None:
@@ -269,15 +289,15 @@ def media_allowed(cookie: str | None, file_id: str) -> tuple[bool, str]:
 
 
 def _cookie(scope) -> str | None:
+    """The dashboard's cookie from the request's Cookie headers (parsed by hand: the standard
+    library's parser gives up on the whole header at the first cookie it dislikes)."""
     for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed header: no cookie
-                return None
-            if COOKIE in jar:
-                return jar[COOKIE].value
+        if key != b"cookie":
+            continue
+        for part in value.decode("latin-1").split(";"):
+            name, _, content = part.strip().partition("=")
+            if name == COOKIE:
+                return content.strip().strip('"') or None
     return None
 
 
@@ -305,7 +325,7 @@ class Guard:
         if scope.get("type") != "http":
             return await self.inner(scope, receive, send)
         base = _base()
-        path = scope.get("path", "")
+        path = re.sub("/{2,}", "/", scope.get("path", ""))
         if base and path.startswith(base):
             path = path[len(base):]
         if path.startswith(f"/{SESSION_PATH}/"):
@@ -357,6 +377,8 @@ def _watch_deferred(mgr) -> None:
             made = url.rsplit("/", 1)[-1].split("?", 1)[0].split(".", 1)[0]
             with _lock:
                 _deferred_owner.setdefault(made, set()).add(sid)
+                for gone in [f for f in _deferred_owner if f not in mgr._file_metadata]:
+                    del _deferred_owner[gone]  # Streamlit has deleted the file
         return url
 
     mgr.execute_deferred = execute_deferred

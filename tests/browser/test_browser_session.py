@@ -90,6 +90,8 @@ def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, 
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
     page.wait_for_selector('[data-testid="stForm"]')
     assert _status(new_url, f"dashboard_session={cookie['value']}") == 403
+    page.wait_for_timeout(1000)
+    assert _session_cookie(page.context) is None  # the login page also has the browser drop it
     page.reload()
     page.wait_for_selector('[data-testid="stForm"]', timeout=60_000)
     assert page.locator("#run-marker").count() == 0
@@ -103,6 +105,8 @@ def _check_endpoints(url: str) -> None:
     probe.write_text("姓名\n张三\n", encoding="utf-8")
     try:
         assert _status(f"{url}/app/static/probe-not-served.csv") == 404
+        assert _status(f"{url}//app/static/probe-not-served.csv") == 404
+        assert _status(f"{url}/app/static/vendor/../probe-not-served.csv") == 404
     finally:
         probe.unlink()
     assert _status(f"{url}/_dashboard/session/made-up-code") == 404
