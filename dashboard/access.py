@@ -61,13 +61,17 @@ class ScopeDenied(PermissionError):
 
 # -- the query runner's lock --------------------------------------------------------------------------------
 def scope_guard(params: dict) -> None:
-    """Called by ``db.query`` for every query of a page run (not for the builder or the
-    command line, which run outside Streamlit)."""
+    """Called by ``db.query`` for every query of a page run and of a download built on click
+    (not for the builder or the command line, which run outside Streamlit)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if get_script_run_ctx(suppress_warning=True) is None:
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        root = st.session_state.get(_ROOT)
+    elif serve.in_deferred():  # a download built on click, outside the page run: the area of its session
+        binding = serve.deferred_binding()
+        root = binding[2] if binding else None
+    else:
         return
-    root = st.session_state.get(_ROOT)
     if root is None:
         raise ScopeDenied("未登录或账号没有区域权限：不运行任何查询")
     for key in GUARDED_PARAMS:
@@ -86,9 +90,18 @@ def session_username() -> str | None:
     return st.session_state.get(_USER)
 
 
+def _deferred_user() -> users.User | None:
+    """The account a download built on click is made for (``serve.made_for``), outside a page run."""
+    binding = serve.deferred_binding()
+    return users.get(binding[1]) if binding else None
+
+
 def current_user() -> users.User | None:
     """The logged-in account: as ``require_user`` read it at the top of this run (one read
-    of the application database per run), else read now."""
+    of the application database per run), else read now; for a download built on click, the
+    account of the page session that offered it."""
+    if serve.in_deferred():
+        return _deferred_user()
     name = st.session_state.get(_USER)
     if not name:
         return None
@@ -112,10 +125,12 @@ HIDDEN = "（按权限隐藏）"
 def hide_unless_allowed(values):
     """Names of workers, titles and content of requests: shown only to the roles in
     ``[auth] sensitive_roles``; others see the placeholder (counts stay as they are).
-    Outside a page run (builder, benchmark, command line) nothing is hidden."""
+    Outside a page run (builder, benchmark, command line) nothing is hidden; a download built on
+    click hides as the page session that offered it."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if get_script_run_ctx(suppress_warning=True) is None or can_see_sensitive():
+    outside = get_script_run_ctx(suppress_warning=True) is None and not serve.in_deferred()
+    if outside or can_see_sensitive():
         return values
     if hasattr(values, "where"):  # a pandas Series: keep missing values missing
         return values.where(values.isna(), HIDDEN)
@@ -448,8 +463,9 @@ def export_signature() -> str:
 
 def audited_export(what: str, fmt: str, f: flt.Filters, make: Callable[[], bytes], rows: int | None = None) -> bytes:
     data = make()
-    appdb.audit("export", st.session_state.get(_USER), scope=f.scope or "", what=what, format=fmt, rows=rows,
-                bytes=len(data))
+    user = current_user() if serve.in_deferred() else None
+    appdb.audit("export", user.username if user else st.session_state.get(_USER), scope=f.scope or "", what=what,
+                format=fmt, rows=rows, bytes=len(data))
     return data
 
 

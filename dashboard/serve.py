@@ -43,6 +43,7 @@ import re
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -225,6 +226,35 @@ def _take_handoff(code: str) -> str | None:
     return entry[0] if entry and entry[1] >= time.monotonic() else None
 
 
+_deferred = threading.local()  # while a click-built download is made: the page session it is for
+
+
+@contextmanager
+def made_for(session_id: str | None):
+    """Run a click-built download (Streamlit calls it outside any page run, in a worker thread)
+    as the page session that offered it: ``deferred_binding`` then gives that session's user and
+    area to the scope guard, the sensitive-field rule and the audit record."""
+    with _lock:
+        binding = _bindings.get(session_id) if session_id else None
+    previous = getattr(_deferred, "state", None)
+    _deferred.state = (binding,)
+    try:
+        yield binding
+    finally:
+        _deferred.state = previous
+
+
+def in_deferred() -> bool:
+    """Inside ``made_for``: a download is being made for a page session."""
+    return getattr(_deferred, "state", None) is not None
+
+
+def deferred_binding() -> tuple[str, str, str] | None:
+    """(token hash, user name, area root) of the page session a download is being made for."""
+    state = getattr(_deferred, "state", None)
+    return state[0] if state else None
+
+
 def installed() -> bool:
     return "app" in _installed
 
@@ -372,7 +402,8 @@ def _watch_deferred(mgr) -> None:
         with mgr._lock:
             entry = mgr._deferred_callables.get(file_id)
             sid = entry["session_id"] if entry else None
-        url = original(file_id)
+        with made_for(sid):
+            url = original(file_id)
         if sid:
             made = url.rsplit("/", 1)[-1].split("?", 1)[0].split(".", 1)[0]
             with _lock:

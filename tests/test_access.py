@@ -31,11 +31,16 @@ def _texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def _download_texts(at) -> dict[str, str]:
-    """Every download the page offers, as the CSV a click gives (the functions the buttons call,
-    kept in ``st.session_state["_downloads"]``, run on the page's own filters)."""
+def _download_texts(at, user: str) -> dict[str, str]:
+    """Every download the page offers, as the CSV a click gives: the functions the buttons call
+    (kept in ``st.session_state["_downloads"]``), run as the server runs them on a click —
+    outside the page run, for the page session that offered them (``serve.made_for``)."""
+    from dashboard import serve
+
+    session = [sid for sid, (_token, name, _root) in serve._bindings.items() if name == user][-1]
     made = dict(at.session_state["_downloads"]) if "_downloads" in at.session_state else {}
-    return {key: make("csv").decode("utf-8-sig") for key, (_name, make) in made.items()}
+    with serve.made_for(session):
+        return {key: make("csv").decode("utf-8-sig") for key, (_name, make) in made.items()}
 
 
 def _login(at, name, password):
@@ -138,10 +143,11 @@ def test_a_district_account_sees_nothing_of_another_district(app_env, page, host
     for other in OTHER_DISTRICT:
         assert other not in text, (page, hostile, other)
     assert "甲区" in text
-    files = _download_texts(at)
+    files = _download_texts(at, "test_district")
     assert files or page == "present", page  # every page but the presentation offers downloads
     for key, content in files.items():
         assert "范围：全市 › 甲区" in content, (page, key)
+        assert "物业服务差" not in content, (page, key)  # request content: not for 区县级 (sensitive_roles)
         for other in OTHER_DISTRICT:
             assert other not in content, (page, hostile, key, other)
 
@@ -156,10 +162,11 @@ def test_a_street_account_sees_only_its_street(app_env, page, hostile):
     for other in OTHER_DISTRICT + OTHER_STREET:
         assert other not in text, (page, hostile, other)
     assert "东街道" in text
-    files = _download_texts(at)
+    files = _download_texts(at, "test_street")
     assert files, page
     for key, content in files.items():
         assert "范围：全市 › 甲区 › 东街道" in content, (page, key)
+        assert "物业服务差" not in content, (page, key)
         for other in OTHER_DISTRICT + OTHER_STREET:
             assert other not in content, (page, hostile, key, other)
 

@@ -194,3 +194,26 @@ def test_oidc_before_the_provider_login_shows_only_the_login_button(app_env, own
 def test_oidc_without_its_secrets_says_what_to_configure(app_env, own_app_db, tmp_path, monkeypatch):
     at = _oidc_app(tmp_path, monkeypatch, {"is_logged_in": True, "email": "x@city.example"}, secrets={})
     assert not at.metric and "没有 [auth] 设置" in at.error[0].value.replace("\u2060", "")
+
+
+def test_a_download_built_on_click_runs_as_the_session_that_offered_it(own_app_db):
+    """Streamlit makes a click-built download in a worker thread, outside the page run; ``made_for``
+    gives the scope guard, the sensitive-field rule and the audit record that session's account."""
+    import pandas as pd
+
+    users.add("zhao", "赵六", "street", "990101001", "Fixture-Pass-2025", path=own_app_db)
+    token = serve.start("zhao", "local", 12)
+    serve.bind("session-zhao", token, "zhao", "990101001")
+    try:
+        access.scope_guard({"scope": "990102"})  # the command line and the builder: no page session, no lock
+        with serve.made_for("session-zhao"):
+            access.scope_guard({"scope": "990101001001"})
+            with pytest.raises(access.ScopeDenied):
+                access.scope_guard({"scope": "990102"})
+            assert access.hide_unless_allowed(pd.Series(["物业服务差"])).tolist() == ["（按权限隐藏）"]
+            assert access.current_user().username == "zhao"
+        with serve.made_for("a-session-never-bound"), pytest.raises(access.ScopeDenied):
+            access.scope_guard({"scope": "990101001"})  # deny by default
+        assert access.hide_unless_allowed(pd.Series(["物业服务差"])).tolist() == ["物业服务差"]
+    finally:
+        serve.unbind("session-zhao")
