@@ -37,6 +37,16 @@ def _session_cookie(context) -> dict | None:
     return next((c for c in context.cookies() if c["name"] == "dashboard_session"), None)
 
 
+def _wait_for_cookie(page) -> dict:
+    """The session cookie, once the browser has fetched it (an image request the login run starts)."""
+    for _ in range(50):
+        cookie = _session_cookie(page.context)
+        if cookie:
+            return cookie
+        page.wait_for_timeout(200)
+    raise AssertionError("the browser never received the session cookie")
+
+
 def _download(page) -> tuple[str, str]:
     """Click the first CSV download of the page; (its /media address, the file's text)."""
     with page.expect_download() as info:
@@ -48,8 +58,8 @@ def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, 
     from dashboard import appdb
 
     open_app(page, app_server, "tickets", OCTOBER, user="test_street")
-    cookie = _session_cookie(page.context)
-    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    cookie = _wait_for_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     url, text = _download(page)
     assert "/media/" in url and "导出人：测试街道级（test_street）" in text
     # built on click, outside the page run, yet as the street's session: T11's title (东街道,
@@ -70,7 +80,7 @@ def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, 
     context, other = _new_page(browser)
     try:
         open_app(other, app_server, "tickets", OCTOBER, user="test_district")
-        assert _session_cookie(context) is not None
+        _wait_for_cookie(other)
         assert context.request.get(url).status == 403
         # and its own download is not the street's either
         other_url, _ = _download(other)
@@ -93,8 +103,11 @@ def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, 
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
     page.wait_for_selector('[data-testid="stForm"]')
     assert _status(new_url, f"dashboard_session={cookie['value']}") == 403
-    page.wait_for_timeout(1000)
-    assert _session_cookie(page.context) is None  # the login page also has the browser drop it
+    for _ in range(50):  # the login page also has the browser drop it (another image request)
+        if _session_cookie(page.context) is None:
+            break
+        page.wait_for_timeout(200)
+    assert _session_cookie(page.context) is None
     page.reload()
     page.wait_for_selector('[data-testid="stForm"]', timeout=60_000)
     assert page.locator("#run-marker").count() == 0
