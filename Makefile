@@ -13,7 +13,7 @@ ADDRESS ?= 127.0.0.1
 ## make run：建环境、装依赖、缺少时生成示例数据库，然后在 http://localhost:$(PORT) 启动看板
 run: setup
 	$(PY) -m sample_data.generate --scale demo --seed $(SEED) --out $(DB) --if-missing
-	DASHBOARD_DB=$(DB) $(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS)
+	DASHBOARD_DB=$(DB) $(PY) -m dashboard.serve streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## make test：建环境、装依赖（含 Chromium 与中文字体），运行全部测试（含浏览器测试）
 test: setup browser-deps

@@ -5,10 +5,20 @@ is read or a query runs:
 
 * ``local`` mode: a login form; accounts in the application database (``dashboard.users``);
   lockout after repeated failures; logout after ``idle_minutes`` without a page run.
+  A login is also a browser session (``dashboard.serve``): a signed, HttpOnly cookie with a
+  record in the application database, so a reload keeps the login until the idle timeout
+  or ``session_hours``; logging out revokes it.
 * ``header`` mode: the user name comes from a trusted single-sign-on gateway's request
   header, accepted only together with the gateway's shared secret (header
   ``X-Gateway-Secret`` equal to the environment variable named in the config), so a
   client that reaches the app without the gateway cannot forge an identity.
+* ``oidc`` mode: Streamlit's ``st.login`` against the city's OpenID Connect provider
+  (``.streamlit/secrets.toml``); the identity claim named by ``oidc_claim`` (e.g. the
+  e-mail address) must be the user name of an account, which carries role and area.
+  An unknown identity gets a Chinese message and no data.
+
+Every mode ends in the same browser session record, whose cookie is what
+``dashboard.serve`` asks for before it hands out a download (``/media/…``).
 
 The user's area (``User.area_root``: '' city, a district or a street code) is then the
 one rule: ``clamp`` keeps every filter (URL, sidebar, drill click, breadcrumb) inside it,
@@ -28,7 +38,7 @@ from typing import Callable
 
 import streamlit as st
 
-from dashboard import appdb, db, users
+from dashboard import appdb, db, serve, users
 from dashboard import filters as flt
 from dashboard.config import settings
 from dashboard.text import echo, md
@@ -39,6 +49,9 @@ _SEEN = "_auth_seen"
 _LAST_VIEW = "_auth_last_view"
 _NOTICE = "_auth_notice"
 _RECORD = "_auth_record"  # the account as require_user read it at the top of this run
+_TOKEN = "_auth_token"  # this login's browser session (dashboard.serve): the cookie's token
+_COOKIE_SENT = "_auth_cookie_for"  # the token whose cookie this page session has handed to the browser
+_CLEAR_COOKIE = "_auth_clear_cookie"
 GUARDED_PARAMS = ("scope", "community_code", "grid_code")
 
 
@@ -48,13 +61,17 @@ class ScopeDenied(PermissionError):
 
 # -- the query runner's lock --------------------------------------------------------------------------------
 def scope_guard(params: dict) -> None:
-    """Called by ``db.query`` for every query of a page run (not for the builder or the
-    command line, which run outside Streamlit)."""
+    """Called by ``db.query`` for every query of a page run and of a download built on click
+    (not for the builder or the command line, which run outside Streamlit)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if get_script_run_ctx(suppress_warning=True) is None:
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        root = st.session_state.get(_ROOT)
+    elif serve.in_deferred():  # a download built on click, outside the page run: the area of its session
+        binding = serve.deferred_binding()
+        root = binding[2] if binding else None
+    else:
         return
-    root = st.session_state.get(_ROOT)
     if root is None:
         raise ScopeDenied("未登录或账号没有区域权限：不运行任何查询")
     for key in GUARDED_PARAMS:
@@ -64,6 +81,7 @@ def scope_guard(params: dict) -> None:
 
 
 db.set_scope_guard(scope_guard)
+serve.install()  # media, static files and uploads need this login's cookie (no-op outside a server)
 
 
 # -- who is logged in ---------------------------------------------------------------------------------------
@@ -72,9 +90,18 @@ def session_username() -> str | None:
     return st.session_state.get(_USER)
 
 
+def _deferred_user() -> users.User | None:
+    """The account a download built on click is made for (``serve.made_for``), outside a page run."""
+    binding = serve.deferred_binding()
+    return users.get(binding[1]) if binding else None
+
+
 def current_user() -> users.User | None:
     """The logged-in account: as ``require_user`` read it at the top of this run (one read
-    of the application database per run), else read now."""
+    of the application database per run), else read now; for a download built on click, the
+    account of the page session that offered it."""
+    if serve.in_deferred():
+        return _deferred_user()
     name = st.session_state.get(_USER)
     if not name:
         return None
@@ -98,18 +125,34 @@ HIDDEN = "（按权限隐藏）"
 def hide_unless_allowed(values):
     """Names of workers, titles and content of requests: shown only to the roles in
     ``[auth] sensitive_roles``; others see the placeholder (counts stay as they are).
-    Outside a page run (builder, benchmark, command line) nothing is hidden."""
+    Outside a page run (builder, benchmark, command line) nothing is hidden; a download built on
+    click hides as the page session that offered it."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if get_script_run_ctx(suppress_warning=True) is None or can_see_sensitive():
+    outside = get_script_run_ctx(suppress_warning=True) is None and not serve.in_deferred()
+    if outside or can_see_sensitive():
         return values
     if hasattr(values, "where"):  # a pandas Series: keep missing values missing
         return values.where(values.isna(), HIDDEN)
     return HIDDEN if values else values
 
 
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx else None
+
+
 def _end_session(notice: str | None = None) -> None:
-    for key in (_USER, _ROOT, _SEEN, _LAST_VIEW, _RECORD):
+    token = st.session_state.pop(_TOKEN, None)
+    if token:
+        serve.revoke(token)
+        st.session_state[_CLEAR_COOKIE] = True
+    sid = _session_id()
+    if sid:
+        serve.unbind(sid)
+    for key in (_USER, _ROOT, _SEEN, _LAST_VIEW, _RECORD, _COOKIE_SENT):
         st.session_state.pop(key, None)
     if notice:
         st.session_state[_NOTICE] = notice
@@ -120,6 +163,8 @@ def logout() -> None:
     if user:
         appdb.audit("logout", user)
     _end_session("已退出登录。")
+    if settings().auth.mode == "oidc":
+        st.logout()  # also ends Streamlit's identity cookie of the provider's login
 
 
 def require_admin() -> users.User:
@@ -138,7 +183,7 @@ def require_admin() -> users.User:
 def require_user() -> users.User:
     """The logged-in user of this run, or the login page and ``st.stop()``."""
     cfg = settings().auth
-    user = _header_user(cfg) if cfg.mode == "header" else _session_user(cfg)
+    user = {"header": _header_user, "oidc": _oidc_user}.get(cfg.mode, _session_user)(cfg)
     if user is None:
         login_page()
         st.stop()
@@ -150,11 +195,48 @@ def require_user() -> users.User:
     st.session_state[_ROOT] = root
     st.session_state[_SEEN] = time.time()
     st.session_state[_RECORD] = user
+    _browser_session(user, root, cfg)
     return user
 
 
+def _browser_session(user: users.User, root: str, cfg) -> None:
+    """This login as a browser session: a record (created at the first run), bound to this page
+    session for its media files, kept alive, and its cookie handed to the browser once."""
+    token = st.session_state.get(_TOKEN)
+    if not token:
+        token = st.session_state[_TOKEN] = serve.start(user.username, cfg.mode, cfg.session_hours)
+    else:
+        serve.touch(token)
+    sid = _session_id()
+    if sid:
+        serve.bind(sid, token, user.username, root)
+    if serve.installed() and st.session_state.get(_COOKIE_SENT) != token:
+        st.session_state[_COOKIE_SENT] = token
+        if serve.token_of(st.context.cookies.get(serve.COOKIE)) != token:
+            st.html(serve.cookie_style(token))
+
+
+def _resume(cfg) -> str | None:
+    """A reload: the browser's session cookie logs this new page session in again, as long as the
+    login is neither idle nor past ``session_hours`` nor revoked."""
+    token = serve.token_of(st.context.cookies.get(serve.COOKIE))
+    if token is None:
+        return None
+    name, reason = serve.check(token, cfg.idle_minutes)
+    if name is None:
+        if reason == "idle":
+            st.session_state[_NOTICE] = f"超过 {cfg.idle_minutes} 分钟没有操作，已自动退出登录，请重新登录。"
+        elif reason == "expired":
+            st.session_state[_NOTICE] = f"登录已超过 {cfg.session_hours} 小时，请重新登录。"
+        return None
+    appdb.audit("login", name, mode=f"{cfg.mode}-reload")
+    st.session_state.update({_USER: name, _SEEN: time.time(), _TOKEN: token, _COOKIE_SENT: token})
+    serve.touch(token)
+    return name
+
+
 def _session_user(cfg) -> users.User | None:
-    name = st.session_state.get(_USER)
+    name = st.session_state.get(_USER) or _resume(cfg)
     if not name:
         return None
     seen = st.session_state.get(_SEEN, 0.0)
@@ -185,9 +267,91 @@ def _header_user(cfg) -> users.User | None:
         st.error(f"统一身份认证用户“{md(echo(name))}”没有看板账号或已停用，请联系管理员开通。", icon=":material/block:")
         st.stop()
     if st.session_state.get(_USER) != user.username:
+        _end_session()
         appdb.audit("login", user.username, mode="header")
         st.session_state[_USER] = user.username
     return user
+
+
+# -- oidc mode ------------------------------------------------------------------------------------------------
+def oidc_problem(cfg, secrets=None) -> str | None:
+    """What ``.streamlit/secrets.toml`` lacks for the oidc mode (a Chinese sentence), or None."""
+    try:
+        auth = (st.secrets if secrets is None else secrets).get("auth")
+    except Exception:  # no secrets file at all
+        auth = None
+    where = ".streamlit/secrets.toml"
+    if not auth:
+        return f"已配置 oidc 登录，但 {where} 中没有 [auth] 设置。请管理员按 README“OIDC 登录”补上。"
+    missing = [f"[auth] {k}" for k in ("redirect_uri", "cookie_secret") if not auth.get(k)]
+    section = f"[auth.{cfg.oidc_provider}]" if cfg.oidc_provider else "[auth]"
+    provider = auth.get(cfg.oidc_provider) if cfg.oidc_provider else auth
+    if not provider:
+        missing.append(section)
+    else:
+        missing += [f"{section} {k}" for k in ("client_id", "client_secret", "server_metadata_url") if not provider.get(k)]
+    if missing:
+        return f"已配置 oidc 登录，但 {where} 缺少：{'、'.join(missing)}。请管理员按 README“OIDC 登录”补上。"
+    return None
+
+
+def oidc_account(claims, claim: str) -> users.User | None:
+    """The account of a provider identity: the account whose user name is the ``claim`` (e.g. the
+    e-mail address); None for an unknown, disabled or demo account, and for an e-mail address the
+    provider says it has not verified."""
+    identity = str(claims.get(claim) or "").strip()
+    if not identity or (claim == "email" and claims.get("email_verified") is False):
+        return None
+    user = users.get(identity)
+    if user is None or user.disabled or user.demo:
+        return None
+    return user
+
+
+def _oidc_user(cfg) -> users.User | None:
+    problem = oidc_problem(cfg)
+    if problem:
+        st.error(problem, icon=":material/settings:")
+        st.stop()
+    if not st.user.is_logged_in:
+        st.session_state.pop(_USER, None)
+        _oidc_login_page(cfg)
+        st.stop()
+    claims = st.user.to_dict()
+    identity = str(claims.get(cfg.oidc_claim) or "")[:128]
+    name = st.session_state.get(_USER)
+    if not name:
+        cookie = serve.token_of(st.context.cookies.get(serve.COOKIE))
+        if cookie and serve.check(cookie, cfg.idle_minutes)[1] in ("idle", "expired"):
+            appdb.audit("logout", identity or None, reason="idle", mode="oidc")
+            st.logout()  # the provider's login of this browser is older than the dashboard allows
+            st.stop()
+    elif time.time() - st.session_state.get(_SEEN, 0.0) > cfg.idle_minutes * 60:
+        appdb.audit("logout", name, reason="idle", mode="oidc")
+        _end_session()
+        st.logout()
+        st.stop()
+    user = oidc_account(claims, cfg.oidc_claim)
+    if user is None:
+        appdb.audit("denied", identity or None, reason="unknown, disabled or unverified oidc identity")
+        st.error(f"统一身份认证用户“{md(echo(identity))}”没有看板账号或已停用，不能查看数据。请联系管理员开通。",
+                 icon=":material/block:")
+        st.button("退出登录", key="oidc_logout", on_click=st.logout)
+        st.stop()
+    if name != user.username:
+        _end_session()
+        appdb.audit("login", user.username, mode="oidc")
+        st.session_state[_USER] = user.username
+    return user
+
+
+def _oidc_login_page(cfg) -> None:
+    _, mid, _ = st.columns([1, 2, 1])
+    with mid:
+        st.title("基层治理督查考评看板", anchor=False)
+        st.markdown("本看板使用统一身份认证登录。")
+        if st.button("使用统一身份认证登录", type="primary", key="oidc_login", width="stretch"):
+            st.login(cfg.oidc_provider or None)
 
 
 # -- login page -------------------------------------------------------------------------------------------
@@ -195,6 +359,8 @@ def login_page() -> None:
     cfg = settings().auth
     database = db.database()
     _, mid, _ = st.columns([1, 2, 1])
+    if st.session_state.pop(_CLEAR_COOKIE, False) and serve.installed():
+        st.html(serve.clear_cookie_style())  # the revoked cookie leaves the browser too
     with mid:
         st.title("基层治理督查考评看板", anchor=False)
         notice = st.session_state.pop(_NOTICE, None)
@@ -214,8 +380,10 @@ def login_page() -> None:
                 st.error(str(e), icon=":material/lock:")
             else:
                 appdb.audit("login", user.username, mode="local")
+                _end_session()
                 st.session_state[_USER] = user.username
                 st.session_state[_SEEN] = time.time()
+                st.session_state[_TOKEN] = serve.start(user.username, cfg.mode, cfg.session_hours)
                 st.rerun()
         if database.is_sample:
             demo_accounts_table()
@@ -295,8 +463,9 @@ def export_signature() -> str:
 
 def audited_export(what: str, fmt: str, f: flt.Filters, make: Callable[[], bytes], rows: int | None = None) -> bytes:
     data = make()
-    appdb.audit("export", st.session_state.get(_USER), scope=f.scope or "", what=what, format=fmt, rows=rows,
-                bytes=len(data))
+    user = current_user() if serve.in_deferred() else None
+    appdb.audit("export", user.username if user else st.session_state.get(_USER), scope=f.scope or "", what=what,
+                format=fmt, rows=rows, bytes=len(data))
     return data
 
 

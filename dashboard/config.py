@@ -45,7 +45,7 @@ class TimeLimit:
 @dataclass(frozen=True)
 class AuthSettings:
     """``[auth]``: who may log in and how (see dashboard/access.py)."""
-    mode: str = "local"  # local | header
+    mode: str = "local"  # local | header | oidc
     app_database: Path = Path("data/app.sqlite3")
     idle_minutes: int = 30
     max_failures: int = 5
@@ -54,9 +54,13 @@ class AuthSettings:
     header_name: str = "X-Remote-User"
     gateway_secret_env: str = "DASHBOARD_GATEWAY_SECRET"
     sensitive_roles: tuple[str, ...] = ("city", "admin")
+    session_hours: int = 12  # a browser's login (its cookie) lasts at most this long, idle or not
+    oidc_provider: str = ""  # oidc mode: the provider's name under [auth.<name>] in secrets.toml ('' = [auth] itself)
+    oidc_claim: str = "email"  # oidc mode: the identity claim that is an account's user name
 
 
-AUTH_MODES = ("local", "header")
+AUTH_MODES = ("local", "header", "oidc")
+OIDC_CLAIMS = ("email", "sub", "preferred_username")
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,13 @@ def _auth(raw: dict, path: Path) -> AuthSettings:
     mode = get("mode", str)
     if mode not in AUTH_MODES:
         raise ConfigError(f"配置文件 {path} 中 auth.mode 应为 {' / '.join(AUTH_MODES)} 之一，而不是 {mode!r}")
-    ints = {k: get(k, int) for k in ("idle_minutes", "max_failures", "lockout_minutes", "audit_retention_days")}
-    if min(ints["idle_minutes"], ints["max_failures"], ints["lockout_minutes"]) < 1:
-        raise ConfigError(f"配置文件 {path} 中 auth.idle_minutes、max_failures、lockout_minutes 应为正整数")
+    ints = {k: get(k, int) for k in ("idle_minutes", "max_failures", "lockout_minutes", "audit_retention_days",
+                                     "session_hours")}
+    if min(ints["idle_minutes"], ints["max_failures"], ints["lockout_minutes"], ints["session_hours"]) < 1:
+        raise ConfigError(f"配置文件 {path} 中 auth.idle_minutes、max_failures、lockout_minutes、session_hours 应为正整数")
+    claim = get("oidc_claim", str)
+    if claim not in OIDC_CLAIMS:
+        raise ConfigError(f"配置文件 {path} 中 auth.oidc_claim 应为 {' / '.join(OIDC_CLAIMS)} 之一，而不是 {claim!r}")
     if ints["audit_retention_days"] < 180:
         raise ConfigError(f"配置文件 {path} 中 auth.audit_retention_days 不能少于 180 天（等级保护要求审计记录至少保存六个月）")
     roles = tuple(get("sensitive_roles", list))
@@ -127,7 +135,8 @@ def _auth(raw: dict, path: Path) -> AuthSettings:
         raise ConfigError(f"配置文件 {path} 中 auth.sensitive_roles 只能包含 city、district、street、admin")
     app_db = get("app_database", str) if "app_database" in section else str(d.app_database)
     return AuthSettings(mode=mode, app_database=_resolve(app_db), header_name=get("header_name", str),
-                        gateway_secret_env=get("gateway_secret_env", str), sensitive_roles=roles, **ints)
+                        gateway_secret_env=get("gateway_secret_env", str), sensitive_roles=roles,
+                        oidc_provider=get("oidc_provider", str), oidc_claim=claim, **ints)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from dashboard import appdb
+from dashboard import appdb, serve
 
 ROLES = {"city": "市级", "district": "区县级", "street": "街道级", "admin": "管理员"}
 ROLE_AREA_LENGTH = {"city": 0, "admin": 0, "district": 6, "street": 9}
@@ -150,6 +150,8 @@ def set_password(username: str, password: str, path: Path | None = None) -> None
 
 def set_disabled(username: str, disabled: bool, path: Path | None = None) -> None:
     _update("disabled", username, path, int(disabled))
+    if disabled:  # its browsers' logins end too: a reload does not bring the account back
+        serve.revoke_user(username, path)
 
 
 def unlock(username: str, path: Path | None = None) -> None:

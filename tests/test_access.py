@@ -31,6 +31,18 @@ def _texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _download_texts(at, user: str) -> dict[str, str]:
+    """Every download the page offers, as the CSV a click gives: the functions the buttons call
+    (kept in ``st.session_state["_downloads"]``), run as the server runs them on a click —
+    outside the page run, for the page session that offered them (``serve.made_for``)."""
+    from dashboard import serve
+
+    session = [sid for sid, (_token, name, _root) in serve._bindings.items() if name == user][-1]
+    made = dict(at.session_state["_downloads"]) if "_downloads" in at.session_state else {}
+    with serve.made_for(session):
+        return {key: make("csv").decode("utf-8-sig") for key, (_name, make) in made.items()}
+
+
 def _login(at, name, password):
     at.text_input(key="login_name").input(name)
     at.text_input(key="login_password").input(password)
@@ -131,6 +143,13 @@ def test_a_district_account_sees_nothing_of_another_district(app_env, page, host
     for other in OTHER_DISTRICT:
         assert other not in text, (page, hostile, other)
     assert "甲区" in text
+    files = _download_texts(at, "test_district")
+    assert files or page == "present", page  # every page but the presentation offers downloads
+    for key, content in files.items():
+        assert "范围：全市 › 甲区" in content, (page, key)
+        assert "物业服务差" not in content, (page, key)  # request content: not for 区县级 (sensitive_roles)
+        for other in OTHER_DISTRICT:
+            assert other not in content, (page, hostile, key, other)
 
 
 @pytest.mark.parametrize("page", ["overview", "tickets", "map", "orgs", "assessment", "duban"])
@@ -143,6 +162,13 @@ def test_a_street_account_sees_only_its_street(app_env, page, hostile):
     for other in OTHER_DISTRICT + OTHER_STREET:
         assert other not in text, (page, hostile, other)
     assert "东街道" in text
+    files = _download_texts(at, "test_street")
+    assert files, page
+    for key, content in files.items():
+        assert "范围：全市 › 甲区 › 东街道" in content, (page, key)
+        assert "物业服务差" not in content, (page, key)
+        for other in OTHER_DISTRICT + OTHER_STREET:
+            assert other not in content, (page, hostile, key, other)
 
 
 def test_a_tampered_link_is_explained_in_chinese(app_env):

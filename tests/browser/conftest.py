@@ -34,7 +34,10 @@ def _free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, db_path: Path, extra_env: dict[str, str] | None = None, app_db: Path | None = None):
+    def __init__(self, db_path: Path, extra_env: dict[str, str] | None = None, app_db: Path | None = None,
+                 command: list[str] | None = None):
+        """``command``: how the app is started (default ``streamlit run``; the launcher of
+        ``make run`` is ``[python, -m, dashboard.serve]``)."""
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}
@@ -42,7 +45,7 @@ class AppServer:
             env["DASHBOARD_APP_DB"] = str(app_db)
         self.log = open(ROOT / "test-artifacts" / f"streamlit-{self.port}.log", "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+            [*(command or [sys.executable, "-m", "streamlit", "run"]), str(ROOT / "streamlit_app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)

@@ -1,0 +1,144 @@
+"""The web server itself, with a real Streamlit server and Chromium: a download's ``/media/…``
+address is handed out only to the browser whose login made it; a reload keeps the login
+(the signed HttpOnly session cookie); logging out revokes it; internal endpoints are off."""
+
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import AppServer, open_app, settle
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+OCTOBER = "period=custom&start=2025-10-01&end=2025-10-31"
+
+
+def _status(url: str, cookie: str | None = None) -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def _new_page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    return context, pg
+
+
+def _session_cookie(context) -> dict | None:
+    return next((c for c in context.cookies() if c["name"] == "dashboard_session"), None)
+
+
+def _wait_for_cookie(page) -> dict:
+    """The session cookie, once the browser has fetched it (an image request the login run starts)."""
+    for _ in range(50):
+        cookie = _session_cookie(page.context)
+        if cookie:
+            return cookie
+        page.wait_for_timeout(200)
+    raise AssertionError("the browser never received the session cookie")
+
+
+def _download(page) -> tuple[str, str]:
+    """Click the first CSV download of the page; (its /media address, the file's text)."""
+    with page.expect_download() as info:
+        page.locator('[data-testid="stMain"]').get_by_role("button", name="下载 CSV").first.click()
+    return info.value.url, info.value.path().read_bytes().decode("utf-8-sig")
+
+
+def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, app_server, app_db):
+    from dashboard import appdb
+
+    open_app(page, app_server, "tickets", OCTOBER, user="test_street")
+    cookie = _wait_for_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    url, text = _download(page)
+    assert "/media/" in url and "导出人：测试街道级（test_street）" in text
+    # built on click, outside the page run, yet as the street's session: T11's title (东街道,
+    # overdue at 31 Oct) is request content, which a 街道级 account does not see
+    assert "T11" in text and "物业服务差" not in text and "（按权限隐藏）" in text
+    exports = appdb.audit_rows(action="export", username="test_street", path=app_db)
+    assert exports and '"format": "csv"' in exports[0]["detail"]
+
+    # the owner: its cookie fetches the very file again
+    owner = page.context.request.get(url)
+    assert owner.status == 200 and "导出人：测试街道级（test_street）" in owner.body().decode("utf-8-sig")
+    # no cookie at all (curl, a forwarded link), a forged cookie, a cookie with a forged signature
+    assert _status(url) == 403
+    assert _status(url, "dashboard_session=abc.def") == 403
+    token = cookie["value"].split(".")[0]
+    assert _status(url, f"dashboard_session={token}.{'0' * 64}") == 403
+    # another logged-in browser (a 区县级 account whose area even covers the street) gets nothing
+    context, other = _new_page(browser)
+    try:
+        open_app(other, app_server, "tickets", OCTOBER, user="test_district")
+        _wait_for_cookie(other)
+        assert context.request.get(url).status == 403
+        # and its own download is not the street's either
+        other_url, _ = _download(other)
+        assert page.context.request.get(other_url).status == 403
+        assert context.request.get(other_url).status == 200
+    finally:
+        context.close()
+
+    # a reload keeps the login: no login form, the same account, the same cookie still fetches
+    page.reload()
+    page.wait_for_selector('#run-marker, [data-testid="stForm"]', state="attached")
+    settle(page)
+    assert page.locator('[data-testid="stForm"]').count() == 0
+    assert "测试街道级（街道级 · 东街道）" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert '"mode": "local-reload"' in appdb.audit_rows(action="login", username="test_street", path=app_db)[0]["detail"]
+    new_url, _ = _download(page)
+    assert page.context.request.get(new_url).status == 200
+
+    # logging out revokes the login: the cookie no longer fetches, a reload shows the login form
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
+    page.wait_for_selector('[data-testid="stForm"]')
+    assert _status(new_url, f"dashboard_session={cookie['value']}") == 403
+    for _ in range(50):  # the login page also has the browser drop it (another image request)
+        if _session_cookie(page.context) is None:
+            break
+        page.wait_for_timeout(200)
+    assert _session_cookie(page.context) is None
+    page.reload()
+    page.wait_for_selector('[data-testid="stForm"]', timeout=60_000)
+    assert page.locator("#run-marker").count() == 0
+
+
+def _check_endpoints(url: str) -> None:
+    assert _status(f"{url}/_stcore/metrics") == 404  # cache statistics name internal functions
+    assert _status(f"{url}/_stcore/health") == 200
+    (ROOT / "static").mkdir(exist_ok=True)
+    probe = ROOT / "static" / "probe-not-served.csv"
+    probe.write_text("姓名\n张三\n", encoding="utf-8")
+    try:
+        assert _status(f"{url}/app/static/probe-not-served.csv") == 404
+        assert _status(f"{url}//app/static/probe-not-served.csv") == 404
+        assert _status(f"{url}/app/static/vendor/../probe-not-served.csv") == 404
+    finally:
+        probe.unlink()
+    assert _status(f"{url}/_dashboard/session/made-up-code") == 404
+    assert _status(f"{url}/_stcore/upload_file/x/y") == 403
+
+
+def test_internal_endpoints_are_off_under_streamlit_run(page, app_server):
+    """Plain ``streamlit run streamlit_app.py``: the guard is in place from the first page run on."""
+    open_app(page, app_server, "", OCTOBER, user="test_city")
+    _check_endpoints(app_server.url)
+
+
+def test_the_launcher_guards_from_the_first_request(fixture_db, app_db):
+    """``make run`` starts ``python -m dashboard.serve``: guarded before any browser has come."""
+    server = AppServer(fixture_db, app_db=app_db, command=[sys.executable, "-m", "dashboard.serve"])
+    try:
+        _check_endpoints(server.url)
+    finally:
+        server.stop()
