@@ -49,6 +49,7 @@ _SEEN = "_auth_seen"
 _LAST_VIEW = "_auth_last_view"
 _NOTICE = "_auth_notice"
 _RECORD = "_auth_record"  # the account as require_user read it at the top of this run
+_ENTRY_RAN = "_entry_ran"  # this session has run the entry script (router, login) at least once
 _TOKEN = "_auth_token"  # this login's browser session (dashboard.serve): the cookie's token
 _COOKIE_SENT = "_auth_cookie_for"  # the token whose cookie this page session has handed to the browser
 _CLEAR_COOKIE = "_auth_clear_cookie"
@@ -167,12 +168,27 @@ def logout() -> None:
         st.logout()  # also ends Streamlit's identity cookie of the provider's login
 
 
+def ensure_entry_ran() -> None:
+    """Make a deep link work on the first visit after a server start.
+
+    Streamlit starts in its legacy multipage mode when a ``pages/`` folder exists and
+    then runs a deep-linked page file (``/tickets``) without the entry script, until
+    some session has called ``st.navigation`` (streamlit/streamlit#9624). If that
+    happened, switch the legacy mode off and rerun: the rerun goes through
+    ``streamlit_app.py`` and keeps the URL path and query.
+    """
+    if st.session_state.get(_ENTRY_RAN):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def require_admin() -> users.User:
     """The administrator of this run; anyone else gets a Chinese refusal and nothing more.
     (The admin pages are registered for administrators only; this is the second lock.)"""
-    from dashboard import state
-
-    state.ensure_entry_ran()  # a deep link on a fresh server goes through the router and the login first
+    ensure_entry_ran()  # a deep link on a fresh server goes through the router and the login first
     user = current_user()
     if user is None or not user.is_admin:
         st.error("只有管理员可以打开此页面。", icon=":material/block:")
@@ -181,7 +197,9 @@ def require_admin() -> users.User:
 
 
 def require_user() -> users.User:
-    """The logged-in user of this run, or the login page and ``st.stop()``."""
+    """The logged-in user of this run, or the login page and ``st.stop()``. Called first by the entry script
+    (``streamlit_app.py``), so it also marks that this session's runs go through the router."""
+    st.session_state[_ENTRY_RAN] = True
     cfg = settings().auth
     user = {"header": _header_user, "oidc": _oidc_user}.get(cfg.mode, _session_user)(cfg)
     if user is None:

@@ -37,25 +37,8 @@ def init() -> flt.Filters:
 
 def current() -> flt.Filters:
     """The filters of this run (``init`` must have run, as the entry script does)."""
-    ensure_entry_ran()
+    access.ensure_entry_ran()
     return st.session_state[_KEY]
-
-
-def ensure_entry_ran() -> None:
-    """Make a deep link work on the first visit after a server start.
-
-    Streamlit starts in its legacy multipage mode when a ``pages/`` folder exists and
-    then runs a deep-linked page file (``/tickets``) without the entry script, until
-    some session has called ``st.navigation`` (streamlit/streamlit#9624). If that
-    happened, switch the legacy mode off and rerun: the rerun goes through
-    ``streamlit_app.py`` and keeps the URL path and query.
-    """
-    if _KEY in st.session_state:
-        return
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
 
 
 def warnings() -> list[str]:
