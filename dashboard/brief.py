@@ -227,10 +227,16 @@ def _kpi_color(k) -> RGBColor:
     return GRAY if good is None else (GREEN if good else RED)
 
 
-def _footer(s, deck: Deck, page: int) -> None:
+def footer_text(deck: Deck, page: int) -> str:
+    """Every page's last line: sample tag, scope, period, data moment, page and who exported it when."""
     tag = "示例数据（虚构城市）· " if deck.is_sample else ""
-    _text(s, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35),
-          [(f"{tag}{deck.scope_path} · {deck.period} · 数据截至 {deck.as_of} · 第 {page} 页", 10, False, GRAY)])
+    sign = f" · {deck.signature}" if deck.signature else ""
+    return f"{tag}{deck.scope_path} · {deck.period} · 数据截至 {deck.as_of} · 第 {page} 页{sign}"
+
+
+def _footer(s, deck: Deck, page: int) -> None:
+    text = footer_text(deck, page)
+    _text(s, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35), [(text, fit_pt(text, 12.3, 10, 7), False, GRAY)])
 
 
 def _title_slide(prs, deck: Deck) -> None:
@@ -244,7 +250,8 @@ def _title_slide(prs, deck: Deck) -> None:
     if deck.is_sample:
         _text(s, Inches(0.8), Inches(5.6), Inches(11.7), Inches(0.5),
               [("示例数据：城市、人口和工单均由程序生成，不代表真实情况。", 14, True, RGBColor(0xC2, 0x41, 0x0C))])
-    _text(s, Inches(0.8), Inches(6.6), Inches(11.7), Inches(0.4), [(f"生成时间 {deck.generated_at}", 12, False, GRAY)])
+    made = deck.signature or f"生成时间 {deck.generated_at}"
+    _text(s, Inches(0.8), Inches(6.6), Inches(11.7), Inches(0.4), [(made, fit_pt(made, 11.7, 12, 8), False, GRAY)])
 
 
 def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor, note: str = "") -> list:
@@ -320,6 +327,8 @@ def to_pptx(deck: Deck, images: list[bytes | None]) -> bytes:
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     prs.core_properties.title = f"{deck.title}｜{deck.scope_path}"
     prs.core_properties.subject = deck.period
+    if deck.author:
+        prs.core_properties.author = prs.core_properties.last_modified_by = deck.author
     _title_slide(prs, deck)
     first = 2
     if deck.points:
@@ -364,13 +373,12 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
     sample = "<p class='sample'>示例数据：城市、人口和工单均由程序生成，不代表真实情况。</p>" if deck.is_sample else ""
     parts.append(f"<section class='title-page'><h1>{e(deck.title)}</h1><div class='band'></div>"
                  + "".join(f"<p>{e(x)}</p>" for x in deck.subtitle_lines) + sample
-                 + f"<div class='foot'>生成时间 {e(deck.generated_at)}</div></section>")
-    tag = "示例数据（虚构城市）· " if deck.is_sample else ""
+                 + f"<div class='foot'>{e(deck.signature or '生成时间 ' + deck.generated_at)}</div></section>")
     first = 2
     if deck.points:
         parts.append("<section><h1>本期要点</h1>" f"<p class='sub'>{e(deck.scope_path)} · {e(deck.period)}</p>"
                      + "".join(f"<p class='point'>■ {e(p)}</p>" for p in deck.points)
-                     + f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 2 页</div>"
+                     + f"<div class='foot'>{e(footer_text(deck, 2))}</div>"
                      "</section>")
         first = 3
     for page, (s, image) in enumerate(zip(deck.slides, images), start=first):
@@ -389,7 +397,7 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
         sub = s.subtitle_for(deck.period, deck.comparison)
         parts.append(f"<section><h1>{e(s.title)}</h1><p class='sub'>{e(sub)}</p><div class='kpis'>{kpis}</div>"
                      f"<div class='body'><div class='chart'><h2>{e(s.figure_title)}</h2>{chart}</div>{rb}</div>"
-                     f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 {page} 页</div></section>")
+                     f"<div class='foot'>{e(footer_text(deck, page))}</div></section>")
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -407,7 +415,44 @@ def to_pdf(deck: Deck, images: list[bytes | None], timeout: int = 120) -> bytes:
             raise BriefError(f"PDF 生成失败（Chromium：{type(e).__name__}）。") from e
         if not out.exists() or out.stat().st_size == 0:
             raise BriefError("PDF 生成失败：Chromium 没有输出文件。")
-        return out.read_bytes()
+        return pdf_properties(out.read_bytes(), title=f"{deck.title}｜{deck.scope_path}", author=deck.author,
+                              subject=deck.period)
+
+
+def _pdf_text(text: str) -> bytes:
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def pdf_properties(pdf: bytes, title: str, author: str, subject: str) -> bytes:
+    """The PDF with its document properties set (Chromium writes only the title, and its own browser
+    string as the creator): title, author (the exporting user), subject (the period), creator (this
+    dashboard). Appended as an incremental update — a new information dictionary and a trailer that
+    points back to the original — so the pages themselves are not touched. A PDF whose last section
+    is not a classic trailer is returned as it is."""
+    import re
+    from datetime import datetime
+
+    end = re.search(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", pdf[-2048:], re.S)
+    if end is None:
+        return pdf
+    trailer, prev = end.group(1), int(end.group(2))
+    size, root = re.search(rb"/Size\s+(\d+)", trailer), re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer)
+    if size is None or root is None:
+        return pdf
+    n = int(size.group(1))
+    now = datetime.now().astimezone()
+    offset = now.strftime("%z")
+    moment = f"D:{now:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'".encode()
+    fields = [(b"Title", title), (b"Author", author), (b"Subject", subject), (b"Creator", "基层治理督查考评看板")]
+    info = b"".join(b"/" + k + b" " + _pdf_text(v) + b"\n" for k, v in fields if v)
+    body = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    obj_at = len(body)
+    obj = b"%d 0 obj\n<<" % n + info + b"/Producer (Skia/PDF)\n/CreationDate (" + moment + b")\n/ModDate (" + \
+        moment + b")>>\nendobj\n"
+    xref_at = obj_at + len(obj)
+    xref = b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d\n/Root %s\n/Info %d 0 R\n/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+        n, obj_at, n + 1, root.group(1), n, prev, xref_at)
+    return body + obj + xref
 
 
 def render(deck: Deck, progress=None) -> tuple[bytes, bytes]:

@@ -72,6 +72,12 @@ class Deck:
     is_sample: bool
     slides: list[Slide]
     points: list[str] = field(default_factory=list)  # 本期要点 (dashboard/bulletin.py), the first content slide
+    signature: str = ""  # 导出人 line (access.export_signature) on every page: the file is traceable to its user
+
+    @property
+    def author(self) -> str:
+        """The exporting user as the file's author property ("演示管理员（demo_admin）")."""
+        return self.signature.removeprefix("导出人：").split(" · ")[0]
 
     @property
     def subtitle_lines(self) -> list[str]:
@@ -235,7 +241,8 @@ def build_slide(f: Filters, topic: str) -> Slide:
 
 
 def build_deck(f: Filters, topics: list[str] | None = None,
-               progress: Callable[[float, str], None] | None = None) -> Deck:
+               progress: Callable[[float, str], None] | None = None, signature: str = "") -> Deck:
+    """The deck of ``topics``; ``signature`` is the 导出人 line of the user exporting it."""
     topics = topics or available_topics()
     slides = []
     for i, topic in enumerate(topics):
@@ -247,4 +254,5 @@ def build_deck(f: Filters, topics: list[str] | None = None,
     from dashboard import bulletin
 
     return Deck("基层治理督查考评简报", scope_path(f), period, comparison, f"{f.as_of:%Y-%m-%d %H:%M}",
-                f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides, bulletin.build(f).points)
+                f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides, bulletin.build(f).points,
+                signature)
