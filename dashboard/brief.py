@@ -73,6 +73,10 @@ def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1
     width, height = round(width / ZOOM), round(height / ZOOM)
     fig = go.Figure(fig)
     fig.update_layout(width=width, height=height)
+    # Axis labels and titles get the room they need (the page's bottom margin is 10 px: at the slide's
+    # size the ageing chart's x labels were cut off and its title sat on them).
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     try:
         with _kaleido_lock:
             if not _kaleido_started:
@@ -171,10 +175,11 @@ def native_chart(slide, fig: go.Figure, x, y, w, h) -> bool:
         if str(c) not in cats:
             cats.append(str(c))
     data = CategoryChartData()
-    data.categories = cats
+    data.categories = [html.unescape(c) for c in cats]
     for t in traces:
         values = dict(zip([str(v) for v in t.y], t.x))
-        data.add_series(t.name or " ", [None if values.get(c) is None else float(values[c]) for c in cats])
+        # plotly names are HTML (">30 个工作日" is written "&gt;30"); a chart series name is plain text
+        data.add_series(html.unescape(t.name or " "), [None if values.get(c) is None else float(values[c]) for c in cats])
     stacked = fig.layout.barmode in ("stack", "relative")
     kind = XL_CHART_TYPE.BAR_STACKED if stacked else XL_CHART_TYPE.BAR_CLUSTERED
     chart = slide.shapes.add_chart(kind, x, y, w, h, data).chart
@@ -261,19 +266,36 @@ def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor, note: str = "
     return lines
 
 
+POINTS_LINE = 1.3  # line spacing of the 本期要点 text, × its size (the same in PowerPoint, WPS and LibreOffice)
+
+
+def points_pt(points: list[str], width_in: float = 12.3, height_in: float = 5.4, max_pt: float = 22,
+              min_pt: float = 11) -> float:
+    """The largest size at which the 本期要点 paragraphs fit a box ``width_in`` × ``height_in``: each
+    paragraph's lines counted at that size (text_ems, on the wide side), at POINTS_LINE spacing and
+    0.6 of a line between paragraphs."""
+    import math
+
+    size = max_pt
+    while size > min_pt:
+        per_line = (width_in - 0.2) * 72 / size  # em on one line
+        lines = sum(math.ceil(text_ems(f"■ {p}") / per_line) for p in points)
+        if (lines * size * POINTS_LINE + len(points) * size * 0.6) / 72 <= height_in:
+            break
+        size -= 1
+    return size
+
+
 def _points_slide(prs, deck: Deck, page: int) -> None:
     """本期要点: the 通报's drafted summary (dashboard/bulletin.py), sized to fit the slide."""
     s = _titled(prs, "本期要点")
     _text(s, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), [(f"{deck.scope_path} · {deck.period}", 13, False, GRAY)])
-    ems = sum(text_ems(p) for p in deck.points)
-    # Five lines of 12.3 in per paragraph at most: the size at which all of it fits in 5.4 in of height.
-    size = 20.0
-    while size > 11 and (ems * size / 72 / 12.0 + len(deck.points)) * size * 1.5 / 72 > 5.4:
-        size -= 1
+    size = points_pt(deck.points)
     box = _text(s, Inches(0.5), Inches(1.5), Inches(12.3), Inches(5.4),
                 [(f"■ {p}", size, False, DARK) for p in deck.points])
     for p in box.text_frame.paragraphs:
         p.space_after = Pt(size * 0.6)
+        p.line_spacing = Pt(size * POINTS_LINE)  # exact points: a multiple would be of each font's own line height
     _footer(s, deck, page)
     s.notes_slide.notes_text_frame.text = "本页由看板数据按规则自动起草；完整通报见侧栏“生成通报”（Word / PDF）。"
 
@@ -350,13 +372,13 @@ section { width: 13.333in; height: 7.5in; padding: 0.3in 0.5in; position: relati
 h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margin: 0.05in 0 0.15in; }
 .title-page h1 { font-size: 40pt; margin-top: 0.7in; } .band { height: 0.12in; background: #1d4ed8; margin: 0.3in -0.5in; }
 .title-page p { font-size: 20pt; margin: 0.08in 0; } .sample { color: #c2410c; font-weight: bold; font-size: 14pt !important; }
-.kpis { display: flex; gap: 0.15in; } .kpi { flex: 1; background: #f1f5f9; border: 1px solid #cbd5e1; padding: 0.08in 0.12in; height: 1.3in; }
+.kpis { display: flex; gap: 0.15in; } .kpi { flex: 1; min-width: 0; white-space: nowrap; overflow: hidden; background: #f1f5f9; border: 1px solid #cbd5e1; padding: 0.08in 0.12in; height: 1.3in; }
 .kpi .l { color: #64748b; font-size: 13pt; } .kpi .v { font-size: 26pt; font-weight: bold; } .kpi .d { font-size: 12pt; }
 .good { color: #15803d; } .bad { color: #b91c1c; } .neutral { color: #64748b; }
 .body { display: flex; gap: 0.3in; margin-top: 0.2in; } .chart { width: 8.3in; } .chart img { width: 8.3in; }
 .chart h2, .rb h2 { font-size: 15pt; margin: 0 0 0.06in; } .rb { width: 3.8in; } .rb h3 { font-size: 15pt; margin: 0.08in 0 0.04in; }
 .rb p { font-size: 13pt; margin: 0.03in 0; } .msg { color: #64748b; font-size: 16pt; }
-.point { font-size: 17pt; line-height: 1.6; margin: 0.12in 0; }
+.point { line-height: 1.3; margin: 0 0 0.6em; }
 .foot { position: absolute; bottom: 0.18in; left: 0.5in; font-size: 10pt; color: #64748b; }
 """
 
@@ -364,6 +386,20 @@ h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margi
 def _kpi_class(k) -> str:
     good = k.change.good
     return "neutral" if good is None else ("good" if good else "bad")
+
+
+def _kpi_html(k, n: int) -> str:
+    """One number box, as on the slide: a long unit ("个/万人") in the label, every line sized to stay on
+    one line of the box (12.33 in shared by ``n`` boxes)."""
+    e = html.escape
+    m = k.metric
+    long_unit = len(m.unit) > 2 and m.unit != "%"
+    label, value = (f"{m.zh}（{m.unit}）" if long_unit else m.zh), m.format(k.value, with_unit=not long_unit)
+    change = f"{k.compare_label} {k.change.text}" if k.compare_label else ""
+    inner = (12.33 - 0.15 * (n - 1)) / n - 0.24 + 0.2  # fit_pt allows for a text box's 0.1 in insets: none here
+    return (f"<div class='kpi'><div class='l' style='font-size: {fit_pt(label, inner, 13)}pt'>{e(label)}</div>"
+            f"<div class='v' style='font-size: {fit_pt(value, inner, 26, 12)}pt'>{e(value)}</div>"
+            f"<div class='d {_kpi_class(k)}' style='font-size: {fit_pt(change, inner, 12, 8)}pt'>{e(change)}</div></div>")
 
 
 def to_html(deck: Deck, images: list[bytes | None]) -> str:
@@ -377,15 +413,13 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
     first = 2
     if deck.points:
         parts.append("<section><h1>本期要点</h1>" f"<p class='sub'>{e(deck.scope_path)} · {e(deck.period)}</p>"
-                     + "".join(f"<p class='point'>■ {e(p)}</p>" for p in deck.points)
+                     + "".join(f"<p class='point' style='font-size: {points_pt(deck.points)}pt'>■ {e(p)}</p>"
+                               for p in deck.points)
                      + f"<div class='foot'>{e(footer_text(deck, 2))}</div>"
                      "</section>")
         first = 3
     for page, (s, image) in enumerate(zip(deck.slides, images), start=first):
-        kpis = "".join(
-            f"<div class='kpi'><div class='l'>{e(k.metric.zh)}</div><div class='v'>{e(k.metric.format(k.value))}</div>"
-            f"<div class='d {_kpi_class(k)}'>{e(k.compare_label)} {e(k.change.text) if k.compare_label else ''}</div></div>"
-            for k in s.kpis)
+        kpis = "".join(_kpi_html(k, len(s.kpis)) for k in s.kpis)
         chart = (f"<img src='data:image/png;base64,{base64.b64encode(image).decode()}'>" if image
                  else f"<p class='msg'>{e(s.message or '本期无数据。')}</p>")
         rb = ""

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.bulletin import Bulletin
-from dashboard.metrics import format_number
+from dashboard.metrics import format_number, metric
 from dashboard.wordfile import BODY_FONT, HEAD_FONT, _font, _para, cn_date, to_pdf  # noqa: F401
 
 RED, GRAY, ORANGE = RGBColor(0xB9, 0x1C, 0x1C), RGBColor(0x6B, 0x72, 0x80), RGBColor(0xC2, 0x41, 0x0C)
@@ -97,9 +97,14 @@ def to_docx(b: Bulletin, signature: str) -> bytes:
     if b.alerts_text:
         _para(doc, b.alerts_text, 16, indent=True)
     if not b.alerts.empty:
-        _caption(doc, f"（一）指标越过预警线的{b.child_zh}（共 {len(b.alerts):,} 项）")
+        # The paragraph above counts the metrics other than 超期 (which has its own paragraph); the table
+        # holds every row, so its caption says how the two counts differ.
+        overdue = int((b.alerts["指标"] == metric("overdue").zh).sum())
+        also = f"，其中超期 {overdue:,} 项，见（二）" if overdue else ""
+        _caption(doc, f"（一）指标越过预警线的{b.child_zh}（共 {len(b.alerts):,} 项{also}）")
+        # widths: "低于 7.00 个/万人" and "-6.8 个百分点" each on one line
         _table(doc, ["区域", "指标", "数值", "预警线", "偏离"], b.alerts.astype(str).values.tolist(),
-               [2.8, 4.4, 2.8, 3.4, 2.2], {2, 4})
+               [2.4, 3.6, 2.8, 3.8, 3.0], {2, 4})
     if b.overdue_text:
         _para(doc, b.overdue_text, 16, indent=True)
     if b.overdue:
