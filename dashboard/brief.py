@@ -156,6 +156,27 @@ def fit_pt(text: str, width_in: float, max_pt: float, min_pt: float = 10) -> flo
     return max(min_pt, min(max_pt, round((width_in - 0.2) * 72 * 0.85 / ems, 1)))
 
 
+def _fits(text: str, width_in: float, size: float) -> bool:
+    return size * text_ems(text) / 72 <= width_in - 0.2
+
+
+def label_lines(label: str, width_in: float, min_pt: float = 9) -> list[str]:
+    """A number box's label as one line, or — when even at ``min_pt`` it is too long, as
+    "每万人社会组织数（个/万人）" in six boxes — its name and its unit on two lines."""
+    if _fits(label, width_in, min_pt) or "（" not in label:
+        return [label]
+    name, _, unit = label.partition("（")
+    return [name, "（" + unit]
+
+
+def fitting_change(change: str, width_in: float, min_pt: float = 8) -> str:
+    """The change line of a number box, without its percentage ("环比 +987,654,320") when even at
+    ``min_pt`` the whole of it would not fit on one line."""
+    if _fits(change, width_in, min_pt) or "（" not in change:
+        return change
+    return change.split("（")[0]
+
+
 def _hex(color) -> RGBColor | None:
     if isinstance(color, str) and color.startswith("#") and len(color) == 7:
         return RGBColor.from_string(color[1:].upper())
@@ -315,14 +336,15 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
         shape.fill.fore_color.rgb = RGBColor(0xF1, 0xF5, 0xF9)
         shape.line.color.rgb = RGBColor(0xCB, 0xD5, 0xE1)
         m = k.metric
-        change = f"{k.compare_label} {k.change.text}" if k.compare_label else " "
+        change = fitting_change(f"{k.compare_label} {k.change.text}", inner) if k.compare_label else " "
         long_unit = len(m.unit) > 2 and m.unit != "%"  # "个/万人" goes to the label, as in presentation mode
         value = m.format(k.value, with_unit=not long_unit)
         label = f"{m.zh}（{m.unit}）" if long_unit else m.zh
         # Every line on one line at any value: the size is measured, not guessed (18.88 个/万人 wrapped).
         _text(s, x + Inches(0.12), Inches(1.5), box_w - Inches(0.24), Inches(1.2),
-              [(label, fit_pt(label, inner, 13), False, GRAY), (value, fit_pt(value, inner, 26, 12), True, DARK),
-               (change, fit_pt(change, inner, 12, 8), False, _kpi_color(k))])
+              [(part, fit_pt(part, inner, 13, 9), False, GRAY) for part in label_lines(label, inner)]
+              + [(value, fit_pt(value, inner, 26, 12), True, DARK),
+                 (change, fit_pt(change, inner, 12, 8), False, _kpi_color(k))])
     _text(s, Inches(0.5), Inches(2.95), Inches(8.3), Inches(0.4),
           [(slide.figure_title, fit_pt(slide.figure_title, 8.3, 15), True, DARK)])
     if slide.figure is not None and native_chart(s, slide.figure, Inches(0.5), Inches(3.35), Inches(8.3), Inches(3.35)):
@@ -372,8 +394,9 @@ section { width: 13.333in; height: 7.5in; padding: 0.3in 0.5in; position: relati
 h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margin: 0.05in 0 0.15in; }
 .title-page h1 { font-size: 40pt; margin-top: 0.7in; } .band { height: 0.12in; background: #1d4ed8; margin: 0.3in -0.5in; }
 .title-page p { font-size: 20pt; margin: 0.08in 0; } .sample { color: #c2410c; font-weight: bold; font-size: 14pt !important; }
-.kpis { display: flex; gap: 0.15in; } .kpi { flex: 1; min-width: 0; white-space: nowrap; overflow: hidden; background: #f1f5f9; border: 1px solid #cbd5e1; padding: 0.08in 0.12in; height: 1.3in; }
+.kpis { display: flex; gap: 0.15in; } .kpi { flex: 1; min-width: 0; overflow: hidden; background: #f1f5f9; border: 1px solid #cbd5e1; padding: 0.08in 0.12in; height: 1.3in; }
 .kpi .l { color: #64748b; font-size: 13pt; } .kpi .v { font-size: 26pt; font-weight: bold; } .kpi .d { font-size: 12pt; }
+.kpi .v, .kpi .d { white-space: nowrap; }
 .good { color: #15803d; } .bad { color: #b91c1c; } .neutral { color: #64748b; }
 .body { display: flex; gap: 0.3in; margin-top: 0.2in; } .chart { width: 8.3in; } .chart img { width: 8.3in; }
 .chart h2, .rb h2 { font-size: 15pt; margin: 0 0 0.06in; } .rb { width: 3.8in; } .rb h3 { font-size: 15pt; margin: 0.08in 0 0.04in; }
@@ -395,8 +418,8 @@ def _kpi_html(k, n: int) -> str:
     m = k.metric
     long_unit = len(m.unit) > 2 and m.unit != "%"
     label, value = (f"{m.zh}（{m.unit}）" if long_unit else m.zh), m.format(k.value, with_unit=not long_unit)
-    change = f"{k.compare_label} {k.change.text}" if k.compare_label else ""
     inner = (12.33 - 0.15 * (n - 1)) / n - 0.24 + 0.2  # fit_pt allows for a text box's 0.1 in insets: none here
+    change = fitting_change(f"{k.compare_label} {k.change.text}", inner) if k.compare_label else ""
     return (f"<div class='kpi'><div class='l' style='font-size: {fit_pt(label, inner, 13)}pt'>{e(label)}</div>"
             f"<div class='v' style='font-size: {fit_pt(value, inner, 26, 12)}pt'>{e(value)}</div>"
             f"<div class='d {_kpi_class(k)}' style='font-size: {fit_pt(change, inner, 12, 8)}pt'>{e(change)}</div></div>")

@@ -212,6 +212,41 @@ def test_pdf_properties_are_an_incremental_update_of_a_classic_trailer():
     assert brief.pdf_properties(b"%PDF-1.5 no classic trailer", "t", "a", "s") == b"%PDF-1.5 no classic trailer"
 
 
+def test_number_boxes_keep_every_line_on_one_line_at_large_values(october_brief):
+    """Nine-digit counts and their changes on a slide of six boxes: the sizes shrink until each line fits
+    its box by the measure of brief.text_ems (which errs on the wide side), in the PPTX and in the PDF's HTML."""
+    import dataclasses
+
+    from dashboard.brief import text_ems
+
+    d, _, _ = october_brief
+    orgs = next(s for s in d.slides if s.key == "orgs")
+    big = [dataclasses.replace(k, value=987654321.0 if k.metric.unit != "%" else 0.999,
+                               previous=1.0 if k.metric.unit != "%" else 0.001) for k in orgs.kpis]
+    assert len(big) == 6
+    deck_big = dataclasses.replace(d, slides=[dataclasses.replace(orgs, kpis=big)], points=[])
+    slide = Presentation(io.BytesIO(brief.to_pptx(deck_big, [None]))).slides[1]
+    boxes = [sh for sh in slide.shapes if sh.has_text_frame and abs(sh.top - 1.5 * 914400) < 1000]
+    assert len(boxes) == 6
+    values = []
+    for box in boxes:
+        width_in = box.width / 914400 - 0.2  # less the text box's insets
+        for p in box.text_frame.paragraphs:
+            run = p.runs[0]
+            assert run.font.size.pt * text_ems(run.text) / 72 <= width_in + 1e-6, run.text
+        values.append((box.text_frame.paragraphs[1].runs[0].text, box.text_frame.paragraphs[1].runs[0].font.size.pt))
+    assert ("987,654,321 个", values[0][1]) == values[0] and values[0][1] < 26  # shrunk from 26 pt
+    html_text = brief.to_html(deck_big, [None])
+    assert "987,654,321 个" in html_text and "font-size: 26" not in html_text.split("987,654,321")[0][-120:]
+
+
+def test_series_names_are_plain_text(october_brief):
+    _, pptx, _ = october_brief
+    shapes = Presentation(io.BytesIO(pptx)).slides[3].shapes
+    names = [sr.name for sh in shapes if sh.has_chart for sr in sh.chart.plots[0].series]
+    assert names and names[-1].startswith(">") and not any("&gt;" in n for n in names)
+
+
 def test_a_missing_browser_is_a_clear_chinese_error(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     with pytest.raises(brief.BriefError, match="需要 Chromium"):
