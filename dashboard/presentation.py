@@ -145,10 +145,10 @@ def _projector(fig, key: str):
     if key == "map":  # labels and legend: the page's map sized for a slide (static_map draws 15 px / 17 px)
         fig.update_traces(textfont_size=CHART_FONT, selector=dict(mode="text"))
         fig.update_traces(marker_size=CHART_FONT, selector=dict(mode="markers"))
-        # The map against the left edge and the legend inside the figure's right edge: the space the
-        # map's shape leaves over lies between them, not around them.
-        fig.update_xaxes(constraintoward="left")
-        fig.update_layout(legend_title_font_size=CHART_FONT + 2, legend_x=1.0, legend_xanchor="right",
+        # The legend outside the map on its right (plotly keeps the room for it) and the map drawn against
+        # the legend: what the map's shape leaves over lies at the far left, not between the two.
+        fig.update_xaxes(constraintoward="right")
+        fig.update_layout(legend_title_font_size=CHART_FONT + 2, legend_x=1.0, legend_xanchor="left",
                           margin=dict(l=4, r=4, t=4, b=4))
     else:
         fig.update_traces(textfont_size=CHART_FONT + 2, outsidetextfont_size=CHART_FONT + 2, insidetextfont_size=CHART_FONT,
