@@ -111,7 +111,8 @@ def test_orgs_slide(october_brief):
     _, pptx, _ = october_brief
     slide = Presentation(io.BytesIO(pptx)).slides[5]
     text = slide_texts(slide)
-    for expected in ("社会组织数\n8 个", "每万人社会组织数（个/万人）\n3.64", "3A 以上占比\n25.0%",
+    # six boxes: the long label does not fit one line even at 9 pt, so its unit takes a second line
+    for expected in ("社会组织数\n8 个", "每万人社会组织数\n（个/万人）\n3.64", "3A 以上占比\n25.0%",
                      "社区社会组织达标率\n0.0%", "第 1 名　乙县　10.00 个/万人", "第 2 名　甲区　3.00 个/万人"):
         assert expected in text, expected
     assert "未达标的社区/村 4 个" in slide.notes_slide.notes_text_frame.text
