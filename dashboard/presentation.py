@@ -60,6 +60,12 @@ CSS = """
 </style>
 """
 
+# Five boxes hold "11,118 件" at 6 vh; more boxes take a smaller size, so that no value is cut off.
+KPI_CSS = "<style>" + "".join(
+    f".st-key-present_kpis{n} [data-testid='stMetricValue'] {{ font-size: min(6vh, {90 / n / 5.5:.2f}vw) !important; }}"
+    f".st-key-present_kpis{n} [data-testid='stMetricDelta'], .st-key-present_kpis{n} [data-testid='stMetricDelta'] * "
+    f"{{ font-size: min(2.2vh, {90 / n / 13:.2f}vw) !important; }}" for n in range(1, 9)) + "</style>"
+
 
 def _keys_script(index: int, total: int, interval: int) -> str:
     """Keyboard navigation and the optional timer (clicks the real buttons, so Streamlit
@@ -163,11 +169,8 @@ def slide_body(f: Filters, slide: Slide, is_sample: bool = False) -> None:
     st.caption(sub + ("　:orange-badge[示例数据 · 虚构城市]" if is_sample else ""))
     if slide.kpis:
         n = len(slide.kpis)
-        # Five boxes hold "11,118 件" at 6 vh; more boxes take a smaller size, so that no value is cut off.
-        st.html(f"<style>.st-key-present_slide [data-testid='stMetricValue'] {{ font-size: min(6vh, {90 / n / 5.5:.2f}vw) !important; }}"
-                f".st-key-present_slide [data-testid='stMetricDelta'], .st-key-present_slide [data-testid='stMetricDelta'] * "
-                f"{{ font-size: min(2.2vh, {90 / n / 13:.2f}vw) !important; }}</style>")
-        cols = st.columns(n)
+        with st.container(key=f"present_kpis{min(n, 8)}"):  # the value size for n boxes (KPI_CSS)
+            cols = st.columns(n)
         for col, k in zip(cols, slide.kpis):
             with col:
                 m, change = k.metric, k.change
