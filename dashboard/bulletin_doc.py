@@ -119,10 +119,10 @@ def to_docx(b: Bulletin, signature: str) -> bytes:
             _table(doc, ["被督办单位", "督办件数", "已办结", "按期反馈", "逾期", "按期反馈率"], b.duban_rows,
                    [5.0, 2.0, 2.0, 2.0, 2.0, 2.6], {1, 2, 3, 4, 5})
 
-    _para(doc, f"{next(n)}、整改要求", 16, HEAD_FONT)
-    _para(doc, TODO, 16, indent=True, color=ORANGE)
-    _para(doc, "", 16)
-    _para(doc, "（发文单位）", 16, align=WD_ALIGN_PARAGRAPH.RIGHT, color=ORANGE)
+    # 整改要求 and the sign-off stay on one page (the sign-off was left alone on a last page)
+    for p in (_para(doc, f"{next(n)}、整改要求", 16, HEAD_FONT), _para(doc, TODO, 16, indent=True, color=ORANGE),
+              _para(doc, "", 16), _para(doc, "（发文单位）", 16, align=WD_ALIGN_PARAGRAPH.RIGHT, color=ORANGE)):
+        p.paragraph_format.keep_with_next = True
     _para(doc, cn_date(date.today()), 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     footer = section.footer.paragraphs[0]
