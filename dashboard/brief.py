@@ -73,6 +73,10 @@ def chart_png(fig: go.Figure, width: int = CHART_PX[0], height: int = CHART_PX[1
     width, height = round(width / ZOOM), round(height / ZOOM)
     fig = go.Figure(fig)
     fig.update_layout(width=width, height=height)
+    # Axis labels and titles get the room they need (the page's bottom margin is 10 px: at the slide's
+    # size the ageing chart's x labels were cut off and its title sat on them).
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     try:
         with _kaleido_lock:
             if not _kaleido_started:
@@ -152,6 +156,27 @@ def fit_pt(text: str, width_in: float, max_pt: float, min_pt: float = 10) -> flo
     return max(min_pt, min(max_pt, round((width_in - 0.2) * 72 * 0.85 / ems, 1)))
 
 
+def _fits(text: str, width_in: float, size: float) -> bool:
+    return size * text_ems(text) / 72 <= width_in - 0.2
+
+
+def label_lines(label: str, width_in: float, min_pt: float = 9) -> list[str]:
+    """A number box's label as one line, or — when even at ``min_pt`` it is too long, as
+    "每万人社会组织数（个/万人）" in six boxes — its name and its unit on two lines."""
+    if _fits(label, width_in, min_pt) or "（" not in label:
+        return [label]
+    name, _, unit = label.partition("（")
+    return [name, "（" + unit]
+
+
+def fitting_change(change: str, width_in: float, min_pt: float = 8) -> str:
+    """The change line of a number box, without its percentage ("环比 +987,654,320") when even at
+    ``min_pt`` the whole of it would not fit on one line."""
+    if _fits(change, width_in, min_pt) or "（" not in change:
+        return change
+    return change.split("（")[0]
+
+
 def _hex(color) -> RGBColor | None:
     if isinstance(color, str) and color.startswith("#") and len(color) == 7:
         return RGBColor.from_string(color[1:].upper())
@@ -171,10 +196,11 @@ def native_chart(slide, fig: go.Figure, x, y, w, h) -> bool:
         if str(c) not in cats:
             cats.append(str(c))
     data = CategoryChartData()
-    data.categories = cats
+    data.categories = [html.unescape(c) for c in cats]
     for t in traces:
         values = dict(zip([str(v) for v in t.y], t.x))
-        data.add_series(t.name or " ", [None if values.get(c) is None else float(values[c]) for c in cats])
+        # plotly names are HTML (">30 个工作日" is written "&gt;30"); a chart series name is plain text
+        data.add_series(html.unescape(t.name or " "), [None if values.get(c) is None else float(values[c]) for c in cats])
     stacked = fig.layout.barmode in ("stack", "relative")
     kind = XL_CHART_TYPE.BAR_STACKED if stacked else XL_CHART_TYPE.BAR_CLUSTERED
     chart = slide.shapes.add_chart(kind, x, y, w, h, data).chart
@@ -227,10 +253,16 @@ def _kpi_color(k) -> RGBColor:
     return GRAY if good is None else (GREEN if good else RED)
 
 
-def _footer(s, deck: Deck, page: int) -> None:
+def footer_text(deck: Deck, page: int) -> str:
+    """Every page's last line: sample tag, scope, period, data moment, page and who exported it when."""
     tag = "示例数据（虚构城市）· " if deck.is_sample else ""
-    _text(s, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35),
-          [(f"{tag}{deck.scope_path} · {deck.period} · 数据截至 {deck.as_of} · 第 {page} 页", 10, False, GRAY)])
+    sign = f" · {deck.signature}" if deck.signature else ""
+    return f"{tag}{deck.scope_path} · {deck.period} · 数据截至 {deck.as_of} · 第 {page} 页{sign}"
+
+
+def _footer(s, deck: Deck, page: int) -> None:
+    text = footer_text(deck, page)
+    _text(s, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35), [(text, fit_pt(text, 12.3, 10, 7), False, GRAY)])
 
 
 def _title_slide(prs, deck: Deck) -> None:
@@ -244,7 +276,8 @@ def _title_slide(prs, deck: Deck) -> None:
     if deck.is_sample:
         _text(s, Inches(0.8), Inches(5.6), Inches(11.7), Inches(0.5),
               [("示例数据：城市、人口和工单均由程序生成，不代表真实情况。", 14, True, RGBColor(0xC2, 0x41, 0x0C))])
-    _text(s, Inches(0.8), Inches(6.6), Inches(11.7), Inches(0.4), [(f"生成时间 {deck.generated_at}", 12, False, GRAY)])
+    made = deck.signature or f"生成时间 {deck.generated_at}"
+    _text(s, Inches(0.8), Inches(6.6), Inches(11.7), Inches(0.4), [(made, fit_pt(made, 11.7, 12, 8), False, GRAY)])
 
 
 def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor, note: str = "") -> list:
@@ -254,19 +287,36 @@ def _ranked_lines(title: str, rows: list[Ranked], color: RGBColor, note: str = "
     return lines
 
 
+POINTS_LINE = 1.3  # line spacing of the 本期要点 text, × its size (the same in PowerPoint, WPS and LibreOffice)
+
+
+def points_pt(points: list[str], width_in: float = 12.3, height_in: float = 5.4, max_pt: float = 22,
+              min_pt: float = 11) -> float:
+    """The largest size at which the 本期要点 paragraphs fit a box ``width_in`` × ``height_in``: each
+    paragraph's lines counted at that size (text_ems, on the wide side), at POINTS_LINE spacing and
+    0.6 of a line between paragraphs."""
+    import math
+
+    size = max_pt
+    while size > min_pt:
+        per_line = (width_in - 0.2) * 72 / size  # em on one line
+        lines = sum(math.ceil(text_ems(f"■ {p}") / per_line) for p in points)
+        if (lines * size * POINTS_LINE + len(points) * size * 0.6) / 72 <= height_in:
+            break
+        size -= 1
+    return size
+
+
 def _points_slide(prs, deck: Deck, page: int) -> None:
     """本期要点: the 通报's drafted summary (dashboard/bulletin.py), sized to fit the slide."""
     s = _titled(prs, "本期要点")
     _text(s, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), [(f"{deck.scope_path} · {deck.period}", 13, False, GRAY)])
-    ems = sum(text_ems(p) for p in deck.points)
-    # Five lines of 12.3 in per paragraph at most: the size at which all of it fits in 5.4 in of height.
-    size = 20.0
-    while size > 11 and (ems * size / 72 / 12.0 + len(deck.points)) * size * 1.5 / 72 > 5.4:
-        size -= 1
+    size = points_pt(deck.points)
     box = _text(s, Inches(0.5), Inches(1.5), Inches(12.3), Inches(5.4),
                 [(f"■ {p}", size, False, DARK) for p in deck.points])
     for p in box.text_frame.paragraphs:
         p.space_after = Pt(size * 0.6)
+        p.line_spacing = Pt(size * POINTS_LINE)  # exact points: a multiple would be of each font's own line height
     _footer(s, deck, page)
     s.notes_slide.notes_text_frame.text = "本页由看板数据按规则自动起草；完整通报见侧栏“生成通报”（Word / PDF）。"
 
@@ -286,14 +336,15 @@ def _topic_slide(prs, deck: Deck, slide: Slide, image: bytes | None, page: int) 
         shape.fill.fore_color.rgb = RGBColor(0xF1, 0xF5, 0xF9)
         shape.line.color.rgb = RGBColor(0xCB, 0xD5, 0xE1)
         m = k.metric
-        change = f"{k.compare_label} {k.change.text}" if k.compare_label else " "
+        change = fitting_change(f"{k.compare_label} {k.change.text}", inner) if k.compare_label else " "
         long_unit = len(m.unit) > 2 and m.unit != "%"  # "个/万人" goes to the label, as in presentation mode
         value = m.format(k.value, with_unit=not long_unit)
         label = f"{m.zh}（{m.unit}）" if long_unit else m.zh
         # Every line on one line at any value: the size is measured, not guessed (18.88 个/万人 wrapped).
         _text(s, x + Inches(0.12), Inches(1.5), box_w - Inches(0.24), Inches(1.2),
-              [(label, fit_pt(label, inner, 13), False, GRAY), (value, fit_pt(value, inner, 26, 12), True, DARK),
-               (change, fit_pt(change, inner, 12, 8), False, _kpi_color(k))])
+              [(part, fit_pt(part, inner, 13, 9), False, GRAY) for part in label_lines(label, inner)]
+              + [(value, fit_pt(value, inner, 26, 12), True, DARK),
+                 (change, fit_pt(change, inner, 12, 8), False, _kpi_color(k))])
     _text(s, Inches(0.5), Inches(2.95), Inches(8.3), Inches(0.4),
           [(slide.figure_title, fit_pt(slide.figure_title, 8.3, 15), True, DARK)])
     if slide.figure is not None and native_chart(s, slide.figure, Inches(0.5), Inches(3.35), Inches(8.3), Inches(3.35)):
@@ -379,6 +430,8 @@ def to_pptx(deck: Deck, images: list[bytes | None]) -> bytes:
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     prs.core_properties.title = f"{deck.title}｜{deck.scope_path}"
     prs.core_properties.subject = deck.period
+    if deck.author:
+        prs.core_properties.author = prs.core_properties.last_modified_by = deck.author
     _title_slide(prs, deck)
     first = 2
     if deck.points:
@@ -402,13 +455,14 @@ section { width: 13.333in; height: 7.5in; padding: 0.3in 0.5in; position: relati
 h1 { font-size: 28pt; margin: 0; } .sub { color: #64748b; font-size: 13pt; margin: 0.05in 0 0.15in; }
 .title-page h1 { font-size: 40pt; margin-top: 0.7in; } .band { height: 0.12in; background: #1d4ed8; margin: 0.3in -0.5in; }
 .title-page p { font-size: 20pt; margin: 0.08in 0; } .sample { color: #c2410c; font-weight: bold; font-size: 14pt !important; }
-.kpis { display: flex; gap: 0.15in; } .kpi { flex: 1; background: #f1f5f9; border: 1px solid #cbd5e1; padding: 0.08in 0.12in; height: 1.3in; }
+.kpis { display: flex; gap: 0.15in; } .kpi { flex: 1; min-width: 0; overflow: hidden; background: #f1f5f9; border: 1px solid #cbd5e1; padding: 0.08in 0.12in; height: 1.3in; }
 .kpi .l { color: #64748b; font-size: 13pt; } .kpi .v { font-size: 26pt; font-weight: bold; } .kpi .d { font-size: 12pt; }
+.kpi .v, .kpi .d { white-space: nowrap; }
 .good { color: #15803d; } .bad { color: #b91c1c; } .neutral { color: #64748b; }
 .body { display: flex; gap: 0.3in; margin-top: 0.2in; } .chart { width: 8.3in; } .chart img { width: 8.3in; }
 .chart h2, .rb h2 { font-size: 15pt; margin: 0 0 0.06in; } .rb { width: 3.8in; } .rb h3 { font-size: 15pt; margin: 0.08in 0 0.04in; }
 .rb p { font-size: 13pt; margin: 0.03in 0; } .msg { color: #64748b; font-size: 16pt; }
-.point { font-size: 17pt; line-height: 1.6; margin: 0.12in 0; }
+.point { line-height: 1.3; margin: 0 0 0.6em; }
 .foot { position: absolute; bottom: 0.18in; left: 0.5in; font-size: 10pt; color: #64748b; }
 table.duban { border-collapse: collapse; width: 100%; font-size: 12pt; } .duban th { background: #1f2937; color: #fff; }
 .duban th, .duban td { border: 1px solid #cbd5e1; padding: 0.03in 0.08in; text-align: right; }
@@ -421,6 +475,20 @@ def _kpi_class(k) -> str:
     return "neutral" if good is None else ("good" if good else "bad")
 
 
+def _kpi_html(k, n: int) -> str:
+    """One number box, as on the slide: a long unit ("个/万人") in the label, every line sized to stay on
+    one line of the box (12.33 in shared by ``n`` boxes)."""
+    e = html.escape
+    m = k.metric
+    long_unit = len(m.unit) > 2 and m.unit != "%"
+    label, value = (f"{m.zh}（{m.unit}）" if long_unit else m.zh), m.format(k.value, with_unit=not long_unit)
+    inner = (12.33 - 0.15 * (n - 1)) / n - 0.24 + 0.2  # fit_pt allows for a text box's 0.1 in insets: none here
+    change = fitting_change(f"{k.compare_label} {k.change.text}", inner) if k.compare_label else ""
+    return (f"<div class='kpi'><div class='l' style='font-size: {fit_pt(label, inner, 13)}pt'>{e(label)}</div>"
+            f"<div class='v' style='font-size: {fit_pt(value, inner, 26, 12)}pt'>{e(value)}</div>"
+            f"<div class='d {_kpi_class(k)}' style='font-size: {fit_pt(change, inner, 12, 8)}pt'>{e(change)}</div></div>")
+
+
 def to_html(deck: Deck, images: list[bytes | None]) -> str:
     e = html.escape
     parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{e(deck.title)}｜{e(deck.scope_path)}"
@@ -428,20 +496,17 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
     sample = "<p class='sample'>示例数据：城市、人口和工单均由程序生成，不代表真实情况。</p>" if deck.is_sample else ""
     parts.append(f"<section class='title-page'><h1>{e(deck.title)}</h1><div class='band'></div>"
                  + "".join(f"<p>{e(x)}</p>" for x in deck.subtitle_lines) + sample
-                 + f"<div class='foot'>生成时间 {e(deck.generated_at)}</div></section>")
-    tag = "示例数据（虚构城市）· " if deck.is_sample else ""
+                 + f"<div class='foot'>{e(deck.signature or '生成时间 ' + deck.generated_at)}</div></section>")
     first = 2
     if deck.points:
         parts.append("<section><h1>本期要点</h1>" f"<p class='sub'>{e(deck.scope_path)} · {e(deck.period)}</p>"
-                     + "".join(f"<p class='point'>■ {e(p)}</p>" for p in deck.points)
-                     + f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 2 页</div>"
+                     + "".join(f"<p class='point' style='font-size: {points_pt(deck.points)}pt'>■ {e(p)}</p>"
+                               for p in deck.points)
+                     + f"<div class='foot'>{e(footer_text(deck, 2))}</div>"
                      "</section>")
         first = 3
     for page, (s, image) in enumerate(zip(deck.slides, images), start=first):
-        kpis = "".join(
-            f"<div class='kpi'><div class='l'>{e(k.metric.zh)}</div><div class='v'>{e(k.metric.format(k.value))}</div>"
-            f"<div class='d {_kpi_class(k)}'>{e(k.compare_label)} {e(k.change.text) if k.compare_label else ''}</div></div>"
-            for k in s.kpis)
+        kpis = "".join(_kpi_html(k, len(s.kpis)) for k in s.kpis)
         chart = (f"<img src='data:image/png;base64,{base64.b64encode(image).decode()}'>" if image
                  else f"<p class='msg'>{e(s.message or '本期无数据。')}</p>")
         rb = ""
@@ -453,7 +518,7 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
         sub = s.subtitle_for(deck.period, deck.comparison)
         parts.append(f"<section><h1>{e(s.title)}</h1><p class='sub'>{e(sub)}</p><div class='kpis'>{kpis}</div>"
                      f"<div class='body'><div class='chart'><h2>{e(s.figure_title)}</h2>{chart}</div>{rb}</div>"
-                     f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 {page} 页</div></section>")
+                     f"<div class='foot'>{e(footer_text(deck, page))}</div></section>")
     if deck.duban is not None:
         p, page = deck.duban, first + len(deck.slides)
         boxes = "".join(f"<div class='kpi'><div class='l'>{e(label)}</div><div class='v'>{e(value)}</div></div>"
@@ -464,7 +529,7 @@ def to_html(deck: Deck, images: list[bytes | None]) -> str:
         parts.append(f"<section><h1>{e(DUBAN_TITLE)}｜{e(deck.scope_path)}</h1>"
                      f"<p class='sub'>截至 {p.now:%Y-%m-%d %H:%M} · 本范围内下发的全部督办事项</p><div class='kpis'>{boxes}</div>"
                      f"<p class='point'>{e(p.text)}</p><h2>各单位逾期反馈情况（逾期多的在前）</h2>{table}"
-                     f"<div class='foot'>{e(tag + deck.scope_path)} · {e(deck.period)} · 数据截至 {e(deck.as_of)} · 第 {page} 页</div>"
+                     f"<div class='foot'>{e(footer_text(deck, page))}</div>"
                      "</section>")
     parts.append("</body></html>")
     return "".join(parts)
@@ -483,7 +548,44 @@ def to_pdf(deck: Deck, images: list[bytes | None], timeout: int = 120) -> bytes:
             raise BriefError(f"PDF 生成失败（Chromium：{type(e).__name__}）。") from e
         if not out.exists() or out.stat().st_size == 0:
             raise BriefError("PDF 生成失败：Chromium 没有输出文件。")
-        return out.read_bytes()
+        return pdf_properties(out.read_bytes(), title=f"{deck.title}｜{deck.scope_path}", author=deck.author,
+                              subject=deck.period)
+
+
+def _pdf_text(text: str) -> bytes:
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def pdf_properties(pdf: bytes, title: str, author: str, subject: str) -> bytes:
+    """The PDF with its document properties set (Chromium writes only the title, and its own browser
+    string as the creator): title, author (the exporting user), subject (the period), creator (this
+    dashboard). Appended as an incremental update — a new information dictionary and a trailer that
+    points back to the original — so the pages themselves are not touched. A PDF whose last section
+    is not a classic trailer is returned as it is."""
+    import re
+    from datetime import datetime
+
+    end = re.search(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", pdf[-2048:], re.S)
+    if end is None:
+        return pdf
+    trailer, prev = end.group(1), int(end.group(2))
+    size, root = re.search(rb"/Size\s+(\d+)", trailer), re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer)
+    if size is None or root is None:
+        return pdf
+    n = int(size.group(1))
+    now = datetime.now().astimezone()
+    offset = now.strftime("%z")
+    moment = f"D:{now:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'".encode()
+    fields = [(b"Title", title), (b"Author", author), (b"Subject", subject), (b"Creator", "基层治理督查考评看板")]
+    info = b"".join(b"/" + k + b" " + _pdf_text(v) + b"\n" for k, v in fields if v)
+    body = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    obj_at = len(body)
+    obj = b"%d 0 obj\n<<" % n + info + b"/Producer (Skia/PDF)\n/CreationDate (" + moment + b")\n/ModDate (" + \
+        moment + b")>>\nendobj\n"
+    xref_at = obj_at + len(obj)
+    xref = b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d\n/Root %s\n/Info %d 0 R\n/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+        n, obj_at, n + 1, root.group(1), n, prev, xref_at)
+    return body + obj + xref
 
 
 def render(deck: Deck, progress=None) -> tuple[bytes, bytes]:

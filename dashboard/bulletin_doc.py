@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.bulletin import Bulletin
-from dashboard.metrics import format_number
+from dashboard.metrics import format_number, metric
 from dashboard.wordfile import BODY_FONT, HEAD_FONT, _font, _para, cn_date, to_pdf  # noqa: F401
 
 RED, GRAY, ORANGE = RGBColor(0xB9, 0x1C, 0x1C), RGBColor(0x6B, 0x72, 0x80), RGBColor(0xC2, 0x41, 0x0C)
@@ -99,9 +99,14 @@ def to_docx(b: Bulletin, signature: str) -> bytes:
     if b.alerts_text:
         _para(doc, b.alerts_text, 16, indent=True)
     if not b.alerts.empty:
-        _caption(doc, f"（一）指标越过预警线的{b.child_zh}（共 {len(b.alerts):,} 项）")
+        # The paragraph above counts the metrics other than 超期 (which has its own paragraph); the table
+        # holds every row, so its caption says how the two counts differ.
+        overdue = int((b.alerts["指标"] == metric("overdue").zh).sum())
+        also = f"，其中超期 {overdue:,} 项，见（二）" if overdue else ""
+        _caption(doc, f"（一）指标越过预警线的{b.child_zh}（共 {len(b.alerts):,} 项{also}）")
+        # widths: "低于 7.00 个/万人" and "-6.8 个百分点" each on one line
         _table(doc, ["区域", "指标", "数值", "预警线", "偏离"], b.alerts.astype(str).values.tolist(),
-               [2.8, 4.4, 2.8, 3.4, 2.2], {2, 4})
+               [2.4, 3.6, 2.8, 3.8, 3.0], {2, 4})
     if b.overdue_text:
         _para(doc, b.overdue_text, 16, indent=True)
     if b.overdue:
@@ -116,10 +121,10 @@ def to_docx(b: Bulletin, signature: str) -> bytes:
             _table(doc, ["被督办单位", "督办件数", "已办结", "按期反馈", "逾期", "按期反馈率"], b.duban_rows,
                    [5.0, 2.0, 2.0, 2.0, 2.0, 2.6], {1, 2, 3, 4, 5})
 
-    _para(doc, f"{next(n)}、整改要求", 16, HEAD_FONT)
-    _para(doc, TODO, 16, indent=True, color=ORANGE)
-    _para(doc, "", 16)
-    _para(doc, "（发文单位）", 16, align=WD_ALIGN_PARAGRAPH.RIGHT, color=ORANGE)
+    # 整改要求 and the sign-off stay on one page (the sign-off was left alone on a last page)
+    for p in (_para(doc, f"{next(n)}、整改要求", 16, HEAD_FONT), _para(doc, TODO, 16, indent=True, color=ORANGE),
+              _para(doc, "", 16), _para(doc, "（发文单位）", 16, align=WD_ALIGN_PARAGRAPH.RIGHT, color=ORANGE)):
+        p.paragraph_format.keep_with_next = True
     _para(doc, cn_date(date.today()), 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     footer = section.footer.paragraphs[0]

@@ -74,6 +74,12 @@ class Deck:
     slides: list[Slide]
     points: list[str] = field(default_factory=list)  # 本期要点 (dashboard/bulletin.py), the first content slide
     duban: object | None = None  # 督办事项办理情况 (dashboard.data.duban.Progress, as in the 通报), the last slide
+    signature: str = ""  # 导出人 line (access.export_signature) on every page: the file is traceable to its user
+
+    @property
+    def author(self) -> str:
+        """The exporting user as the file's author property ("演示管理员（demo_admin）")."""
+        return self.signature.removeprefix("导出人：").split(" · ")[0]
 
     @property
     def subtitle_lines(self) -> list[str]:
@@ -247,8 +253,9 @@ def build_slide(f: Filters, topic: str) -> Slide:
 
 
 def build_deck(f: Filters, topics: list[str] | None = None,
-               progress: Callable[[float, str], None] | None = None, user=None) -> Deck:
-    """The deck of the topics; with ``user``, also the 督办事项办理情况 of that user's items in scope."""
+               progress: Callable[[float, str], None] | None = None, user=None, signature: str = "") -> Deck:
+    """The deck of ``topics``; with ``user``, also the 督办事项办理情况 of that user's items in scope;
+    ``signature`` is the 导出人 line of the user exporting it."""
     from dashboard.data import duban as duban_data
 
     topics = topics or available_topics()
@@ -263,4 +270,4 @@ def build_deck(f: Filters, topics: list[str] | None = None,
 
     return Deck("基层治理督查考评简报", scope_path(f), period, comparison, f"{f.as_of:%Y-%m-%d %H:%M}",
                 f"{datetime.now():%Y-%m-%d %H:%M}", db.database().is_sample, slides, bulletin.build(f).points,
-                duban_data.progress(f, user))
+                duban_data.progress(f, user), signature)

@@ -94,8 +94,18 @@ def _within(codes: list[str], root: str) -> list[str]:
     return [c for c in codes if c.startswith(root) or root.startswith(c)]
 
 
+# The date picker as Chinese as Streamlit 1.67 allows: dates typed and shown as 2026-10-01 (as everywhere
+# on the pages); the calendar's month and weekday names follow the browser's language (十月, 一 二 三 …
+# on a Chinese browser). Streamlit offers no setting for the rest: its range shortcuts ("Date range",
+# "Select…", "Past week" …) are English only, so they are hidden — the 统计期间 list above offers the
+# same in Chinese. Its screen-reader labels ("Previous month") stay English.
+DATE_FORMAT = "YYYY-MM-DD"
+DATE_PICKER_CSS = "<style>[data-testid='stDateInputQuickSelect'] { display: none !important; }</style>"
+
+
 def sidebar(pages: list, f: flt.Filters, user=None) -> None:
     areas = common.areas()
+    st.html(DATE_PICKER_CSS)
     database = db.database()
     root = access.allowed_root() or ""
     with st.sidebar:
@@ -133,7 +143,9 @@ def sidebar(pages: list, f: flt.Filters, user=None) -> None:
         if f.preset == "custom":
             st.session_state["w_dates"] = (f.period.start, f.period.end)
             st.date_input("起止日期", key="w_dates", min_value=common.data_start(), max_value=f.as_of.date(),
-                          on_change=_on_dates, format="YYYY-MM-DD")
+                          on_change=_on_dates, format=DATE_FORMAT,
+                          help=f"先点开始日，再点结束日；用左右箭头翻月，或直接键入年、月、日。"
+                               f"可选 {common.data_start():%Y-%m-%d} 至 {f.as_of:%Y-%m-%d}。")
         st.caption(f.period.label)
         st.session_state["w_compare"] = f.compare
         st.segmented_control("对比", list(flt.COMPARISONS), key="w_compare", format_func=flt.COMPARISONS.get,
@@ -205,7 +217,7 @@ def brief_dialog(f: flt.Filters) -> None:
         bar = st.progress(0.0, text="正在准备…")
         try:
             d = deck.build_deck(f, topics, progress=lambda p, t: bar.progress(0.3 * p, text=t),
-                                user=access.current_user())
+                               user=access.current_user(), signature=access.export_signature())
             pptx, pdf = brief.render(d, progress=lambda p, t: bar.progress(p, text=t))
         except brief.BriefError as e:
             bar.empty()

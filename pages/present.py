@@ -7,7 +7,7 @@ from dashboard import db, deck, presentation, state
 from dashboard.text import echo, md
 
 f = state.current()
-st.html(presentation.CSS)
+st.html(presentation.CSS + presentation.KPI_CSS)
 topics, unknown = deck.parse_topics(st.query_params.get("topics"))
 interval, interval_warning = presentation.parse_interval(st.query_params.get("interval"))
 index, slide_warning = presentation.parse_slide(st.query_params.get("slide"), len(topics) + 1)

@@ -25,6 +25,7 @@ from dashboard.data import common
 from dashboard.filters import parse_filters
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
+SIGN = "导出人：测试市级（test_city） · 2025-11-10 12:00"  # what access.export_signature() says for test_city
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def october_brief(fixture_db):
     os.environ["DASHBOARD_DB"] = str(fixture_db)
     try:
         f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
-        d = deck.build_deck(f, ["overview", "tickets", "map", "orgs", "assessment"])
+        d = deck.build_deck(f, ["overview", "tickets", "map", "orgs", "assessment"], signature=SIGN)
         pptx, pdf = brief.render(d)
     finally:
         if old is None:
@@ -110,7 +111,8 @@ def test_orgs_slide(october_brief):
     _, pptx, _ = october_brief
     slide = Presentation(io.BytesIO(pptx)).slides[5]
     text = slide_texts(slide)
-    for expected in ("社会组织数\n8 个", "每万人社会组织数（个/万人）\n3.64", "3A 以上占比\n25.0%",
+    # six boxes: the long label does not fit one line even at 9 pt, so its unit takes a second line
+    for expected in ("社会组织数\n8 个", "每万人社会组织数\n（个/万人）\n3.64", "3A 以上占比\n25.0%",
                      "社区社会组织达标率\n0.0%", "第 1 名　乙县　10.00 个/万人", "第 2 名　甲区　3.00 个/万人"):
         assert expected in text, expected
     assert "未达标的社区/村 4 个" in slide.notes_slide.notes_text_frame.text
@@ -162,6 +164,90 @@ def test_pdf_has_the_same_pages_and_renders(october_brief, tmp_path):
     assert "总览｜全市" in text and "81.8%" in text and "第 1 名 乙县 96.0 分" in " ".join(text.split())
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 7
+
+
+def test_every_page_and_the_file_properties_name_the_exporting_user(october_brief, tmp_path):
+    """Traceability: the 导出人 line (name, account, time) on every slide and every PDF page; the
+    exporting user as the author of both files, and a PDF creator that is this dashboard, not a browser."""
+    _, pptx, pdf = october_brief
+    prs = Presentation(io.BytesIO(pptx))
+    assert prs.core_properties.author == "测试市级（test_city）"
+    for slide in prs.slides:
+        assert "导出人：测试市级（test_city） · 2025-11-10 12:00" in slide_texts(slide)
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Author:          测试市级（test_city）" in info
+    assert "Creator:         基层治理督查考评看板" in info and "Subject:         自定义 2025-10-01 至 2025-10-31" in info
+    assert "Pages:           7" in info  # the appended properties leave the pages as they were
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) == 7 and all("导出人：测试市级（test_city）" in "".join(p.split()) for p in pages)
+
+
+def test_the_sidebar_dialog_signs_the_brief_with_the_logged_in_user(app_env):
+    """生成会议简报 as test_city: the files the dialog offers carry that account's 导出人 line."""
+    from tests.pages import run_page
+
+    at = run_page("overview", OCTOBER)
+    at.button(key="open_brief").click().run()
+    # AppTest reruns the whole script (not the dialog alone): the dialog is open again and 生成 pressed.
+    at.button(key="open_brief").click()
+    at.button(key="brief_go").click().run(timeout=240)
+    assert not at.exception and not at.error
+    _, pptx, pdf = at.session_state["_brief_files"]
+    footers = [slide_texts(s) for s in Presentation(io.BytesIO(pptx)).slides]
+    assert all("导出人：测试市级（test_city） · " in t for t in footers)
+    assert pdf.startswith(b"%PDF") and "测试市级（test_city）".encode("utf-16-be").hex().upper().encode() in pdf
+
+
+def test_pdf_properties_are_an_incremental_update_of_a_classic_trailer():
+    """A minimal PDF body: the update appends an information object and a trailer pointing back."""
+    body = b"%PDF-1.4\n1 0 obj\n<</Type /Catalog>>\nendobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n" \
+        b"trailer\n<</Size 2\n/Root 1 0 R>>\nstartxref\n46\n%%EOF\n"
+    out = brief.pdf_properties(body, title="简报", author="张三（zs）", subject="")
+    assert out.startswith(body)
+    tail = out[len(body):]
+    assert tail.startswith(b"2 0 obj\n<</Title <FEFF7B8062A5>\n/Author <FEFF") and b"/Subject" not in tail
+    assert b"/Size 3\n/Root 1 0 R\n/Info 2 0 R\n/Prev 46>>" in tail
+    xref_at = int(tail.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert out[xref_at:].startswith(b"xref\n2 1\n%010d 00000 n " % len(body))
+    assert brief.pdf_properties(b"%PDF-1.5 no classic trailer", "t", "a", "s") == b"%PDF-1.5 no classic trailer"
+
+
+def test_number_boxes_keep_every_line_on_one_line_at_large_values(october_brief):
+    """Nine-digit counts and their changes on a slide of six boxes: the sizes shrink until each line fits
+    its box by the measure of brief.text_ems (which errs on the wide side), in the PPTX and in the PDF's HTML."""
+    import dataclasses
+
+    from dashboard.brief import text_ems
+
+    d, _, _ = october_brief
+    orgs = next(s for s in d.slides if s.key == "orgs")
+    big = [dataclasses.replace(k, value=987654321.0 if k.metric.unit != "%" else 0.999,
+                               previous=1.0 if k.metric.unit != "%" else 0.001) for k in orgs.kpis]
+    assert len(big) == 6
+    deck_big = dataclasses.replace(d, slides=[dataclasses.replace(orgs, kpis=big)], points=[])
+    slide = Presentation(io.BytesIO(brief.to_pptx(deck_big, [None]))).slides[1]
+    boxes = [sh for sh in slide.shapes if sh.has_text_frame and abs(sh.top - 1.5 * 914400) < 1000]
+    assert len(boxes) == 6
+    values = []
+    for box in boxes:
+        width_in = box.width / 914400 - 0.2  # less the text box's insets
+        for p in box.text_frame.paragraphs:
+            run = p.runs[0]
+            assert run.font.size.pt * text_ems(run.text) / 72 <= width_in + 1e-6, run.text
+        values.append((box.text_frame.paragraphs[1].runs[0].text, box.text_frame.paragraphs[1].runs[0].font.size.pt))
+    assert ("987,654,321 个", values[0][1]) == values[0] and values[0][1] < 26  # shrunk from 26 pt
+    html_text = brief.to_html(deck_big, [None])
+    assert "987,654,321 个" in html_text and "font-size: 26" not in html_text.split("987,654,321")[0][-120:]
+
+
+def test_series_names_are_plain_text(october_brief):
+    _, pptx, _ = october_brief
+    shapes = Presentation(io.BytesIO(pptx)).slides[3].shapes
+    names = [sr.name for sh in shapes if sh.has_chart for sr in sh.chart.plots[0].series]
+    assert names and names[-1].startswith(">") and not any("&gt;" in n for n in names)
 
 
 def test_a_missing_browser_is_a_clear_chinese_error(monkeypatch):

@@ -17,6 +17,7 @@ from dashboard.data import common
 from dashboard.filters import parse_filters
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
+SIGN = "导出人：测试（test） · 2025-11-10 12:00"
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +26,12 @@ def files(fixture_db):
     os.environ["DASHBOARD_DB"] = str(fixture_db)
     try:
         f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
-        d = deck.build_deck(f)
+        d = deck.build_deck(f, signature=SIGN)
         images = [brief.chart_png(s.figure) if s.figure is not None else None for s in d.slides]
         out = {"brief.pptx": brief.to_pptx(d, images)}
         for name, params in (("city", OCTOBER), ("district", {**OCTOBER, "district": "990101"})):
             g, _ = parse_filters(params, common.areas(), common.as_of(), common.data_start())
-            out[f"通报-{name}.docx"] = bulletin_doc.to_docx(bulletin.build(g), "导出人：测试（test） · 2025-11-10 12:00")
+            out[f"通报-{name}.docx"] = bulletin_doc.to_docx(bulletin.build(g), SIGN)
         return out
     finally:
         if old is None:
@@ -57,6 +58,8 @@ def test_libreoffice_converts_each_file_to_pdf_and_png(files, name, expected, tm
     assert len(list(tmp_path.glob("page-*.png"))) == pages(path)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     joined = "".join(text.split())
+    # As opened in LibreOffice: the exporting user in every page's footer (the PPTX's and the DOCX's own)
+    assert all("导出人：测试（test）" in "".join(p.split()) for p in text.split("\f") if p.strip())
     if name.endswith(".docx"):
         assert "基层治理工作情况的通报" in joined and "整改要求" in joined
     else:

@@ -60,3 +60,36 @@ def test_map_orgs_and_assessment_slides(page, app_server):
         settle(page, before)
         assert title in main.inner_text() and number in main.inner_text()
         screenshot(page, f"present-{name}")
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768)])
+def test_a_slide_fills_the_screen_and_the_last_one_stays(browser, app_server, width, height):
+    """At both meeting-room resolutions: the slide ends at the bottom of the screen (no scrolling, no empty
+    quarter), the map takes at least half the height with a legend in large type, the numbers are large,
+    and → on the last slide stays there."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_app(page, app_server, "present",
+                 "period=custom&start=2025-10-01&end=2025-10-31&compare=mom&topics=overview,map&slide=3")
+        main = page.locator('[data-testid="stMain"]')
+        assert "网格地图｜全市" in main.inner_text() and "3 / 3" in main.inner_text()
+        scroll = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        assert scroll <= height + 2  # nothing below the fold
+        controls = page.locator(".st-key-present_controls").bounding_box()
+        assert controls["y"] + controls["height"] <= height and controls["y"] >= 0.85 * height
+        chart = page.locator('[data-testid="stPlotlyChart"]').bounding_box()
+        assert chart["height"] >= 0.5 * height and chart["y"] + chart["height"] <= controls["y"]
+        legend = page.locator(".legend .legendtext").first
+        assert float(legend.evaluate("e => parseFloat(e.style.fontSize)")) >= 18
+        value = main.locator('[data-testid="stMetricValue"]').first
+        assert float(value.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 0.05 * height
+        screenshot(page, f"present-map-{width}x{height}")
+
+        page.keyboard.press("ArrowRight")  # the last slide: the button is disabled, nothing happens
+        page.wait_for_timeout(1500)
+        assert "slide=3" in page.url and "网格地图｜全市" in main.inner_text() and "3 / 3" in main.inner_text()
+    finally:
+        context.close()
