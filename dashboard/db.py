@@ -244,9 +244,9 @@ def _acquire(path: Path) -> Database:
 def _serving() -> bool:
     """Inside a running Streamlit server (not the command line, the builder or AppTest)."""
     try:
-        from streamlit import runtime
+        from streamlit.runtime import Runtime
 
-        return runtime.exists()
+        return Runtime.exists() and type(Runtime.instance()) is Runtime  # AppTest installs a stand-in
     except Exception:  # noqa: BLE001
         return False
 

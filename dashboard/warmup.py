@@ -7,18 +7,21 @@ district, with the default period. Their answers go into the shared query-result
 The warm-up runs the pages' own data functions with the default filters, so it asks exactly
 the questions (same query, same parameters, same build) the pages will ask; it draws nothing
 and hands no result to anyone. A page still passes the access check before it reads the cache.
-It runs in one low-priority thread; a failure only means that view is not warmed.
-``DASHBOARD_WARMUP=0`` turns it off.
+It runs in one low-priority thread; a failure only means that view is not warmed. A second
+thread looks at the database pointer every 30 s (``DASHBOARD_WARMUP_WATCH``), so a build
+published by a rebuild or refresh is opened and warmed before the next leader asks for it.
+``DASHBOARD_WARMUP=0`` turns both off.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
 
-log = logging.getLogger(__name__)
+from streamlit.logger import get_logger
+
+log = get_logger(__name__)
 _started: set[tuple] = set()
 _lock = threading.Lock()
 _threads: list[threading.Thread] = []
@@ -40,7 +43,37 @@ def start(signature: tuple) -> threading.Thread | None:
     t = threading.Thread(target=_run, args=(signature,), name="dashboard-warmup", daemon=True)
     _threads.append(t)
     t.start()
+    _watch()
     return t
+
+
+_watcher: threading.Thread | None = None
+WATCH_SECONDS = float(os.environ.get("DASHBOARD_WARMUP_WATCH", "30"))
+
+
+def _watch() -> None:
+    """Notice a newly published build (a rebuild or refresh moves the pointer) within
+    ``WATCH_SECONDS`` and open it, which warms it, before the next leader's run has to."""
+    global _watcher
+    with _lock:
+        if _watcher is not None or WATCH_SECONDS <= 0:
+            return
+        _watcher = threading.Thread(target=_watch_loop, name="dashboard-warmup-watch", daemon=True)
+    _watcher.start()
+
+
+def _watch_loop() -> None:
+    from dashboard import db
+    from dashboard.config import settings
+
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            path = settings().database
+            if db.file_signature(path) not in _started:
+                db.database(path)  # opens the new build: db starts its warm-up
+        except Exception:  # noqa: BLE001  (being replaced right now, or unreadable: the next look)
+            pass
 
 
 def wait(timeout: float | None = None) -> None:
@@ -106,4 +139,5 @@ def _run(signature: tuple) -> None:
             record["views"].append(label)
     record["seconds"] = time.perf_counter() - started
     runs.append(record)
-    log.info("warm-up of %s: %d views in %.1f s", signature[0], len(record["views"]), record["seconds"])
+    log.info("预热 %s：%d 个视图，%.1f 秒%s", signature[0], len(record["views"]), record["seconds"],
+             f"（未完成：{'；'.join(record['failed'])}）" if record["failed"] else "")

@@ -503,12 +503,7 @@ def ranking_table(values: ChildValues, f: Filters) -> RankingTable:
 
 def households_figure(norm: HouseholdNorm):
     """Histogram of households per 综合网格, the configured range shaded."""
-    hh = norm.households.dropna().to_numpy(dtype=float)
-    top = max(float(hh.max()) if len(hh) else 0.0, norm.high * 1.2)
-    # Bin width: at most 40 bars, and if possible the norm's ends fall on bin edges.
-    widths = [w for w in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000) if top / w <= 40] or [10_000]
-    size = next((w for w in widths if norm.low % w == 0 and norm.high % w == 0), widths[0])
-    counts, edges = np.histogram(hh, bins=np.arange(0, top + 2 * size, size))
+    counts, edges, size = _household_bins(norm)
     colours = ["#16a34a" if norm.low <= lo and hi <= norm.high else "#3182bd" for lo, hi in zip(edges[:-1], edges[1:])]
     bars = {"type": "bar", "x": (edges[:-1] + edges[1:]) / 2, "y": counts, "width": size * 0.95,
             "marker": {"color": colours}, "customdata": np.column_stack([edges[:-1], edges[1:]]),
@@ -520,3 +515,52 @@ def households_figure(norm: HouseholdNorm):
         "xaxis": {"title": {"text": "每个综合网格的户数"}, "range": [0, edges[-1]]},
         "yaxis": {"title": {"text": "网格数"}, "rangemode": "tozero",
                   "dtick": max(1, int(math.ceil(counts.max() / 6))) if len(counts) else 1}}, [shape], label)
+
+
+def _household_bins(norm: HouseholdNorm) -> tuple[np.ndarray, np.ndarray, int]:
+    """The histogram of households per 综合网格: counts, bin edges and bin width (at most 40 bars;
+    if possible the norm's ends fall on bin edges)."""
+    hh = norm.households.dropna().to_numpy(dtype=float)
+    top = max(float(hh.max()) if len(hh) else 0.0, norm.high * 1.2)
+    widths = [w for w in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000) if top / w <= 40] or [10_000]
+    size = next((w for w in widths if norm.low % w == 0 and norm.high % w == 0), widths[0])
+    counts, edges = np.histogram(hh, bins=np.arange(0, top + 2 * size, size))
+    return counts, edges, size
+
+
+def households_svg(norm: HouseholdNorm, width: int = 900, height: int = 340) -> str:
+    """The same histogram as ``households_figure`` drawn as a small inline SVG: a page that shows it
+    needs no chart library in the browser (the plotly bundle is 4.7 MB of script to load and parse).
+    Each bar's tooltip says its range and count; the configured range is shaded green."""
+    from dashboard.metrics import format_number
+
+    counts, edges, size = _household_bins(norm)
+    left, right, top, bottom = 56, 12, 34, 52
+    w, h = width - left - right, height - top - bottom
+    x_max, y_max = float(edges[-1]), max(int(counts.max()) if len(counts) else 0, 1)
+    step = max(1, int(math.ceil(y_max / 6)))
+    y_top = step * int(math.ceil(y_max / step))
+    x = lambda v: left + w * v / x_max  # noqa: E731
+    y = lambda v: top + h - h * v / y_top  # noqa: E731
+    font = 'font-family="Source Sans, sans-serif" font-size="15" fill="#31333f"'
+    out = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg" '
+           f'aria-label="每个综合网格的户数分布">']
+    lo, hi = x(norm.low), x(min(norm.high, x_max))
+    out.append(f'<rect x="{lo:.1f}" y="{top}" width="{max(hi - lo, 0):.1f}" height="{h}" fill="#16a34a" opacity="0.12"/>')
+    out.append(f'<text x="{lo:.1f}" y="{top - 8}" text-anchor="end" {font}>合理范围 {norm.low}–{norm.high} 户</text>')
+    for v in range(0, y_top + 1, step):
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e7eb"/>'
+                   f'<text x="{left - 6}" y="{y(v) + 5:.1f}" text-anchor="end" {font}>{format_number(v)}</text>')
+    for c, a, b in zip(counts, edges[:-1], edges[1:]):
+        colour = "#16a34a" if norm.low <= a and b <= norm.high else "#3182bd"
+        bar_w = (x(b) - x(a)) * 0.95
+        out.append(f'<rect x="{x(a) + (x(b) - x(a) - bar_w) / 2:.1f}" y="{y(c):.1f}" width="{bar_w:.1f}" '
+                   f'height="{y(0) - y(c):.1f}" fill="{colour}"><title>{a:.0f}–{b:.0f} 户：{int(c)} 个网格</title></rect>')
+    ticks = max(1, int(math.ceil(len(counts) / 8)))
+    for v in edges[::ticks]:
+        out.append(f'<text x="{x(v):.1f}" y="{top + h + 20}" text-anchor="middle" {font}>{format_number(v)}</text>')
+    out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#9ca3af"/>')
+    out.append(f'<text x="{left + w / 2:.1f}" y="{height - 6}" text-anchor="middle" {font}>每个综合网格的户数</text>')
+    out.append(f'<text x="14" y="{top + h / 2:.1f}" text-anchor="middle" transform="rotate(-90 14 {top + h / 2:.1f})" '
+               f'{font}>网格数</text></svg>')
+    return "".join(out)
