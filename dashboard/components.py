@@ -57,6 +57,11 @@ def light_table(frame: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
     return view.set_index(view.columns[0])
 
 
+def show_light_table(view: pd.DataFrame, numeric: Sequence[str]) -> None:
+    """``st.table`` with the ``numeric`` columns right-aligned, as numbers are in the data grid."""
+    st.table(view.style.set_properties(subset=list(numeric), **{"text-align": "right"}))
+
+
 def ranking_chart(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highlight: int = 0,
                   drill: bool = True, height: int | None = None, figure=None) -> None:
     """A horizontal bar ranking of child areas; clicking a bar moves the scope into that area.

@@ -83,7 +83,8 @@ for col, level, title, hot in ((left, "community", "社区/村", hot_community),
             continue
         view = tickets.hotspot_view(hot, level)
         # Ten rows, nothing to select: a plain table draws faster than the interactive data grid.
-        st.table(components.light_table(view.rename(columns={"重复占比": "重复占比（%）"}),
-                                        {"重复诉求": 0, "受理量": 0, "重复占比（%）": 1}))
+        numeric = {"重复诉求": 0, "受理量": 0, "重复占比（%）": 1}
+        components.show_light_table(components.light_table(view.rename(columns={"重复占比": "重复占比（%）"}), numeric),
+                                    numeric)
         components.download_buttons(view.rename(columns={"重复占比": "重复占比（%）"}), f"重复诉求热点（{title}）", f,
                                     key=f"hot_{level}")

@@ -531,11 +531,11 @@ def _household_bins(norm: HouseholdNorm) -> tuple[np.ndarray, np.ndarray, int]:
 def households_svg(norm: HouseholdNorm, width: int = 900, height: int = 340) -> str:
     """The same histogram as ``households_figure`` drawn as a small inline SVG: a page that shows it
     needs no chart library in the browser (the plotly bundle is 4.7 MB of script to load and parse).
-    Each bar's tooltip says its range and count; the configured range is shaded green."""
+    The configured range is shaded green; each bar carries its range and count as a title."""
     from dashboard.metrics import format_number
 
     counts, edges, size = _household_bins(norm)
-    left, right, top, bottom = 56, 12, 34, 52
+    left, right, top, bottom = 56, 28, 34, 52
     w, h = width - left - right, height - top - bottom
     x_max, y_max = float(edges[-1]), max(int(counts.max()) if len(counts) else 0, 1)
     step = max(1, int(math.ceil(y_max / 6)))
@@ -543,8 +543,7 @@ def households_svg(norm: HouseholdNorm, width: int = 900, height: int = 340) -> 
     x = lambda v: left + w * v / x_max  # noqa: E731
     y = lambda v: top + h - h * v / y_top  # noqa: E731
     font = 'font-family="Source Sans, sans-serif" font-size="15" fill="#31333f"'
-    out = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg" '
-           f'aria-label="每个综合网格的户数分布">']
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
     lo, hi = x(norm.low), x(min(norm.high, x_max))
     out.append(f'<rect x="{lo:.1f}" y="{top}" width="{max(hi - lo, 0):.1f}" height="{h}" fill="#16a34a" opacity="0.12"/>')
     out.append(f'<text x="{lo:.1f}" y="{top - 8}" text-anchor="end" {font}>合理范围 {norm.low}–{norm.high} 户</text>')
