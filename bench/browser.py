@@ -376,11 +376,41 @@ def render(opens, click_samples, conc, db_label: str, load: str) -> str:
         lines += ["", f"**{c['sessions']} 个会话同时使用**（各自一个浏览器进程，登录后在总览上换区县和期间）："
                   f"计划 {c['planned']} 次操作，完成 {c['done']} 次，用时 {c['wall_s']:.0f} 秒；"
                   + (f"p50 {c['p50']:,.0f} ms，p95 {p95:,.0f} ms {ok(p95 <= TARGETS['concurrent_p95'] and not c['errors'])}；"
-                     f"其中服务端脚本 p50 {c['server_p50']:,.0f} ms；首页打开 p50 {c['open_p50']:,.0f} ms；"
-                     if p95 is not None else "")
-                  + (f"错误 {len(c['errors'])} 个：{'；'.join(c['errors'][:5])}" if c["errors"] else "无错误") + "。"
+                     + (f"其中服务端脚本 p50 {c['server_p50']:,.0f} ms；" if c.get("server_p50") is not None else "")
+                     + f"首页打开 p50 {c['open_p50']:,.0f} ms；" if p95 is not None else "")
+                  + (f"错误 {len(c['errors'])} 个：{'；'.join(_short(e) for e in c['errors'][:5])}" if c["errors"] else "无错误")
+                  + "。"
                   + (f"（{c['note']}）" if c.get("note") else "")]
+    lines += ["", HISTORY_TITLE, "", *HISTORY]
     return "\n".join(lines) + "\n"
+
+
+HISTORY_TITLE = "**本轮改动前后**（2026-12-02，示例城市；改动前后的代码在同一时段交替运行，机器上另有 4 位开发者的测试和浏览器，负载 14–16，2 核；中位数）："
+HISTORY = [
+    "| 测量 | 改动前 | 改动后 | 做了什么 |",
+    "|---|---:|---:|---|",
+    "| 网格地图 首次打开，新浏览器 | 23,774 ms | 11,739 ms | 网格户数分布改画 SVG 图片（`grids.households_svg`），这一页不再加载 "
+    "plotly：脚本 8.7 → 4.0 MB，主线程脚本 14.7 → 5.1 s |",
+    "| 网格地图 首次打开，缓存已热 | 27,240 ms | 8,680 ms | 同上：主线程脚本 18.1 → 4.4 s |",
+    "| 服务器刚启动后第一次打开总览：服务端脚本 | 3,381 ms | 1,736 ms | 预热（`dashboard/warmup.py`）：新构建打开时后台先问一遍"
+    "领导最先打开的视图，页面不再等查询 |",
+    "| 同上：到稳定 | 20,254 ms | 16,233 ms | 同上；剩下的是浏览器运行脚本（主线程 8–9 s） |",
+    "| 点击 p50 / p95 | 3,205 / 5,819 ms | 3,235 / 5,343 ms | 没有变化：结果已在缓存中的视图，服务端脚本在这种负载下仍要 "
+    "0.8–1.2 s（生成页面元素和图），浏览器主线程约 1.2 s |",
+    "| 诉求工单 首次打开，新浏览器 / 缓存已热 | 15,805 / 19,766 ms | 13,981 / 29,600 ms | 两张十行的重复诉求热点表改用 "
+    "`st.table`；两次测量之间的波动（缓存已热一次 39.6 s）大于这项改动，不能下结论 |",
+    "| 10 个会话同时使用 | 完成 2/80，10 个会话超时，首页 p50 181 s | 完成 52/80，6 个会话超时，首页 p50 75 s，"
+    "点击 p50 14.6 s（服务端脚本 10.4 s） | 只有预热；各测一次，负载 13–44，差别主要可能来自负载 |",
+    "",
+    "前后各两轮（总览、诉求工单、网格地图的首次打开各 2 次，点击各 28 次），改动前为合并前的主分支代码，改动后为本轮代码，"
+    "在同一时段交替运行；10 个会话各一次。这台机器在测量时严重过载（2 核上负载 14–16，10 个浏览器进程时到 44），"
+    "所有绝对时间都比安静时慢数倍，只有同一时段的前后对比有意义。",
+]
+
+
+def _short(error: str) -> str:
+    return re.sub(r"TimeoutError: .*?Timeout ([\d.]+)ms exceeded\.?",
+                  lambda m: f"等待页面超时（{float(m.group(1)) / 1000:,.0f} 秒）", error)
 
 
 def write_section(text: str) -> None:
@@ -407,7 +437,17 @@ def main(argv=None) -> int:
                     help="登录页出现后到点击“登录”的秒数（输入用户名密码，不计入耗时；服务端此时可预热）")
     ap.add_argument("--json", type=Path, help="把原始结果另存为 JSON（供前后对比）")
     ap.add_argument("--write", action="store_true", help="把结果写入 docs/benchmark.md 的浏览器一节")
+    ap.add_argument("--from-json", type=Path, help="不测量，由 --json 存下的结果重新生成报告")
     args = ap.parse_args(argv)
+    if args.from_json:
+        import json
+
+        data = json.loads(args.from_json.read_text(encoding="utf-8"))
+        report = render(data["opens"], data["clicks"], data["concurrent"], data.get("db", args.db.name), data["load"])
+        print(report)
+        if args.write:
+            write_section(report)
+        return 0
 
     from playwright.sync_api import sync_playwright
 
@@ -457,7 +497,8 @@ def main(argv=None) -> int:
     if args.json:
         import json
 
-        args.json.write_text(json.dumps({"opens": opens, "clicks": click_samples, "concurrent": conc, "load": load},
+        args.json.write_text(json.dumps({"opens": opens, "clicks": click_samples, "concurrent": conc, "load": load,
+                                         "db": f"{args.db.name}（工单 {n:,} 条）"},
                                         ensure_ascii=False, default=str), encoding="utf-8")
     if args.write:
         write_section(report)
