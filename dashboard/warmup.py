@@ -48,7 +48,18 @@ def start(signature: tuple) -> threading.Thread | None:
 
 
 _watcher: threading.Thread | None = None
+_stop = threading.Event()
 WATCH_SECONDS = float(os.environ.get("DASHBOARD_WARMUP_WATCH", "30"))
+
+
+def stop_watching() -> None:
+    """End the pointer watch (tests); the next ``start`` begins it again."""
+    global _watcher
+    _stop.set()
+    if _watcher is not None:
+        _watcher.join(5)
+    _watcher = None
+    _stop.clear()
 
 
 def _watch() -> None:
@@ -66,8 +77,7 @@ def _watch_loop() -> None:
     from dashboard import db
     from dashboard.config import settings
 
-    while True:
-        time.sleep(WATCH_SECONDS)
+    while not _stop.wait(WATCH_SECONDS):
         try:
             path = settings().database
             if db.file_signature(path) not in _started:

@@ -46,3 +46,37 @@ def test_no_warm_up_outside_a_server(app_env, monkeypatch):
             db._users.pop(signature, None)
     run_page("overview")
     assert db.open_builds() and started == []
+
+
+def test_a_published_build_is_warmed_without_anyone_asking(app_env, tmp_path, monkeypatch):
+    # The pointer (a symbolic link, as dashboard.load and the refresh publish builds) moves to a new
+    # build: within a few looks of the watch, that build is opened and warmed, before any page run.
+    import os
+    import shutil
+    import time
+
+    first, second = tmp_path / "b1.duckdb", tmp_path / "b2.duckdb"
+    shutil.copy(os.path.realpath(app_env), first)
+    pointer = tmp_path / "city.duckdb"
+    pointer.symlink_to(first.name)
+    monkeypatch.setenv("DASHBOARD_DB", str(pointer))
+    monkeypatch.setattr(db, "_serving", lambda: True)  # as in a running Streamlit server
+    monkeypatch.setattr(warmup, "WATCH_SECONDS", 0.2)
+    warmup.stop_watching()
+    try:
+        with db.page_run():
+            old = db.database().signature  # a run opens the first build: it is warmed, the watch begins
+        warmup.wait(120)
+        assert any(r["signature"] == old for r in warmup.runs)
+
+        shutil.copy(first, second)
+        (tmp_path / "next").symlink_to(second.name)
+        os.replace(tmp_path / "next", pointer)
+        new = db.file_signature(pointer)
+        deadline = time.time() + 120
+        while not any(r["signature"] == new for r in warmup.runs) and time.time() < deadline:
+            time.sleep(0.2)
+        run = next(r for r in warmup.runs if r["signature"] == new)
+        assert "总览 全市" in run["views"] and new != old
+    finally:
+        warmup.stop_watching()
