@@ -8,7 +8,7 @@ SEED    ?= 20261120
 PORT    ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test setup demo-db browser-deps bench docs clean
+.PHONY: run test setup demo-db browser-deps bench bench-browser docs clean
 
 ## make run：建环境、装依赖、缺少时生成示例数据库，然后在 http://localhost:$(PORT) 启动看板
 run: setup
@@ -38,6 +38,11 @@ browser-deps:
 ## 大规模基准测试（1000 万工单、3 万网格；首次需生成大样本）
 bench: setup browser-deps
 	$(PY) -m bench.run --write
+
+## 浏览器端基准（示例城市）：首次打开（新浏览器 / 缓存已热）、点击、10 个会话同时使用；写入 docs/benchmark.md
+bench-browser: setup browser-deps
+	$(PY) -m sample_data.generate --scale demo --seed $(SEED) --out $(DB) --if-missing
+	$(PY) -m bench.browser --db $(DB) --write
 
 ## 由 dashboard/schema.py 重新生成 docs/data_model.md 与 docs/schema.sql
 docs: setup

@@ -515,7 +515,15 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report)
     if args.write:
-        (ROOT / "docs" / "benchmark.md").write_text(report, encoding="utf-8")
+        from bench.browser import SECTION, write_section
+
+        path = ROOT / "docs" / "benchmark.md"
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        path.write_text(report, encoding="utf-8")
+        if SECTION in old:  # the browser section (python -m bench.browser --write) is kept
+            start = old.find(SECTION)
+            end = old.find("\n## ", start + len(SECTION))
+            write_section(old[start:end + 1] if end >= 0 else old[start:])
         print("已写入 docs/benchmark.md")
     return 0
 

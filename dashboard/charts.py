@@ -427,22 +427,48 @@ def target_split_bars(frame: pd.DataFrame, m: Metric, height: int | None = None)
         "yaxis": {"autorange": "reversed", "automargin": True}})
 
 
-def households_histogram(households: pd.Series, low: int, high: int) -> go.Figure:
-    """Histogram of households per 综合网格, the configured range [low, high] shaded."""
+def _household_bins(households: pd.Series, low: int, high: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The histogram of households per 综合网格: counts, bin edges and bin width (at most 40 bars;
+    if possible the norm's ends fall on bin edges)."""
     hh = households.dropna().to_numpy(dtype=float)
     top = max(float(hh.max()) if len(hh) else 0.0, high * 1.2)
-    # Bin width: at most 40 bars, and if possible the norm's ends fall on bin edges.
     widths = [w for w in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000) if top / w <= 40] or [10_000]
     size = next((w for w in widths if low % w == 0 and high % w == 0), widths[0])
     counts, edges = np.histogram(hh, bins=np.arange(0, top + 2 * size, size))
-    colours = ["#16a34a" if low <= lo and hi <= high else "#3182bd" for lo, hi in zip(edges[:-1], edges[1:])]
-    bars = {"type": "bar", "x": (edges[:-1] + edges[1:]) / 2, "y": counts, "width": size * 0.95,
-            "marker": {"color": colours}, "customdata": np.column_stack([edges[:-1], edges[1:]]),
-            "hovertemplate": "%{customdata[0]:.0f}–%{customdata[1]:.0f} 户：%{y} 个网格<extra></extra>"}
-    shape, label = vrect(low, high, "#16a34a", 0.12, f"合理范围 {low}–{high} 户",
-                                font={"size": 15})
-    return figure([bars], {
-        "height": 340, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "font": {"size": 15},
-        "xaxis": {"title": {"text": "每个综合网格的户数"}, "range": [0, edges[-1]]},
-        "yaxis": {"title": {"text": "网格数"}, "rangemode": "tozero",
-                  "dtick": max(1, int(math.ceil(counts.max() / 6))) if len(counts) else 1}}, [shape], label)
+    return counts, edges, size
+
+
+def households_svg(households: pd.Series, low: int, high: int, width: int = 900, height: int = 340) -> str:
+    """Histogram of households per 综合网格 as a small inline SVG, the configured range [low, high] shaded: a page
+    that shows it
+    needs no chart library in the browser (the plotly bundle is 4.7 MB of script to load and parse).
+    The configured range is shaded green; each bar carries its range and count as a title."""
+    counts, edges, size = _household_bins(households, low, high)
+    left, right, top, bottom = 56, 28, 34, 52
+    w, h = width - left - right, height - top - bottom
+    x_max, y_max = float(edges[-1]), max(int(counts.max()) if len(counts) else 0, 1)
+    step = max(1, int(math.ceil(y_max / 6)))
+    y_top = step * int(math.ceil(y_max / step))
+    x = lambda v: left + w * v / x_max  # noqa: E731
+    y = lambda v: top + h - h * v / y_top  # noqa: E731
+    font = 'font-family="Source Sans, sans-serif" font-size="15" fill="#31333f"'
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
+    lo, hi = x(low), x(min(high, x_max))
+    out.append(f'<rect x="{lo:.1f}" y="{top}" width="{max(hi - lo, 0):.1f}" height="{h}" fill="#16a34a" opacity="0.12"/>')
+    out.append(f'<text x="{lo:.1f}" y="{top - 8}" text-anchor="end" {font}>合理范围 {low}–{high} 户</text>')
+    for v in range(0, y_top + 1, step):
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e7eb"/>'
+                   f'<text x="{left - 6}" y="{y(v) + 5:.1f}" text-anchor="end" {font}>{format_number(v)}</text>')
+    for c, a, b in zip(counts, edges[:-1], edges[1:]):
+        colour = "#16a34a" if low <= a and b <= high else "#3182bd"
+        bar_w = (x(b) - x(a)) * 0.95
+        out.append(f'<rect x="{x(a) + (x(b) - x(a) - bar_w) / 2:.1f}" y="{y(c):.1f}" width="{bar_w:.1f}" '
+                   f'height="{y(0) - y(c):.1f}" fill="{colour}"><title>{a:.0f}–{b:.0f} 户：{int(c)} 个网格</title></rect>')
+    ticks = max(1, int(math.ceil(len(counts) / 8)))
+    for v in edges[::ticks]:
+        out.append(f'<text x="{x(v):.1f}" y="{top + h + 20}" text-anchor="middle" {font}>{format_number(v)}</text>')
+    out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#9ca3af"/>')
+    out.append(f'<text x="{left + w / 2:.1f}" y="{height - 6}" text-anchor="middle" {font}>每个综合网格的户数</text>')
+    out.append(f'<text x="14" y="{top + h / 2:.1f}" text-anchor="middle" transform="rotate(-90 14 {top + h / 2:.1f})" '
+               f'{font}>网格数</text></svg>')
+    return "".join(out)

@@ -46,6 +46,23 @@ def select_from_chart(chart_key: str, param: str) -> None:
         state.set_page_param(param, str(value[0] if isinstance(value, (list, tuple)) else value))
 
 
+def light_table(frame: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
+    """A short table for ``st.table`` (plain HTML, no data grid to load or draw): the numbers of the
+    ``decimals`` columns formatted as everywhere else (``format_number``), the first column as the
+    row labels."""
+    from dashboard.metrics import format_number
+
+    view = frame.copy()
+    for col, places in decimals.items():
+        view[col] = [format_number(v, places) for v in view[col]]
+    return view.set_index(view.columns[0])
+
+
+def show_light_table(view: pd.DataFrame, numeric: Sequence[str]) -> None:
+    """``st.table`` with the ``numeric`` columns right-aligned, as numbers are in the data grid."""
+    st.table(view.style.set_properties(subset=list(numeric), **{"text-align": "right"}))
+
+
 def ranking_chart(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highlight: int = 0,
                   drill: bool = True, height: int | None = None, figure=None) -> None:
     """A horizontal bar ranking of child areas; clicking a bar moves the scope into that area.

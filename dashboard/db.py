@@ -132,6 +132,7 @@ def _acquire(path: Path) -> Database:
         sig = file_signature(path)
     except OSError:  # replaced between exists() and stat()
         sig = file_signature(path)
+    opened = False
     with _builds_lock:
         database = _open_builds.get(sig)
         if database is None:
@@ -148,10 +149,25 @@ def _acquire(path: Path) -> Database:
                 database = in_use
             else:
                 database = _open_builds[sig] = Database(path, sig)
+                opened = True
         _users[database.signature] = _users.get(database.signature, 0) + 1
         _newest[str(path)] = database.signature
         _close_unused()
+    if opened and _serving():
+        from dashboard import warmup
+
+        warmup.start(database.signature)  # the views leaders open first, into the result cache
     return database
+
+
+def _serving() -> bool:
+    """Inside a running Streamlit server (not the command line, the builder or AppTest)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        return Runtime.exists() and type(Runtime.instance()) is Runtime  # AppTest installs a stand-in
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _release(database: Database) -> None:

@@ -121,7 +121,8 @@ with t3:
     if norm.total == 0:
         st.info("范围内没有综合网格。")
     else:
-        st.plotly_chart(charts.households_histogram(norm.households, norm.low, norm.high), width="stretch", config={"displayModeBar": False})
+        # An SVG picture, not plotly: otherwise this one chart makes the page load the plotly bundle.
+        st.image(charts.households_svg(norm.households, norm.low, norm.high), width="stretch")
         st.caption(f"综合网格 {norm.total:,} 个：少于 {norm.low} 户 {norm.below:,} 个，{norm.low}–{norm.high} 户 "
                    f"{norm.within:,} 个，多于 {norm.high} 户 {norm.above:,} 个。专属网格（学校、园区等）不计。")
         if not norm.outside.empty:

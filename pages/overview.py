@@ -12,9 +12,7 @@ from dashboard.text import md
 
 f = ui.page_header("总览")
 # The page's questions are independent: ask them at once (each runs its own queries together too).
-kpis, children, trend, before, history = db.in_parallel([
-    lambda: overview.kpi_row(f), lambda: overview.children(f), lambda: overview.trend(f),
-    lambda: overview.previous_children(f), lambda: overview.ticket_history(f)])
+kpis, children, trend, before, history = db.in_parallel(overview.page_calls(f))
 ui.kpi_cards(kpis)
 
 # 本期要点: the 通报's drafted summary (dashboard/bulletin.py), the same text as in the Word file and the brief.

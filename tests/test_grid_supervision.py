@@ -104,3 +104,21 @@ def test_supervision_section_of_the_page(app_env):
     assert values["无在岗专职网格员的网格"] == "2 个"
     assert values["一人分管多个网格"] == "1 人"
     assert values["户数不在 300–500 户的综合网格"] == "4 个"
+
+
+def test_households_histogram_as_svg(filters):
+    # The 7 综合网格 (150, 200, 270, 400, 600, 850, 900 households) in bins of 25 households (the norm's
+    # ends 300 and 500 fall on bin edges): 7 bars of one grid each; only 400–425 lies inside 300–500.
+    import re
+
+    from dashboard import charts
+    from dashboard.data import grids
+
+    norm = grids.household_norm(filters())
+    svg = charts.households_svg(norm.households, norm.low, norm.high)
+    bars = re.findall(r'fill="(#[0-9a-f]{6})"><title>(\d+)–(\d+) 户：(\d+) 个网格</title>', svg)
+    filled = [(int(a), int(b), int(n), colour) for colour, a, b, n in bars if n != "0"]
+    assert [(a, n) for a, _, n, _ in filled] == [(150, 1), (200, 1), (250, 1), (400, 1), (600, 1), (850, 1), (900, 1)]
+    assert all(b - a == 25 for a, b, _, _ in filled)
+    assert [a for a, _, _, colour in filled if colour == "#16a34a"] == [400]
+    assert "合理范围 300–500 户" in svg and svg.startswith("<svg") and svg.endswith("</svg>")

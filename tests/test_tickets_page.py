@@ -64,8 +64,10 @@ def test_rates_table_shows_denominators(app_env):
 def test_category_breakdown_and_hotspots(app_env):
     at = run_page("tickets", OCTOBER)
     assert shows(at, "城乡建设 的二级分类")
-    hot = frame_with(at, "重复占比")
-    assert hot.iloc[0]["社区/村"] == "西一社区" and hot.iloc[0]["重复诉求"] == 2 and hot.iloc[0]["受理量"] == 3
+    # a plain table (st.table), the numbers formatted as shown, the area names as row labels
+    hot = next(t.value for t in at.table if "重复占比（%）" in t.value.columns)
+    assert hot.index[0] == "西一社区" and hot.iloc[0]["重复诉求"] == "2" and hot.iloc[0]["受理量"] == "3"
+    assert hot.iloc[0]["重复占比（%）"] == "66.7"  # 2 of 3, half-up
 
 
 def test_chosen_category_in_the_url(app_env):

@@ -193,3 +193,10 @@ def _grouped(frame: pd.DataFrame) -> pd.DataFrame:
     worst = frame.groupby("area_code")["severity"].transform("max")
     return (frame.assign(_w=worst).sort_values(["_w", "area_code", "severity"], ascending=[False, True, False],
                                                kind="stable").drop(columns="_w").reset_index(drop=True))
+
+
+def page_calls(f: Filters) -> list:
+    """What the 总览 page asks, as calls to run at once (``db.in_parallel``): KPI row, child areas, trend,
+    the comparison period's ranks and the earlier periods' boards. The warm-up asks the same."""
+    return [lambda: kpi_row(f), lambda: children(f), lambda: trend(f), lambda: previous_children(f),
+            lambda: ticket_history(f)]

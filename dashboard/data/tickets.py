@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import access, params
 from dashboard.config import settings
-from dashboard.data import common
+from dashboard.data import common, overview
 from dashboard.data.overview import kpi_row
 from dashboard.metrics import Kpi, metric
 from dashboard.filters import Filters
@@ -145,3 +145,11 @@ def handling_unit_home(units: HandlingUnits, unit: str, f: Filters) -> str:
         if n > len(f.scope) and low[:n] == high[:n]:
             return low[:n]
     return f.scope
+
+
+def page_calls(f: Filters) -> list:
+    """What the 诉求工单 page asks, as calls to run at once (``db.in_parallel``); the warm-up asks the same.
+    The handling units come last (their table is drawn further down, from the same cached answer)."""
+    return [lambda: kpis(f), lambda: overview.trend(f), lambda: aging(f), lambda: supervision(f),
+            lambda: children(f), lambda: categories(f), lambda: hotspots(f, "community"),
+            lambda: hotspots(f, "grid"), lambda: handling_units(f)]

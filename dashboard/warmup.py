@@ -1,0 +1,150 @@
+"""预热 — when the server opens a new build of the database (the first run after a start, or
+the first run after a rebuild or refresh was published), ask the questions leaders open first
+once in the background: 总览, 诉求工单 and 网格地图 for the whole city and 总览 for each
+district, with the default period. Their answers go into the shared query-result cache
+(``db.query``), so the first leader after a refresh does not wait for the queries.
+
+The warm-up runs the pages' own data functions with the default filters, so it asks exactly
+the questions (same query, same parameters, same build) the pages will ask; it draws nothing
+and hands no result to anyone. A page still passes the access check before it reads the cache.
+It runs in one low-priority thread; a failure only means that view is not warmed. A second
+thread looks at the database pointer every 30 s (``DASHBOARD_WARMUP_WATCH``), so a build
+published by a rebuild or refresh is opened and warmed before the next leader asks for it.
+``DASHBOARD_WARMUP=0`` turns both off.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from streamlit.logger import get_logger
+
+log = get_logger(__name__)
+_started: set[tuple] = set()
+_lock = threading.Lock()
+_threads: list[threading.Thread] = []
+runs: list[dict] = []  # what each warm-up did (for tests and diagnostics)
+
+
+def enabled() -> bool:
+    return os.environ.get("DASHBOARD_WARMUP", "1") != "0"
+
+
+def start(signature: tuple) -> threading.Thread | None:
+    """Warm the build ``signature`` once per process (``db`` calls this when it opens a build)."""
+    if not enabled():
+        return None
+    with _lock:
+        if signature in _started:
+            return None
+        _started.add(signature)
+    t = threading.Thread(target=_run, args=(signature,), name="dashboard-warmup", daemon=True)
+    _threads.append(t)
+    t.start()
+    _watch()
+    return t
+
+
+_watcher: threading.Thread | None = None
+_stop = threading.Event()
+WATCH_SECONDS = float(os.environ.get("DASHBOARD_WARMUP_WATCH", "30"))
+
+
+def stop_watching() -> None:
+    """End the pointer watch (tests); the next ``start`` begins it again."""
+    global _watcher
+    _stop.set()
+    if _watcher is not None:
+        _watcher.join(5)
+    _watcher = None
+    _stop.clear()
+
+
+def _watch() -> None:
+    """Notice a newly published build (a rebuild or refresh moves the pointer) within
+    ``WATCH_SECONDS`` and open it, which warms it, before the next leader's run has to."""
+    global _watcher
+    with _lock:
+        if _watcher is not None or WATCH_SECONDS <= 0:
+            return
+        _watcher = threading.Thread(target=_watch_loop, name="dashboard-warmup-watch", daemon=True)
+    _watcher.start()
+
+
+def _watch_loop() -> None:
+    from dashboard import db
+    from dashboard.config import settings
+
+    while not _stop.wait(WATCH_SECONDS):
+        try:
+            path = settings().database
+            if db.file_signature(path) not in _started:
+                db.database(path)  # opens the new build: db starts its warm-up
+        except Exception:  # noqa: BLE001  (being replaced right now, or unreadable: the next look)
+            pass
+
+
+def wait(timeout: float | None = None) -> None:
+    """Wait for the warm-ups started so far (tests)."""
+    for t in list(_threads):
+        t.join(timeout)
+
+
+def _views(f, areas):
+    """(label, call) for the views leaders open first, in the order they usually open them."""
+    from dashboard import bulletin, maps
+    from dashboard import filters as flt
+    from dashboard.config import settings
+    from dashboard.data import grids, overview, tickets
+
+    def overview_of(g):
+        return overview.page_calls(g) + [lambda: bulletin.build(g)]
+
+    def map_of(g):
+        key, _ = grids.choose_metric(g, None)
+        gcj02 = maps.basemap_for(settings()).gcj02
+        return [lambda: grids.child_values(g, key), lambda: grids.child_shapes(g, gcj02), lambda: grids.supervision(g),
+                lambda: grids.grid_count(g)]
+
+    def tickets_of(g):
+        return tickets.page_calls(g)
+
+    yield "总览 全市", overview_of(f)
+    yield "诉求工单 全市", tickets_of(f)
+    yield "网格地图 全市", map_of(f)
+    for district in areas.children(""):
+        yield f"总览 {district.name}", overview_of(flt.scope_to(f, district.code, areas))
+
+
+def _run(signature: tuple) -> None:
+    try:  # below the page runs on a shared machine (Linux: a thread has its own nice value)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+    from dashboard import db
+    from dashboard import filters as flt
+    from dashboard.data import common
+
+    started = time.perf_counter()
+    record = {"signature": signature, "views": [], "failed": []}
+    with db.page_run():
+        database = db.database()
+        if database.signature != signature:  # already replaced by a newer build: that one warms itself
+            return
+        areas = common.areas()
+        f, _ = flt.parse_filters({}, areas, common.as_of(), common.data_start())
+        for label, calls in _views(f, areas):
+            if db.database().signature != signature:
+                break
+            for call in calls:
+                try:
+                    call()
+                except Exception as e:  # noqa: BLE001  (e.g. a part that reads the session: not warmed)
+                    record["failed"].append(f"{label}: {type(e).__name__}")
+            record["views"].append(label)
+    record["seconds"] = time.perf_counter() - started
+    runs.append(record)
+    log.info("预热 %s：%d 个视图，%.1f 秒%s", signature[0], len(record["views"]), record["seconds"],
+             f"（未完成：{'；'.join(record['failed'])}）" if record["failed"] else "")
