@@ -13,7 +13,7 @@ ADDRESS ?= 127.0.0.1
 ## make run：建环境、装依赖、缺少时生成示例数据库，然后在 http://localhost:$(PORT) 启动看板
 run: setup
 	$(PY) -m sample_data.generate --scale demo --seed $(SEED) --out $(DB) --if-missing
-	DASHBOARD_DB=$(DB) $(PY) -m dashboard.serve streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS)
+	DASHBOARD_DB=$(DB) $(PY) -m dashboard.accounts.serve streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## make test：建环境、装依赖（含 Chromium 与中文字体），运行全部测试（含浏览器测试）
 test: setup browser-deps
@@ -44,9 +44,9 @@ bench-browser: setup browser-deps
 	$(PY) -m sample_data.generate --scale demo --seed $(SEED) --out $(DB) --if-missing
 	$(PY) -m bench.browser --db $(DB) --write
 
-## 由 dashboard/schema.py 重新生成 docs/data_model.md 与 docs/schema.sql
+## 由 dashboard/core/schema.py 重新生成 docs/data_model.md 与 docs/schema.sql
 docs: setup
-	$(PY) -m dashboard.schema --write-docs
+	$(PY) -m dashboard.core.schema --write-docs
 
 clean:
 	rm -rf $(VENV) data test-artifacts static/vendor

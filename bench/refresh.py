@@ -1,6 +1,6 @@
 """Benchmark of a daily refresh: a 12345 export of ``--increment`` tickets (half of them updates
 of open tickets, now closed and visited; half new ones of the next day) applied to a copy of the
-large sample city (10 M tickets) with ``python -m dashboard.refresh``, as a scheduled job would.
+large sample city (10 M tickets) with ``python -m dashboard.store.refresh``, as a scheduled job would.
 
     python -m bench.refresh [--db data/large.duckdb] [--increment 100000] [--write]
 
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     made = time.perf_counter() - t0
     env_app = work / "app.sqlite3"
     os.environ["DASHBOARD_APP_DB"] = str(env_app)
-    base = [sys.executable, "-m", "dashboard.refresh", "--db", str(copy), "apply", str(export)]
+    base = [sys.executable, "-m", "dashboard.store.refresh", "--db", str(copy), "apply", str(export)]
     pre_s, pre_mb, pre_out = timed(base)
     app_s, app_mb, app_out = timed(base + ["--yes", "--user", "基准测试"])
     with duckdb.connect(str(copy), read_only=True) as con:

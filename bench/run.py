@@ -7,7 +7,7 @@ For every page (总览, 诉求工单, 网格地图, 社会组织, 居村考核) 
 against the large sample (≥10 M tickets, ≥30,000 grids; built first if missing) and measures:
 
 * **data work** — the time spent in the dashboard's data and figure code the page calls
-  (``dashboard.data.*``, ``dashboard.charts``, ``dashboard.maps``; queries included),
+  (``dashboard.data.*``, ``dashboard.ui.charts``, ``dashboard.ui.maps``; queries included),
   outermost calls only. *Warm*: in a process that has served pages before, with the
   query-result cache emptied before each run (a view nobody has opened yet); median of
   ``--repeat`` runs. *Fresh*: a new process (libraries imported, database not yet opened),
@@ -85,13 +85,14 @@ class Recorder:
     """Times the outermost calls into the dashboard's data and figure code, and every query."""
 
     MODULES = ("dashboard.data.common", "dashboard.data.overview", "dashboard.data.tickets", "dashboard.data.grids",
-               "dashboard.data.orgs", "dashboard.data.assessment", "dashboard.charts", "dashboard.maps")
+               "dashboard.data.orgs", "dashboard.data.assessment", "dashboard.ui.charts", "dashboard.ui.maps")
 
     def __init__(self):
         import importlib
         import inspect
 
-        from dashboard import db, maps
+        from dashboard.store import db
+        from dashboard.ui import maps
 
         self.local = threading.local()
         self.reset()
@@ -133,7 +134,7 @@ class Recorder:
         self.maps: list = []
 
     def _outer(self, fn):
-        from dashboard.db import WORKER_PREFIX
+        from dashboard.store.db import WORKER_PREFIX
 
         recorder = self
 
@@ -157,7 +158,7 @@ class Recorder:
         return wrapped
 
     def map_bytes(self) -> int | None:
-        from dashboard import maps
+        from dashboard.ui import maps
 
         return max((len(maps.script_of(m).encode("utf-8")) for m in self.maps), default=None)
 
@@ -192,7 +193,7 @@ def bench_account() -> tuple[str, str]:
     import os
     import tempfile
 
-    from dashboard import users
+    from dashboard.accounts import users
 
     if not os.environ.get("DASHBOARD_APP_DB"):
         os.environ["DASHBOARD_APP_DB"] = str(Path(tempfile.mkdtemp(prefix="bench-app-")) / "app.sqlite3")
@@ -221,7 +222,7 @@ def new_app(page: str, params: dict):
 
 def run_once(at, rec: Recorder, clear: bool = True) -> dict:
     """One run of the page script; ``clear``: empty the query-result cache first (a view nobody has opened)."""
-    from dashboard import db
+    from dashboard.store import db
 
     if clear:
         db._cached.clear()
@@ -243,8 +244,8 @@ def fresh_one(page: str, level: str, db_path: str) -> None:
     os.environ["DASHBOARD_DB"] = db_path
     import streamlit.testing.v1  # noqa: F401  (the libraries a running server has already imported)
 
-    import dashboard.charts  # noqa: F401
-    import dashboard.maps  # noqa: F401
+    import dashboard.ui.charts  # noqa: F401
+    import dashboard.ui.maps  # noqa: F401
 
     imported = time.perf_counter()
     rec = Recorder()
@@ -537,7 +538,7 @@ def render(rows, memory, base, samples, n_tickets, n_grids) -> str:
         f"机器：{machine()}。",
         f"数据：大规模示例城市，工单 {n_tickets:,} 条、网格 {n_grids:,} 个；统计期间为默认的“本月”（环比）。",
         "",
-        "说明：**数据耗时** = 页面调用的数据与图表代码（`dashboard/data/*`、`dashboard/charts.py`、`dashboard/maps.py`，"
+        "说明：**数据耗时** = 页面调用的数据与图表代码（`dashboard/data/*`、`dashboard/ui/charts.py`、`dashboard/ui/maps.py`，"
         "含全部查询）的耗时。*热* = 已服务过页面的进程中，清空查询结果缓存后打开该视图（没人看过的视图），取中位数；"
         "*再次打开* = 同一视图已有人打开过（查询结果已在缓存中，服务器上各会话共用），不计入目标，供参考。"
         "*新进程* = 新启动的进程（库已导入、数据库尚未打开）第一次打开该页面。*整页脚本* 另含 Streamlit 生成页面元素的时间。"

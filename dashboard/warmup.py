@@ -32,6 +32,11 @@ def enabled() -> bool:
     return os.environ.get("DASHBOARD_WARMUP", "1") != "0"
 
 
+def on_new_build(signature: tuple) -> None:
+    """What ``db.on_new_build`` calls when a server opens a new build: warm it (``start``, looked up at call time)."""
+    start(signature)
+
+
 def start(signature: tuple) -> threading.Thread | None:
     """Warm the build ``signature`` once per process (``db`` calls this when it opens a build)."""
     if not enabled():
@@ -74,8 +79,8 @@ def _watch() -> None:
 
 
 def _watch_loop() -> None:
-    from dashboard import db
-    from dashboard.config import settings
+    from dashboard.core.config import settings
+    from dashboard.store import db
 
     while not _stop.wait(WATCH_SECONDS):
         try:
@@ -94,10 +99,11 @@ def wait(timeout: float | None = None) -> None:
 
 def _views(f, areas):
     """(label, call) for the views leaders open first, in the order they usually open them."""
-    from dashboard import bulletin, maps
-    from dashboard import filters as flt
-    from dashboard.config import settings
+    from dashboard.core import filters as flt
+    from dashboard.core.config import settings
     from dashboard.data import grids, overview, tickets
+    from dashboard.meetings import bulletin
+    from dashboard.ui import maps
 
     def overview_of(g):
         return overview.page_calls(g) + [lambda: bulletin.build(g)]
@@ -123,9 +129,8 @@ def _run(signature: tuple) -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     except (AttributeError, OSError):
         pass
-    from dashboard import db
-    from dashboard import filters as flt
-    from dashboard.data import common
+    from dashboard.core import filters as flt
+    from dashboard.store import db
 
     started = time.perf_counter()
     record = {"signature": signature, "views": [], "failed": []}
@@ -133,8 +138,8 @@ def _run(signature: tuple) -> None:
         database = db.database()
         if database.signature != signature:  # already replaced by a newer build: that one warms itself
             return
-        areas = common.areas()
-        f, _ = flt.parse_filters({}, areas, common.as_of(), common.data_start())
+        areas = db.areas()
+        f, _ = flt.parse_filters({}, areas, db.as_of(), db.data_start())
         for label, calls in _views(f, areas):
             if db.database().signature != signature:
                 break

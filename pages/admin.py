@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from dashboard import access, admin, components, state
+from dashboard.accounts import access, admin
+from dashboard.ui import components, state
 
 user = access.require_admin()
 

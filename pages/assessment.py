@@ -5,16 +5,17 @@ the city."""
 
 import streamlit as st
 
-from dashboard import charts, components, db, state, ui
-from dashboard.config import settings
-from dashboard.data import assessment, common
-from dashboard.data import duban as duban_data
-from dashboard.metrics import metric
-from dashboard.text import md
+from dashboard import shell
+from dashboard.core.config import settings
+from dashboard.core.metrics import metric
+from dashboard.core.text import md
+from dashboard.data import assessment, common, duban as duban_data
+from dashboard.store import db
+from dashboard.ui import charts, components, state
 
 cfg = settings()
-f = ui.page_header("居村考核", deadlines=False)
-area = md(common.areas().name(f.scope)) if f.scope else "全市"  # shown in Markdown only
+f = shell.page_header("居村考核", deadlines=False)
+area = md(db.areas().name(f.scope)) if f.scope else "全市"  # shown in Markdown only
 all_rounds = assessment.rounds()
 choice = assessment.choose_round(f, st.query_params.get("round"))
 if choice.warning:
@@ -46,7 +47,7 @@ def round_results() -> None:
         lambda: assessment.children(f, choice) if breakdown else None])
     if not check.ok:
         st.warning(md(check.message), icon=":material/balance:")
-    ui.kpi_cards(kpis)
+    shell.kpi_cards(kpis)
     if committees.empty:
         st.info(f"{area}没有参加{md(choice.name)}的社区/村。", icon=":material/info:")
         return

@@ -6,9 +6,10 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
-from dashboard import access, db
+from dashboard.accounts import access
+from dashboard.core.text import md
 from dashboard.data import data_admin as data
-from dashboard.text import md
+from dashboard.store import db
 
 user = access.require_admin()
 

@@ -4,12 +4,17 @@ unit's record (按期反馈、逾期、通报批评)."""
 
 import streamlit as st
 
-from dashboard import access, components, db, duban, duban_doc, ui
-from dashboard.config import settings
+from dashboard import shell
+from dashboard.accounts import access
+from dashboard.core import wordfile
+from dashboard.core.config import settings
+from dashboard.core.text import md
 from dashboard.data import duban as data
-from dashboard.text import md
+from dashboard.store import db
+from dashboard.supervision import duban, duban_doc
+from dashboard.ui import components
 
-f = ui.page_header("督办台账", deadlines=False)
+f = shell.page_header("督办台账", deadlines=False)
 user = access.current_user()
 now = duban.today()
 items = duban.items_for(user)
@@ -76,8 +81,8 @@ else:
                                icon=":material/download:", key="duban_docx")
             if st.button("生成 PDF", key="duban_pdf_make", icon=":material/picture_as_pdf:"):
                 try:
-                    st.session_state["duban_pdf"] = (item.id, duban_doc.to_pdf(docx))
-                except duban_doc.DocumentError as e:
+                    st.session_state["duban_pdf"] = (item.id, wordfile.to_pdf(docx))
+                except wordfile.DocumentError as e:
                     st.error(str(e))
             pdf = st.session_state.get("duban_pdf")
             if pdf and pdf[0] == item.id:

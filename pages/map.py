@@ -4,13 +4,15 @@ area to go into it, down to the grids and each grid's card; then grid-worker sup
 
 import streamlit as st
 
-from dashboard import charts, components, db, maps, state, ui
-from dashboard.config import settings
+from dashboard import shell
+from dashboard.core.config import settings
+from dashboard.core.metrics import metric
+from dashboard.core.text import md
 from dashboard.data import grids
-from dashboard.metrics import metric
-from dashboard.text import md
+from dashboard.store import db
+from dashboard.ui import charts, components, maps, state
 
-f = ui.page_header("网格地图")
+f = shell.page_header("网格地图")
 cfg = settings()
 basemap = maps.basemap_for(cfg)
 

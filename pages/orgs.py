@@ -3,21 +3,23 @@ the density and community-organisation targets, how registrations move, and the 
 
 import streamlit as st
 
-from dashboard import charts, components, db, ui
-from dashboard.config import settings
+from dashboard import shell
+from dashboard.core.config import settings
+from dashboard.core.metrics import metric
+from dashboard.core.text import md
 from dashboard.data import common, orgs
-from dashboard.metrics import metric
-from dashboard.text import md
+from dashboard.store import db
+from dashboard.ui import charts, components
 
 cfg = settings()
-f = ui.page_header("社会组织", deadlines=False)
+f = shell.page_header("社会组织", deadlines=False)
 day = orgs.at_date(f)
-area = md(common.areas().name(f.scope)) if f.scope else "全市"  # shown in Markdown only
+area = md(db.areas().name(f.scope)) if f.scope else "全市"  # shown in Markdown only
 # The page's questions are independent: ask them at once (the list waits for its search fields below).
 kpis, mix, children, targets, flows = db.in_parallel([
     lambda: orgs.kpis(f), lambda: orgs.mix(f), lambda: orgs.children(f) if f.level != "community" else None,
     lambda: orgs.community_targets(f), lambda: orgs.flows(f)], workers=5)
-ui.kpi_cards(kpis, per_row=len(kpis))
+shell.kpi_cards(kpis, per_row=len(kpis))
 st.caption(f"存量按期末（{day:%Y-%m-%d}）计算：登记日期不晚于期末、期末时未注销的组织为存续组织；"
            f"评估等级有效期 {cfg.rating_valid_years} 年，过期按未评估计。")
 

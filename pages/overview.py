@@ -3,19 +3,22 @@ the key numbers, who is ahead and who is behind, the trend, and what needs atten
 
 import streamlit as st
 
-from dashboard import access, bulletin, charts, components, db, ui
-from dashboard.config import settings
-from dashboard.data import duban as duban_data
-from dashboard.data import overview
-from dashboard.metrics import metric
-from dashboard.text import md
+from dashboard import shell
+from dashboard.accounts import access
+from dashboard.core.config import settings
+from dashboard.core.metrics import metric
+from dashboard.core.text import md
+from dashboard.data import duban as duban_data, overview
+from dashboard.meetings import bulletin
+from dashboard.store import db
+from dashboard.ui import charts, components
 
-f = ui.page_header("总览")
+f = shell.page_header("总览")
 # The page's questions are independent: ask them at once (each runs its own queries together too).
 kpis, children, trend, before, history = db.in_parallel(overview.page_calls(f))
-ui.kpi_cards(kpis)
+shell.kpi_cards(kpis)
 
-# 本期要点: the 通报's drafted summary (dashboard/bulletin.py), the same text as in the Word file and the brief.
+# 本期要点: the 通报's drafted summary (dashboard/meetings/bulletin.py), the same text as in the Word file and the brief.
 points = bulletin.build(f).points
 if points:
     with st.container(border=True, key="key_points"):

@@ -3,8 +3,10 @@ Opened from the sidebar's 会议 section with the current area and period."""
 
 import streamlit as st
 
-from dashboard import db, deck, presentation, state
-from dashboard.text import echo, md
+from dashboard.core.text import echo, md
+from dashboard.meetings import deck, presentation
+from dashboard.store import db
+from dashboard.ui import state
 
 f = state.current()
 st.html(presentation.CSS + presentation.KPI_CSS)

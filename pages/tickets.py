@@ -3,16 +3,19 @@ overdue or about to be, who handles requests well (areas and 承办单位), and 
 
 import streamlit as st
 
-from dashboard import access, charts, components, db, ui
+from dashboard import shell
+from dashboard.accounts import access
+from dashboard.core.metrics import metric
+from dashboard.core.text import md
 from dashboard.data import tickets
-from dashboard.metrics import metric
-from dashboard.text import md
+from dashboard.store import db
+from dashboard.ui import charts, components
 
-f = ui.page_header("诉求工单")
+f = shell.page_header("诉求工单")
 # The page's questions are independent: ask them at once.
 kpis, trend, aging, (supervision, total), children, categories, hot_community, hot_grid, _units = db.in_parallel(
     tickets.page_calls(f), workers=8)
-ui.kpi_cards(kpis)
+shell.kpi_cards(kpis)
 
 st.subheader("受理与办结趋势", anchor=False)
 st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),

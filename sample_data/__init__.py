@@ -10,7 +10,7 @@ Modules, in the order the generator runs them:
 * ``tickets``    — 诉求工单 in monthly chunks (``categories`` holds the category tree);
 * ``orgs``       — 社会组织;
 * ``assessment`` — 居（村）委会考核;
-* ``generate``   — the command line, feeding ``dashboard.build.DatabaseBuilder``.
+* ``generate``   — the command line, feeding ``dashboard.store.build.DatabaseBuilder``.
 
 ``scales`` defines tiny/demo/large, ``names`` the Chinese name lists and ``random``
 the independent random streams that make every part reproducible from the seed.

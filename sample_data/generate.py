@@ -5,7 +5,7 @@
 
 Everything is derived from the seed and the scale — never from the clock — so the
 same arguments give the same table contents (only ``meta.built_at`` differs). Rows
-go through ``dashboard.build.DatabaseBuilder``, which validates them, derives the due
+go through ``dashboard.store.build.DatabaseBuilder``, which validates them, derives the due
 times from the working-day calendar and ``config/settings.toml``, and replaces PATH
 atomically; on any error PATH is left as it was.
 
@@ -26,11 +26,11 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from dashboard.build import (BuildReport, DatabaseBuilder, DataValidationError, OutputError, describe_failure,
+from dashboard.store.build import (BuildReport, DatabaseBuilder, DataValidationError, OutputError, describe_failure,
                              install_signal_handlers, remove_own_temporaries)
-from dashboard.config import ConfigError, Settings, settings as current_settings
-from dashboard.schema import SCHEMA_VERSION
-from dashboard.workdays import CalendarCoverageError
+from dashboard.core.config import ConfigError, Settings, settings as current_settings
+from dashboard.core.schema import SCHEMA_VERSION
+from dashboard.store.workdays import CalendarCoverageError
 from sample_data.areas import CITY_CODE, build_city
 from sample_data.assessment import build_assessment
 from sample_data.names import CITY_NAME
@@ -95,7 +95,7 @@ def is_current(path: Path, scale: Scale, seed: int, as_of: datetime) -> bool:
             con.close()
     except duckdb.Error:
         return False
-    from dashboard.sql import macros_digest  # summaries (ticket_daily) are built with the shared macros
+    from dashboard.store.sql import macros_digest  # summaries (ticket_daily) are built with the shared macros
 
     wanted = {"schema_version": str(SCHEMA_VERSION), "generator_version": GENERATOR_VERSION,
               "scale": scale.name, "seed": str(seed), "as_of": pd.Timestamp(as_of).isoformat(sep=" "),

@@ -34,9 +34,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.config import Settings
-from dashboard.schema import SATISFACTION, TICKET_CHANNELS, TICKET_STATUSES, TICKET_URGENCIES
-from dashboard.workdays import WorkdayCalendar
+from dashboard.core.config import Settings
+from dashboard.core.schema import SATISFACTION, TICKET_CHANNELS, TICKET_STATUSES, TICKET_URGENCIES
+from dashboard.store.workdays import WorkdayCalendar
 from sample_data.areas import CityMap
 from sample_data.categories import BUREAUS, CATEGORIES, monthly_weights
 from sample_data.random import stream

@@ -1,5 +1,5 @@
 """Shared test fixtures: the hand-written fixture city built into a real DuckDB file
-through the same import path users take (dashboard.load), and the app pointed at it."""
+through the same import path users take (dashboard.store.load), and the app pointed at it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every figure a test builds (and every figure of an app a browser test starts) is checked by
-# plotly's full property validation, which the app itself skips for speed (dashboard/charts.py).
+# plotly's full property validation, which the app itself skips for speed (dashboard/ui/charts.py).
 os.environ["DASHBOARD_VALIDATE_FIGURES"] = "1"
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "city"
 # The fixture data describe the city as of this moment (数据截至).
@@ -24,7 +24,7 @@ def fixture_settings_text(text: str | None = None) -> str:
     (a district has 8 有效回访), so the default 有效回访 ≥ 30 would leave nothing to rank; and 按期办结率 on
     the closed-tickets basis, which the hand computations of the older tests use. The minimum sample rule
     and the default due basis are tested with their own settings (test_rankings.py, test_definitions.py)."""
-    from dashboard.metrics import REGISTRY
+    from dashboard.core.metrics import REGISTRY
 
     text = text or (ROOT / "config" / "settings.toml").read_text(encoding="utf-8")
     text = text.replace('on_time_basis = "due"', 'on_time_basis = "closed"')
@@ -41,7 +41,7 @@ os.environ["DASHBOARD_CONFIG"] = str(FIXTURE_CONFIG)  # tests without app_env re
 
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> Path:
-    from dashboard.load import load_folder
+    from dashboard.store.load import load_folder
 
     path = tmp_path_factory.mktemp("db") / "fixture.duckdb"
     load_folder(FIXTURE_DIR, path, label="测试数据", as_of=FIXTURE_AS_OF)
@@ -50,7 +50,7 @@ def fixture_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_database(fixture_db):
-    from dashboard.db import Database
+    from dashboard.store.db import Database
 
     return Database(fixture_db)
 
@@ -68,7 +68,7 @@ TEST_ACCOUNTS = {
 @pytest.fixture(scope="session")
 def app_db(tmp_path_factory) -> Path:
     """An application database (accounts, audit log) with one account per role."""
-    from dashboard import users
+    from dashboard.accounts import users
 
     path = tmp_path_factory.mktemp("app") / "app.sqlite3"
     for name, (role, area) in TEST_ACCOUNTS.items():

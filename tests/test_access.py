@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from dashboard import appdb, users
+from dashboard.accounts import users
+from dashboard.store import appdb, db
 from tests.conftest import TEST_PASSWORD
 from tests.pages import run_page
 
@@ -35,7 +36,7 @@ def _download_texts(at, user: str) -> dict[str, str]:
     """Every download the page offers, as the CSV a click gives: the functions the buttons call
     (kept in ``st.session_state["_downloads"]``), run as the server runs them on a click —
     outside the page run, for the page session that offered them (``serve.made_for``)."""
-    from dashboard import serve
+    from dashboard.accounts import serve
 
     session = [sid for sid, (_token, name, _root) in serve._bindings.items() if name == user][-1]
     made = dict(at.session_state["_downloads"]) if "_downloads" in at.session_state else {}
@@ -182,7 +183,8 @@ def test_the_query_runner_refuses_a_scope_outside_the_area(app_env):
     def script():
         import streamlit as st
 
-        from dashboard import access, db
+        from dashboard.accounts import access
+        from dashboard.store import db
 
         st.session_state["_auth_root"] = "990101001"
         for scope in ("990101001", "990101", ""):
@@ -223,14 +225,14 @@ def test_an_export_carries_the_user_and_is_audited(app_env, app_db):
     def script():
         import streamlit as st
 
-        from dashboard import access, export
-        from dashboard.data import common
-        from dashboard.filters import parse_filters
+        from dashboard.accounts import access
+        from dashboard.core import export
+        from dashboard.core.filters import parse_filters
 
         st.session_state["_auth_user"] = "test_street"
         st.session_state["_auth_root"] = "990101001"
-        f, _ = parse_filters({"district": "990101", "street": "990101001"}, common.areas(), common.as_of(),
-                             common.data_start())
+        f, _ = parse_filters({"district": "990101", "street": "990101001"}, db.areas(), db.as_of(),
+                             db.data_start())
         import pandas as pd
 
         table = pd.DataFrame({"社区": ["东一社区", "东二社区"], "受理量": [3, 4]})
@@ -333,7 +335,7 @@ def test_the_admin_page_lists_accounts_and_the_audit_log(app_env):
 
 
 def test_an_administrator_creates_and_disables_an_account(app_env, app_db):
-    from dashboard import admin
+    from dashboard.accounts import admin
 
     office = users.get("test_admin", app_db)
     ok, text = admin.create_account(office, "new_jq", "新区县", "district", "990101", "New-Account-1")

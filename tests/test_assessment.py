@@ -17,6 +17,7 @@ B1 居民自治 10, C1 服务群众 10, D1 党建引领 5, E1 减负增效 5) wi
 """
 
 import pytest
+from dashboard.store import db
 
 GRADES = dict(grade_names=["优秀", "合格", "基本合格"], grade_mins=[90.0, 75.0, 60.0])
 ROUNDS = dict(round_id="R2024", previous_round_id="R2023")
@@ -152,10 +153,9 @@ def test_resident_evaluation_weight(fixture_database):
 
 # -- the page's data functions ------------------------------------------------------------------------------------
 def filters(params=None):
-    from dashboard import filters as flt
-    from dashboard.data import common
+    from dashboard.core import filters as flt
 
-    f, warnings = flt.parse_filters(params or {}, common.areas(), common.as_of(), common.data_start())
+    f, warnings = flt.parse_filters(params or {}, db.areas(), db.as_of(), db.data_start())
     assert not warnings
     return f
 
@@ -187,7 +187,7 @@ def test_kpis_compare_with_the_previous_round(app_env):
 
 
 def test_weight_check_and_its_warning(app_env, tmp_path, monkeypatch):
-    from dashboard.config import load_settings
+    from dashboard.core.config import load_settings
     from dashboard.data import assessment
 
     f = filters()

@@ -149,7 +149,7 @@ def test_a_renamed_resident_group_is_warned(app_env, tmp_path, monkeypatch):
 
 # -- databases without results --------------------------------------------------------------------------------
 def _variant_db(tmp_path_factory, name: str, edit) -> str:
-    from dashboard.load import load_folder
+    from dashboard.store.load import load_folder
 
     folder = tmp_path_factory.mktemp(name) / "city"
     shutil.copytree(FIXTURE_DIR, folder)

@@ -1,4 +1,4 @@
-"""The 通报 drafted from the fixture database (dashboard/bulletin.py, dashboard/bulletin_doc.py).
+"""The 通报 drafted from the fixture database (dashboard/meetings/bulletin.py, dashboard/meetings/bulletin_doc.py).
 
 October 2025, hand-computed in tests/test_ticket_metrics.py and tests/test_overview_page.py: the city
 received 15 tickets, closed 11; 按期办结率 81.8 % (9/11); 满意率 76.0 %; 三率综合得分 79.4; 2 overdue at
@@ -19,10 +19,10 @@ from decimal import Decimal
 import pytest
 from docx import Document
 
-from dashboard import bulletin, bulletin_doc
-from dashboard.data import common
-from dashboard.metrics import Kpi, metric
-from dashboard.filters import parse_filters
+from dashboard.core.filters import parse_filters
+from dashboard.core.metrics import Kpi, metric
+from dashboard.meetings import bulletin, bulletin_doc
+from dashboard.store import db
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
 
@@ -31,7 +31,7 @@ def build(params, fixture_db):
     old = os.environ.get("DASHBOARD_DB")
     os.environ["DASHBOARD_DB"] = str(fixture_db)
     try:
-        f, _ = parse_filters(params, common.areas(), common.as_of(), common.data_start())
+        f, _ = parse_filters(params, db.areas(), db.as_of(), db.data_start())
         return f, bulletin.build(f)
     finally:
         if old is None:
@@ -122,7 +122,7 @@ def test_a_black_board_streak_is_in_the_text_and_the_table(city):
 
     import pandas as pd
 
-    from dashboard import ranking
+    from dashboard.core import ranking
 
     def frame(a, c):
         return pd.DataFrame({"area_code": ["A", "C"], "area_name": ["甲", "丙"], "composite_score": [a, c],
@@ -151,11 +151,11 @@ def test_overview_shows_the_key_points_and_the_sidebar_offers_the_bulletin(app_e
 
 
 def test_the_dialogs_files_open(app_env):
-    """What 生成 gives (ui.bulletin_files): a DOCX that opens and, through LibreOffice, a PDF."""
-    from dashboard import ui
+    """What 生成 gives (shell.bulletin_files): a DOCX that opens and, through LibreOffice, a PDF."""
+    from dashboard import shell
 
-    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
-    stem, docx, pdf, error = ui.bulletin_files(f)
+    f, _ = parse_filters(OCTOBER, db.areas(), db.as_of(), db.data_start())
+    stem, docx, pdf, error = shell.bulletin_files(f)
     assert stem == "通报_全市_20251001-20251031" and error == ""
     assert Document(io.BytesIO(docx)).core_properties.title == "关于全市2025年10月基层治理工作情况的通报"
     assert pdf.startswith(b"%PDF")
@@ -166,7 +166,8 @@ def test_duban_section_and_downloads_when_the_user_has_items(fixture_db, tmp_pat
     3 working days (due Sat 10 Oct), answered Fri 9 Oct and closed → on time; one issued the same day,
     answered Mon 12 Oct → late. 2 issued, 1 closed (50.0 %), 按期反馈 1 of 2 answered → 50.0 %; nothing
     open past its deadline. The 督办 page's record download holds 50.0 as a number under "按期反馈率（%）"."""
-    from dashboard import duban, users
+    from dashboard.accounts import users
+    from dashboard.supervision import duban
     from tests.conftest import TEST_PASSWORD
     from tests.pages import run_page
     from tests.test_downloads_open import check_csv, check_xlsx
@@ -184,7 +185,7 @@ def test_duban_section_and_downloads_when_the_user_has_items(fixture_db, tmp_pat
     duban.close(office, first.id, "办结", datetime(2026, 10, 9, 17, 0), path=app)
     duban.answer(dong, second.id, "已办", datetime(2026, 10, 12, 9, 0), path=app)
 
-    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+    f, _ = parse_filters(OCTOBER, db.areas(), db.as_of(), db.data_start())
     b = bulletin.build(f, office)
     assert "共下发督办事项 2 件，已办结 1 件，办结率 50.0%；没有逾期未反馈的事项" in b.duban_text
     assert b.duban_rows == [["东街道", "2", "1", "1", "1", "50.0%"]]

@@ -6,7 +6,8 @@ import re
 
 import pandas as pd
 
-from dashboard import brief, charts
+from dashboard.meetings import brief
+from dashboard.ui import charts
 
 
 def tick_texts(fig) -> list[str]:

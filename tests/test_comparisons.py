@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from dashboard.filters import Filters, comparison_period, preset_period
+from dashboard.core.filters import comparison_period, Filters, preset_period
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 from tests.pages import kpi, run_page
 
@@ -33,7 +33,7 @@ def test_this_month_against_last_month_to_the_same_hour(tmp_path, monkeypatch):
     本月 (11-01 to 11-10 12:00) received T17 only: 1. 上月 to 10-10 12:00 received T04 (10-09) and T19
     (10-10 11:00): 2 — T21 came later in the day and is not in the window. 受理量 1, 环比 −1（−50.0%）;
     with the whole of 10 October it would have been −2（−66.7%）."""
-    from dashboard.load import load_folder
+    from dashboard.store.load import load_folder
 
     folder = tmp_path / "city"
     shutil.copytree(FIXTURE_DIR, folder)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import ConfigError, load_settings
+from dashboard.core.config import ConfigError, load_settings
 from tests.conftest import ROOT
 from tests.pages import log_in
 

@@ -42,11 +42,11 @@ def test_on_time_rate_on_the_due_basis_counts_an_open_overdue_ticket(fixture_db,
 
 
 def test_the_default_basis_is_due_and_a_bad_basis_is_refused(tmp_path):
-    from dashboard.config import ConfigError, load_settings
+    from dashboard.core.config import ConfigError, load_settings
     import pytest
 
     assert load_settings().on_time_basis in ("due", "closed")
-    from dashboard.config import DEFAULT_CONFIG
+    from dashboard.core.config import DEFAULT_CONFIG
     assert load_settings(DEFAULT_CONFIG).on_time_basis == "due"
     bad = tmp_path / "settings.toml"
     bad.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace('on_time_basis = "due"',

@@ -14,7 +14,10 @@ from datetime import datetime
 import pytest
 from docx import Document
 
-from dashboard import appdb, duban, duban_doc, users
+from dashboard.accounts import users
+from dashboard.core import wordfile
+from dashboard.store import appdb, db
+from dashboard.supervision import duban, duban_doc
 
 ISSUED = datetime(2026, 9, 30, 10, 0)
 TICKETS = {"tickets": [
@@ -136,8 +139,8 @@ def test_the_notice_opens_in_word_and_converts_to_pdf(app, tmp_path):
     assert [r.cells[0].text for r in table.rows[1:]] == ["T11", "T05"]
     assert "由 测试市级（office） 于 2026-09-30 10:05 生成" in doc.sections[0].footer.paragraphs[0].text
     assert doc.core_properties.title == "督办通知单 督办〔2026〕1 号"
-    assert duban_doc.soffice(), "LibreOffice（soffice）缺失：make test 会安装 libreoffice-writer-nogui"
-    pdf = duban_doc.to_pdf(data)
+    assert wordfile.soffice(), "LibreOffice（soffice）缺失：make test 会安装 libreoffice-writer-nogui"
+    pdf = wordfile.to_pdf(data)
     assert pdf.startswith(b"%PDF")
     (tmp_path / "n.pdf").write_bytes(pdf)
     shown = subprocess.run([shutil.which("pdftotext") or "pdftotext", str(tmp_path / "n.pdf"), "-"],
@@ -148,7 +151,7 @@ def test_the_notice_opens_in_word_and_converts_to_pdf(app, tmp_path):
 def test_the_assessment_page_lists_the_units_record(app_env, tmp_path, monkeypatch):
     """One 督办 to 东街道, answered late: the 居村考核 page at 甲区 lists 东街道 with 1 issued,
     1 late; with [duban] show_on_assessment = false the section is gone."""
-    from dashboard.config import settings
+    from dashboard.core.config import settings
     from tests.conftest import FIXTURE_CONFIG
     from tests.pages import run_page
 
@@ -236,14 +239,13 @@ def test_a_duban_from_an_alert(app_env, tmp_path, monkeypatch):
     """The overview's 预警 of the districts, October 2025: 甲区 is past the line on 超期 (2) and on the 三率 score
     (75.3 < 85) among others. The 超期 row starts a 超期工单督办; the score row a 指标滞后督办 on the score first
     and 甲区's other breaches after it (never 超期). A street's account may not issue: no draft."""
-    from dashboard.data import common, overview
-    from dashboard.data import duban as duban_data
-    from dashboard.filters import parse_filters
+    from dashboard.core.filters import parse_filters
+    from dashboard.data import duban as duban_data, overview
 
     path = tmp_path / "app.sqlite3"
     users.add("office", "office", "city", None, "Duban-Pass-2026", path=path)
     users.add("dong", "dong", "street", "990101001", "Duban-Pass-2026", path=path)
-    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+    f, _ = parse_filters(OCTOBER, db.areas(), db.as_of(), db.data_start())
     alerts = overview.alerts(overview.children(f))
     shown = alerts.shown.reset_index(drop=True)
     row = lambda name, what: int(shown.index[(shown["区域"] == name) & (shown["指标"] == what)][0])  # noqa: E731
@@ -257,7 +259,7 @@ def test_a_duban_from_an_alert(app_env, tmp_path, monkeypatch):
 
 
 def metric_key(zh):
-    from dashboard.metrics import REGISTRY
+    from dashboard.core.metrics import REGISTRY
 
     return next(k for k, m in REGISTRY.items() if m.zh == zh)
 

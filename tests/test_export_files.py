@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.export import sheet_title, to_xlsx
+from dashboard.core.export import sheet_title, to_xlsx
 
 
 @pytest.mark.parametrize("title, sheet", [
@@ -36,15 +36,14 @@ def test_the_header_says_the_data_moment_with_its_time_as_the_page_does(fixture_
     (“环比：2025-10-01 至 2025-10-10 12:00 · 数据截至 2025-11-10 12:00”)."""
     from datetime import datetime
 
-    from dashboard import db
-    from dashboard.data import common
-    from dashboard.export import context_lines
-    from dashboard.filters import parse_filters
+    from dashboard.core.export import context_lines
+    from dashboard.core.filters import parse_filters
+    from dashboard.store import db
 
     monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
     with db.page_run():
-        f, _ = parse_filters({"period": "this_month", "compare": "mom"}, common.areas(), common.as_of(),
-                             common.data_start())
+        f, _ = parse_filters({"period": "this_month", "compare": "mom"}, db.areas(), db.as_of(),
+                             db.data_start())
     lines = context_lines(f, "全市", exported_at=datetime(2025, 11, 11, 9, 30))
     assert lines == ["范围：全市", "期间：本月（2025-11-01 至 2025-11-10）", "对比：环比 2025-10-01 至 2025-10-10 12:00",
                      "数据截至：2025-11-10 12:00", "导出时间：2025-11-11 09:30"]

@@ -9,7 +9,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from dashboard import export
+from dashboard.core import export
 
 HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]

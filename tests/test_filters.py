@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard.areas import AreaIndex
-from dashboard.filters import (Period, comparison_period, drill_into, parse_filters, preset_period, scope_to,
+from dashboard.core.areas import AreaIndex
+from dashboard.core.filters import (Period, comparison_period, drill_into, parse_filters, preset_period, scope_to,
                                with_compare, with_period)
 
 AS_OF = datetime(2025, 11, 10, 12, 0)

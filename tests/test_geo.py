@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from dashboard import geo
+from dashboard.core import geo
 
 R = 6_371_008.8
 

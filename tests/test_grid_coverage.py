@@ -10,7 +10,7 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from dashboard import geo
+from dashboard.core import geo
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR, ROOT
 from tests.pages import log_in
 
@@ -92,7 +92,7 @@ def test_a_community_without_grids_is_one_big_gap():
 @pytest.fixture(scope="module")
 def coverage_db(tmp_path_factory):
     """The fixture city with tests/fixtures/coverage/grids.csv in place of its grids."""
-    from dashboard.load import load_folder
+    from dashboard.store.load import load_folder
 
     folder = tmp_path_factory.mktemp("coverage_city")
     for csv in FIXTURE_DIR.glob("*.csv"):

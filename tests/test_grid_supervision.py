@@ -9,6 +9,7 @@
 """
 
 import pytest
+from dashboard.store import db
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -20,13 +21,12 @@ def filters(app_env):
     """Filters for a scope, as the page would have them (October 2025)."""
     from datetime import date
 
-    from dashboard import filters as flt
-    from dashboard.data import common
+    from dashboard.core import filters as flt
 
     def make(scope: str = ""):
-        f = flt.default_filters(common.as_of())
+        f = flt.default_filters(db.as_of())
         f = flt.with_period(f, "custom", date(2025, 10, 1), date(2025, 10, 31))
-        return flt.scope_to(f, scope, common.areas()) if scope else f
+        return flt.scope_to(f, scope, db.areas()) if scope else f
     return make
 
 
@@ -111,8 +111,8 @@ def test_households_histogram_as_svg(filters):
     # ends 300 and 500 fall on bin edges): 7 bars of one grid each; only 400–425 lies inside 300–500.
     import re
 
-    from dashboard import charts
     from dashboard.data import grids
+    from dashboard.ui import charts
 
     norm = grids.household_norm(filters())
     svg = charts.households_svg(norm.households, norm.low, norm.high)

@@ -21,9 +21,9 @@ from datetime import datetime
 
 import pytest
 
-from dashboard import ranking
-from dashboard.config import load_settings
-from dashboard.metrics import metric
+from dashboard.core import ranking
+from dashboard.core.config import load_settings
+from dashboard.core.metrics import metric
 from tests.conftest import FIXTURE_CONFIG
 from tests.pages import run_page
 
@@ -101,7 +101,7 @@ def test_a_street_sees_only_the_units_at_work_in_its_street(fixture_database, ap
 
 
 def test_a_street_cannot_ask_for_the_handling_units_outside_its_area(app_env):
-    """The query layer's lock (dashboard/access.py) refuses another street's or the city's scope."""
+    """The query layer's lock (dashboard/accounts/access.py) refuses another street's or the city's scope."""
     from streamlit.testing.v1 import AppTest
 
     def script():
@@ -109,7 +109,8 @@ def test_a_street_cannot_ask_for_the_handling_units_outside_its_area(app_env):
 
         import streamlit as st
 
-        from dashboard import access, db
+        from dashboard.accounts import access
+        from dashboard.store import db
 
         st.session_state["_auth_root"] = "990101001"
         for scope in ("990101001", "990101002", ""):

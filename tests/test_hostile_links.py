@@ -19,7 +19,6 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages import log_in
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR, ROOT
-from tests.pages import log_in
 
 PAGES = ("overview", "map", "tickets", "orgs", "assessment", "duban", "present")
 LINK = "[点此登录](http://evil.example/login)"
@@ -108,8 +107,8 @@ def test_a_period_starting_before_the_data_is_cut_to_the_data():
     """Pure parsing: 2024-11-01 … 2025-10-31 with data from 2025-09-15 → 2025-09-15 … 2025-10-31."""
     from datetime import date
 
-    from dashboard.areas import AreaIndex
-    from dashboard.filters import parse_filters
+    from dashboard.core.areas import AreaIndex
+    from dashboard.core.filters import parse_filters
 
     areas = AreaIndex(pd.DataFrame({"code": [""], "name": ["测试市"], "level": ["city"], "parent_code": [None],
                                    "kind": ["市"], "population": [1], "households": [1]}))
@@ -123,7 +122,7 @@ def test_a_period_starting_before_the_data_is_cut_to_the_data():
 @pytest.fixture(scope="module")
 def hostile_names_db(tmp_path_factory):
     """The fixture city with area, category and round names that are markup."""
-    from dashboard.load import load_folder
+    from dashboard.store.load import load_folder
 
     src = tmp_path_factory.mktemp("hostile_src")
     for f in FIXTURE_DIR.iterdir():

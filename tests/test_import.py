@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.build import DataValidationError
-from dashboard.load import load_folder, main as load_main
+from dashboard.store.build import DataValidationError
+from dashboard.store.load import load_folder, main as load_main
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 
 

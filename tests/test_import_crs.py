@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard import geo
-from dashboard.build import DataValidationError
-from dashboard.load import load_folder, main as load_main, parse_crs
+from dashboard.core import geo
+from dashboard.store.build import DataValidationError
+from dashboard.store.load import load_folder, main as load_main, parse_crs
 from tests.conftest import FIXTURE_AS_OF
 from tests.test_import import source  # noqa: F401  (the fixture)
 

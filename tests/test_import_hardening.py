@@ -16,9 +16,9 @@ import time
 import pandas as pd
 import pytest
 
-from dashboard import build, load
-from dashboard.build import DatabaseBuilder, DataValidationError, OutputError
-from dashboard.load import load_folder, main as load_main
+from dashboard.store import build, load
+from dashboard.store.build import DatabaseBuilder, DataValidationError, OutputError
+from dashboard.store.load import load_folder, main as load_main
 from tests.conftest import FIXTURE_AS_OF, ROOT
 from tests.test_import import _expect_problem, edit_csv, source  # noqa: F401  (the fixture)
 
@@ -146,7 +146,7 @@ def test_an_interrupted_import_cleans_up_and_says_so(source, tmp_path, signum): 
     database byte-identical, no temporary file left."""
     out = tmp_path / "city.duckdb"
     out.write_bytes(b"previous database")
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.load", "--source", str(source), "--out", str(out)],
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard.store.load", "--source", str(source), "--out", str(out)],
                             cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while not list(tmp_path.glob(".city.duckdb.*.tmp")) and time.time() < deadline and proc.poll() is None:

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dashboard import maps
-from dashboard.config import load_settings
+from dashboard.core.config import load_settings
+from dashboard.core.metrics import metric
 from dashboard.data.grids import rank_text
-from dashboard.metrics import metric
+from dashboard.store import db
+from dashboard.ui import maps
 
 BAD, GOOD = maps.BAD_TO_GOOD[0], maps.BAD_TO_GOOD[-1]
 
@@ -146,10 +147,10 @@ def test_the_click_value_gives_the_clicked_area_code():
 def test_view_geometry_is_built_once_and_reused(app_env):
     # Reruns (a hover does not even rerun; a metric change does) reuse the cached view:
     # the same object, not a recomputation.
-    from dashboard import filters as flt
-    from dashboard.data import common, grids
+    from dashboard.core import filters as flt
+    from dashboard.data import grids
 
-    f = flt.scope_to(flt.default_filters(common.as_of()), "990101", common.areas())
+    f = flt.scope_to(flt.default_filters(db.as_of()), "990101", db.areas())
     first = grids.child_shapes(f)
     assert grids.child_shapes(f) is first
     assert first.codes == ("990101001", "990101002") and first.level == "street"
@@ -167,8 +168,8 @@ def test_static_map_labels_do_not_print_over_each_other():
 
     import pandas as pd
 
-    from dashboard.maps import _placed_labels
-    from dashboard.metrics import metric
+    from dashboard.core.metrics import metric
+    from dashboard.ui.maps import _placed_labels
 
     def square(x, y, size):
         return {"geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y]]]}}

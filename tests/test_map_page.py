@@ -13,7 +13,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import maps
+from dashboard.ui import maps
 from tests.conftest import FIXTURE_CONFIG, ROOT
 from tests.pages import log_in
 
@@ -163,7 +163,7 @@ def test_a_grid_of_another_community_is_dropped_quietly(app_env):
 
 
 def test_with_amap_tiles_the_polygons_are_shifted_to_gcj02(app_env, tmp_path, monkeypatch):
-    from dashboard import geo
+    from dashboard.core import geo
 
     text = FIXTURE_CONFIG.read_text(encoding="utf-8")
     config = tmp_path / "settings.toml"

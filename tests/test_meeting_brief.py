@@ -20,9 +20,9 @@ import subprocess
 import pytest
 from pptx import Presentation
 
-from dashboard import brief, deck
-from dashboard.data import common
-from dashboard.filters import parse_filters
+from dashboard.core.filters import parse_filters
+from dashboard.meetings import brief, deck
+from dashboard.store import db
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
 SIGN = "导出人：测试市级（test_city） · 2025-11-10 12:00"  # what access.export_signature() says for test_city
@@ -34,7 +34,7 @@ def october_brief(fixture_db):
     old = os.environ.get("DASHBOARD_DB")
     os.environ["DASHBOARD_DB"] = str(fixture_db)
     try:
-        f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+        f, _ = parse_filters(OCTOBER, db.areas(), db.as_of(), db.data_start())
         d = deck.build_deck(f, ["overview", "tickets", "map", "orgs", "assessment"], signature=SIGN)
         pptx, pdf = brief.render(d)
     finally:
@@ -136,10 +136,10 @@ def test_street_and_community_decks(fixture_db, monkeypatch):
     instead of a one-bar chart."""
     monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
     street = {**OCTOBER, "district": "990101", "street": "990101001"}
-    f, _ = parse_filters(street, common.areas(), common.as_of(), common.data_start())
+    f, _ = parse_filters(street, db.areas(), db.as_of(), db.data_start())
     slide = deck.build_slide(f, "assessment")
     assert [(r.rank, r.name, r.value) for r in slide.red + slide.black] == [("第 1 名", "东一社区", "92.0 分"), ("第 2 名", "东二社区", "82.0 分")]
-    f, _ = parse_filters({**street, "community": "990101001001"}, common.areas(), common.as_of(), common.data_start())
+    f, _ = parse_filters({**street, "community": "990101001001"}, db.areas(), db.as_of(), db.data_start())
     orgs_slide, assess_slide = deck.build_slide(f, "orgs"), deck.build_slide(f, "assessment")
     assert orgs_slide.figure is None and orgs_slide.message == "本社区/村社区社会组织 2 个，目标 10 个。"
     assert assess_slide.figure is None and assess_slide.message == "东一社区：总分 92.0 分，优秀。"
@@ -220,7 +220,7 @@ def test_number_boxes_keep_every_line_on_one_line_at_large_values(october_brief)
     its box by the measure of brief.text_ems (which errs on the wide side), in the PPTX and in the PDF's HTML."""
     import dataclasses
 
-    from dashboard.brief import text_ems
+    from dashboard.meetings.brief import text_ems
 
     d, _, _ = october_brief
     orgs = next(s for s in d.slides if s.key == "orgs")
@@ -271,8 +271,10 @@ def test_duban_slide_has_the_bulletins_numbers(fixture_db, tmp_path, monkeypatch
     The slide's paragraph is the 通报's sentence, word for word; a deck without a user has no such slide."""
     from datetime import datetime
 
-    from dashboard import bulletin, duban, users
+    from dashboard.accounts import users
     from dashboard.data import duban as duban_data
+    from dashboard.meetings import bulletin
+    from dashboard.supervision import duban
     from tests.conftest import TEST_PASSWORD
 
     app = tmp_path / "app.sqlite3"
@@ -290,7 +292,7 @@ def test_duban_slide_has_the_bulletins_numbers(fixture_db, tmp_path, monkeypatch
     duban.close(office, one.id, "办结", datetime(2026, 10, 9, 17, 0), path=app)
     duban.answer(dong, two.id, "已办", datetime(2026, 10, 12, 9, 0), path=app)
 
-    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+    f, _ = parse_filters(OCTOBER, db.areas(), db.as_of(), db.data_start())
     d = deck.build_deck(f, ["overview"], user=office)
     assert d.duban.by_state == {"已下发": 1, "退回重办": 0, "逾期未反馈": 1, "已反馈": 1, "已办结": 1}
     prs = Presentation(io.BytesIO(brief.to_pptx(d, [None])))
@@ -306,7 +308,7 @@ def test_duban_slide_has_the_bulletins_numbers(fixture_db, tmp_path, monkeypatch
     table = next(s.table for s in slide.shapes if s.has_table)
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells == [brief.DUBAN_HEAD, ["西街道", "2", "1", "1", "0", "—", ""], ["东街道", "2", "0", "1", "0", "50.0%", ""]]
-    assert f"第 4 页" in text
+    assert "第 4 页" in text
     assert duban_data.progress(f, None) is None
     assert len(Presentation(io.BytesIO(brief.to_pptx(deck.build_deck(f, ["overview"]), [None]))).slides) == 3
     html = brief.to_html(d, [None])

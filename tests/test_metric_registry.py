@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard.config import load_settings
-from dashboard.metrics import REGISTRY, format_value, metric
+from dashboard.core.config import load_settings
+from dashboard.core.metrics import format_value, metric, REGISTRY
 
 ARGS = {
     "ticket_metrics": dict(scope="", group_len=0, start_ts=datetime(2025, 10, 1), end_ts=datetime(2025, 11, 1),

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from dashboard.metrics import Kpi, format_number, metric, round_half_up
+from dashboard.core.metrics import format_number, Kpi, metric, round_half_up
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 
 
@@ -64,7 +64,7 @@ def test_a_kpi_without_comparison_data_says_so_and_has_no_arrow():
 
 def test_tables_use_the_same_rounding_and_thousands_separators():
     """Table cells carry the value as displayed (51.8, not 51.75) and a printf format with ","."""
-    from dashboard.components import table_view
+    from dashboard.ui.components import table_view
 
     frame = pd.DataFrame({"area_code": ["a"], "area_name": ["甲"], "created": [12345], "on_time_rate": [207 / 400],
                           "on_time_num": [207], "on_time_den": [400], "population": [20000], "per_1000": [617.25]})
@@ -81,8 +81,8 @@ def test_an_assessment_total_of_exactly_90_is_excellent(tmp_path):
     """东一社区 (990101001001) in R2024 scores 68.3 + 8.8 + 5.0 + 3.6 + 4.3 = 90.0 exactly. Summed as binary
     floats in this order the total is 89.99999999999999 and the committee was graded 合格; summed as
     exact decimals it is 90.00, which is 优秀 at the cut-off 90."""
-    from dashboard.db import Database
-    from dashboard.load import load_folder
+    from dashboard.store.db import Database
+    from dashboard.store.load import load_folder
 
     folder = tmp_path / "city"
     shutil.copytree(FIXTURE_DIR, folder)
@@ -101,8 +101,8 @@ def test_an_assessment_total_of_exactly_90_is_excellent(tmp_path):
 def test_a_score_with_more_decimals_than_stored_is_rejected(tmp_path):
     """A score of 8.125 cannot be stored exactly in DECIMAL(7,2): the import stops with a Chinese message
     naming the file, column and row instead of silently rounding it."""
-    from dashboard.build import DataValidationError
-    from dashboard.load import load_folder
+    from dashboard.store.build import DataValidationError
+    from dashboard.store.load import load_folder
 
     folder = tmp_path / "city"
     shutil.copytree(FIXTURE_DIR, folder)

@@ -12,9 +12,10 @@ import subprocess
 
 import pytest
 
-from dashboard import brief, bulletin, bulletin_doc, deck, wordfile
-from dashboard.data import common
-from dashboard.filters import parse_filters
+from dashboard.core import wordfile
+from dashboard.core.filters import parse_filters
+from dashboard.meetings import brief, bulletin, bulletin_doc, deck
+from dashboard.store import db
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
 SIGN = "导出人：测试（test） · 2025-11-10 12:00"
@@ -25,12 +26,12 @@ def files(fixture_db):
     old = os.environ.get("DASHBOARD_DB")
     os.environ["DASHBOARD_DB"] = str(fixture_db)
     try:
-        f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+        f, _ = parse_filters(OCTOBER, db.areas(), db.as_of(), db.data_start())
         d = deck.build_deck(f, signature=SIGN)
         images = [brief.chart_png(s.figure) if s.figure is not None else None for s in d.slides]
         out = {"brief.pptx": brief.to_pptx(d, images)}
         for name, params in (("city", OCTOBER), ("district", {**OCTOBER, "district": "990101"})):
-            g, _ = parse_filters(params, common.areas(), common.as_of(), common.data_start())
+            g, _ = parse_filters(params, db.areas(), db.as_of(), db.data_start())
             out[f"通报-{name}.docx"] = bulletin_doc.to_docx(bulletin.build(g), SIGN)
         return out
     finally:

@@ -22,6 +22,7 @@ Registered organisations (社会团体、社会服务机构、基金会 — what
 from datetime import date
 
 import pytest
+from dashboard.store import db
 
 AS_OF = date(2025, 11, 10)
 ORG = dict(valid_years=5, high_rating="3A")
@@ -236,10 +237,9 @@ def test_list_with_deregistered_organisations(fixture_database):
 
 # -- the page's data functions ------------------------------------------------------------------------------------
 def filters(params):
-    from dashboard import filters as flt
-    from dashboard.data import common
+    from dashboard.core import filters as flt
 
-    f, warnings = flt.parse_filters(params, common.areas(), common.as_of(), common.data_start())
+    f, warnings = flt.parse_filters(params, db.areas(), db.as_of(), db.data_start())
     assert not warnings
     return f
 

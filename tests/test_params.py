@@ -1,4 +1,4 @@
-"""Query parameters resolved by name (dashboard/params.py) on the fixture city.
+"""Query parameters resolved by name (dashboard/store/params.py) on the fixture city.
 
 Worked out by hand from the fixture's 2025 calendar (National Day 1–8 Oct; make-up working days
 Sun 28 Sep and Sat 11 Oct) and the fixture settings (k = 0.8, weights 0.1/0.5/0.4, 即将超期 = 1
@@ -14,10 +14,10 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard import params
-from dashboard.config import load_settings
-from dashboard.filters import Filters, Period
-from dashboard.workdays import WorkdayCalendar
+from dashboard.core.config import load_settings
+from dashboard.core.filters import Filters, Period
+from dashboard.store import params
+from dashboard.store.workdays import WorkdayCalendar
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_CONFIG
 
 OCTOBER = Period(date(2025, 10, 1), date(2025, 10, 31))
@@ -46,7 +46,7 @@ def test_ticket_metrics_for_the_city_by_district(calendar):
 
 
 def test_exactly_the_parameters_the_file_names(calendar):
-    from dashboard.sql import load_query
+    from dashboard.store.sql import load_query
 
     for name in ("ticket_metrics", "org_metrics", "community_org_coverage", "backlog_aging", "grid_metrics"):
         assert set(params.resolve(name, ctx(calendar))) == set(load_query(name).params)
@@ -97,8 +97,8 @@ def test_a_given_value_wins(calendar):
 def test_every_query_parameter_is_resolved_or_documented_as_given():
     """Each parameter of every question either follows from the filters/settings or is listed in
     docs/architecture.md among those the caller gives (so a new query's parameter is a conscious choice)."""
-    from dashboard.config import ROOT
-    from dashboard.sql import all_queries, load_query
+    from dashboard.core.config import ROOT
+    from dashboard.store.sql import all_queries, load_query
 
     doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     for name in all_queries():

@@ -17,9 +17,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from dashboard.holidays import main as holidays_main
-from dashboard.holidays import provisional_holidays, statutory_days
-from dashboard.workdays import WorkdayCalendar, library_years, read_override
+from dashboard.store.holidays import main as holidays_main, provisional_holidays, statutory_days
+from dashboard.store.workdays import library_years, read_override, WorkdayCalendar
 
 DAYS_OFF_2027 = {
     date(2027, 1, 1): "元旦",
@@ -144,6 +143,6 @@ def test_pages_whose_deadlines_depend_on_it_say_so(december_city, monkeypatch):
         shown = notices(run_page(page))
         assert len(shown) == 1, page
         assert "2027 年的法定节假日为暂定" in shown[0].replace("*", "") and "config/calendar_override.csv" in shown[0]
-        assert "python -m dashboard.holidays 2027 --csv" in shown[0]
+        assert "python -m dashboard.store.holidays 2027 --csv" in shown[0]
     for page in ("orgs", "assessment"):  # no working-day deadlines on these pages
         assert notices(run_page(page)) == [], page

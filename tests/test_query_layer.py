@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.sql import all_queries, load_query, macros
+from dashboard.store.sql import all_queries, load_query, macros
 from tests.conftest import ROOT
 
 
@@ -65,7 +65,7 @@ def test_a_question_asked_twice_at_once_runs_once(app_env, monkeypatch):
     """Parts of a page asked at once (db.in_parallel) may ask the same question: it runs once."""
     import time
 
-    from dashboard import db
+    from dashboard.store import db
 
     db._cached.clear()
     runs, original = [], db.Database.query
@@ -89,8 +89,8 @@ def test_building_and_the_command_line_tools_do_not_import_streamlit():
     import subprocess
     import sys
 
-    code = ("import sys, dashboard.build, dashboard.load, dashboard.refresh, dashboard.params, dashboard.users, "
-            "dashboard.holidays, dashboard.sql, sample_data.generate; "
+    code = ("import sys, dashboard.store.build, dashboard.store.load, dashboard.store.refresh, dashboard.store.params, dashboard.accounts.users, "
+            "dashboard.store.holidays, dashboard.store.sql, sample_data.generate; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"

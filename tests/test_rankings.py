@@ -1,4 +1,4 @@
-"""Fair rankings (dashboard.ranking): the 红榜 and 黑榜 never share a unit and follow the alert line,
+"""Fair rankings (dashboard.core.ranking): the 红榜 and 黑榜 never share a unit and follow the alert line,
 ties share a rank, a unit below the minimum sample is 样本不足 (unranked, last, on no board, grey on
 the map), the rank change against the comparison period. Values are worked out in each docstring."""
 
@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dashboard import maps, ranking
-from dashboard.config import load_settings
-from dashboard.metrics import metric
+from dashboard.core import ranking
+from dashboard.core.config import load_settings
+from dashboard.core.metrics import metric
+from dashboard.ui import maps
 from tests.conftest import FIXTURE_CONFIG
 from tests.pages import run_page
 from tests.test_map_page import drawn_areas, map_page
@@ -164,7 +165,7 @@ def test_earlier_periods_are_of_the_same_kind():
     custom period that is one whole month counts as a month; any other custom period has none before it."""
     from datetime import date
 
-    from dashboard.filters import Period, earlier_periods, preset_period
+    from dashboard.core.filters import earlier_periods, Period, preset_period
 
     as_of = date(2026, 11, 20)
     assert earlier_periods("this_month", preset_period("this_month", as_of), 2) == [
@@ -183,13 +184,13 @@ def test_the_earlier_months_come_from_one_query_on_the_fixture(fixture_db, monke
     before the data (15 September) and has no board (None). October by hand (tests/test_bulletin.py): 甲区 8
     有效回访, 7 contacted, 6 resolved, 5 满意 + 1 基本满意 → 100 × (0.1×0.875 + 0.5×0.75 + 0.4×0.725) = 75.25;
     乙县 2 有效回访, both contacted and resolved, 1 满意 + 1 基本满意 → 100 × (0.1 + 0.5 + 0.4×0.9) = 96.0."""
-    from dashboard import db
-    from dashboard.data import common, overview
-    from dashboard.filters import parse_filters
+    from dashboard.core.filters import parse_filters
+    from dashboard.data import overview
+    from dashboard.store import db
 
     monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
     with db.page_run():
-        f, _ = parse_filters({"period": "this_month"}, common.areas(), common.as_of(), common.data_start())
+        f, _ = parse_filters({"period": "this_month"}, db.areas(), db.as_of(), db.data_start())
         october, september = overview.ticket_history(f)
     assert september is None
     rows = october.set_index("area_code")

@@ -15,8 +15,8 @@ from datetime import timedelta
 
 import pytest
 
-from dashboard import build, db
-from dashboard.load import load_folder
+from dashboard.store import build, db
+from dashboard.store.load import load_folder
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 
 FIRST = "2025-11-10 12:00:00"
@@ -88,7 +88,7 @@ def test_a_run_still_reading_the_old_build_keeps_it_open(live_path):
 def test_old_builds_are_removed_keeping_a_couple(tmp_path):
     """Five builds into one path leave the newest three files ([refresh] keep_versions = 3: a large
     city's build is gigabytes); the path links to the newest."""
-    from dashboard.config import settings
+    from dashboard.core.config import settings
 
     assert settings().refresh.keep_versions == 3
     path = tmp_path / "city.duckdb"

@@ -16,8 +16,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import build, refresh
-from dashboard.load import load_folder
+from dashboard.store import build, refresh
+from dashboard.store.load import load_folder
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 
 HEAD = ["工单编号", "标题", "一级分类", "二级分类", "工单状态", "来电时间", "办结时间", "被反映区", "被反映街乡镇",
@@ -172,8 +172,8 @@ def test_entering_the_notice_replaces_the_provisional_year(tmp_path, monkeypatch
     """The draft of 2027 is the provisional days off; saving a (made-up) notice writes the file."""
     from datetime import date
 
-    from dashboard import holidays
-    from dashboard.workdays import read_override
+    from dashboard.store import holidays
+    from dashboard.store.workdays import read_override
 
     override = tmp_path / "override.csv"
     override.write_text("date,is_workday,name\n2026-12-31,0,旧行\n2027-01-05,0,将被替换\n", encoding="utf-8")
@@ -191,7 +191,7 @@ def test_ten_readers_during_a_refresh_see_no_error_and_never_a_mix(city, monkeyp
     数据截至 2025-11-10 12:00, or 21 with 2025-11-12 10:00), and the new build seen by runs after it."""
     import threading
 
-    from dashboard import db
+    from dashboard.store import db
 
     monkeypatch.setenv("DASHBOARD_DB", str(city))
     pv = refresh.preview(city, [("12345导出.xlsx", xlsx(ROWS))])

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
-from dashboard.workdays import library_years
+from dashboard.store.workdays import library_years
 from sample_data import generate as generator
 from sample_data import geometry as geo
 from sample_data.generate import DEFAULT_AS_OF, generate, is_current, main

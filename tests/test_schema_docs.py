@@ -1,8 +1,8 @@
-"""The documented data model (docs/) is generated from dashboard/schema.py and stays current."""
+"""The documented data model (docs/) is generated from dashboard/core/schema.py and stays current."""
 
 import duckdb
 
-from dashboard import schema
+from dashboard.core import schema
 from tests.conftest import ROOT
 
 

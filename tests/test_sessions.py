@@ -14,8 +14,9 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import access, appdb, serve, users
-from dashboard.config import AuthSettings
+from dashboard.accounts import access, serve, sessions, users
+from dashboard.core.config import AuthSettings
+from dashboard.store import appdb
 from tests.conftest import ROOT
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31"}
@@ -34,86 +35,86 @@ def _age(path, token, **columns) -> None:
     with sqlite3.connect(path) as con:
         for column, minutes in columns.items():
             con.execute(f"UPDATE web_sessions SET {column} = ? WHERE token_hash = ?",
-                        [(moment - timedelta(minutes=minutes)).isoformat(), serve._hash(token)])
+                        [(moment - timedelta(minutes=minutes)).isoformat(), sessions.token_hash(token)])
 
 
 def test_the_cookie_is_signed_and_a_changed_one_is_refused(own_app_db):
-    token = serve.start("test_city", "local", hours=12)
-    value = serve.cookie_value(token)
-    assert serve.token_of(value) == token
+    token = sessions.start("test_city", "local", hours=12)
+    value = sessions.cookie_value(token)
+    assert sessions.token_of(value) == token
     signature = value.split(".")[1]
-    assert serve.token_of(f"{token}x.{signature}") is None  # another token under the same signature
-    assert serve.token_of(f"{token}.{'0' * len(signature)}") is None
+    assert sessions.token_of(f"{token}x.{signature}") is None  # another token under the same signature
+    assert sessions.token_of(f"{token}.{'0' * len(signature)}") is None
     for bad in ("", None, token, f"{token}.{signature}.x", f".{signature}"):
-        assert serve.token_of(bad) is None
+        assert sessions.token_of(bad) is None
 
 
 def test_the_signing_key_is_made_per_application_database(tmp_path, monkeypatch):
     keys = []
     for name in ("a.sqlite3", "b.sqlite3"):
         monkeypatch.setenv("DASHBOARD_APP_DB", str(tmp_path / name))
-        keys.append(serve._key())
-        assert serve._key() == keys[-1]  # generated once, then kept
+        keys.append(sessions._key())
+        assert sessions._key() == keys[-1]  # generated once, then kept
     assert keys[0] != keys[1] and len(keys[0]) == 32
 
 
 def test_the_database_keeps_no_usable_cookie(own_app_db):
-    token = serve.start("test_city", "local", hours=12)
+    token = sessions.start("test_city", "local", hours=12)
     with sqlite3.connect(own_app_db) as con:
         stored = con.execute("SELECT token_hash FROM web_sessions").fetchall()
-    assert stored == [(serve._hash(token),)] and token not in stored[0][0]
+    assert stored == [(sessions.token_hash(token),)] and token not in stored[0][0]
 
 
 def test_a_record_lives_until_idle_expiry_or_revocation(own_app_db):
-    live = serve.start("test_city", "local", hours=12)
-    assert serve.check(live, idle_minutes=30) == ("test_city", "")
+    live = sessions.start("test_city", "local", hours=12)
+    assert sessions.check(live, idle_minutes=30) == ("test_city", "")
     _age(own_app_db, live, last_seen=29)
-    assert serve.check(live, idle_minutes=30) == ("test_city", "")
+    assert sessions.check(live, idle_minutes=30) == ("test_city", "")
 
-    idle = serve.start("test_city", "local", hours=12)
+    idle = sessions.start("test_city", "local", hours=12)
     _age(own_app_db, idle, last_seen=31)
-    assert serve.check(idle, idle_minutes=30) == (None, "idle")
-    assert serve.check(idle, idle_minutes=30) == (None, "revoked")  # revoked on the way: no second chance
+    assert sessions.check(idle, idle_minutes=30) == (None, "idle")
+    assert sessions.check(idle, idle_minutes=30) == (None, "revoked")  # revoked on the way: no second chance
 
-    old = serve.start("test_city", "local", hours=12)
+    old = sessions.start("test_city", "local", hours=12)
     _age(own_app_db, old, expires_at=1)
-    assert serve.check(old, idle_minutes=30) == (None, "expired")
+    assert sessions.check(old, idle_minutes=30) == (None, "expired")
 
     serve.revoke(live)
-    assert serve.check(live, idle_minutes=30) == (None, "revoked")
-    assert serve.check("never-issued", idle_minutes=30) == (None, "unknown")
+    assert sessions.check(live, idle_minutes=30) == (None, "revoked")
+    assert sessions.check("never-issued", idle_minutes=30) == (None, "unknown")
 
 
 def test_activity_keeps_a_record_alive(own_app_db, monkeypatch):
-    token = serve.start("test_city", "local", hours=12)
+    token = sessions.start("test_city", "local", hours=12)
     _age(own_app_db, token, last_seen=25)
-    monkeypatch.setattr(serve, "_touched", {})
-    serve.touch(token)
-    assert serve.check(token, idle_minutes=10) == ("test_city", "")  # touched just now: 25 minutes ago no longer counts
+    monkeypatch.setattr(sessions, "_touched", {})
+    sessions.touch(token)
+    assert sessions.check(token, idle_minutes=10) == ("test_city", "")  # touched just now: 25 minutes ago no longer counts
 
 
 def test_disabling_an_account_ends_its_browser_logins(own_app_db):
     users.add("zhao", "赵六", "street", "990101001", "Fixture-Pass-2025", path=own_app_db)
-    token = serve.start("zhao", "local", hours=12)
+    token = sessions.start("zhao", "local", hours=12)
     users.set_disabled("zhao", True, own_app_db)
-    assert serve.check(token, idle_minutes=30) == (None, "revoked")
+    assert sessions.check(token, idle_minutes=30) == (None, "revoked")
 
 
 def test_media_needs_the_login_that_made_it(own_app_db, monkeypatch):
     """The guard's decision without the server (the server itself: the browser test)."""
     users.add("zhao", "赵六", "street", "990101001", "Fixture-Pass-2025", path=own_app_db)
     users.add("qian", "钱七", "street", "990101002", "Fixture-Pass-2025", path=own_app_db)
-    mine, theirs = serve.start("zhao", "local", 12), serve.start("qian", "local", 12)
+    mine, theirs = sessions.start("zhao", "local", 12), sessions.start("qian", "local", 12)
     monkeypatch.setattr(serve, "_owners", lambda file_id: {"session-zhao"} if file_id == "f1" else set())
     serve.bind("session-zhao", mine, "zhao", "990101001")
     serve.bind("session-qian", theirs, "qian", "990101002")
     try:
-        assert serve.media_allowed(serve.cookie_value(mine), "f1") == (True, "")
-        assert not serve.media_allowed(serve.cookie_value(theirs), "f1")[0]
-        assert not serve.media_allowed(serve.cookie_value(mine), "f2")[0]
+        assert serve.media_allowed(sessions.cookie_value(mine), "f1") == (True, "")
+        assert not serve.media_allowed(sessions.cookie_value(theirs), "f1")[0]
+        assert not serve.media_allowed(sessions.cookie_value(mine), "f2")[0]
         assert not serve.media_allowed(None, "f1")[0]
         serve.revoke(mine)
-        assert serve.media_allowed(serve.cookie_value(mine), "f1")[0] is False
+        assert serve.media_allowed(sessions.cookie_value(mine), "f1")[0] is False
     finally:
         serve.unbind("session-zhao")
         serve.unbind("session-qian")
@@ -202,7 +203,7 @@ def test_a_download_built_on_click_runs_as_the_session_that_offered_it(own_app_d
     import pandas as pd
 
     users.add("zhao", "赵六", "street", "990101001", "Fixture-Pass-2025", path=own_app_db)
-    token = serve.start("zhao", "local", 12)
+    token = sessions.start("zhao", "local", 12)
     serve.bind("session-zhao", token, "zhao", "990101001")
     try:
         access.scope_guard({"scope": "990102"})  # the command line and the builder: no page session, no lock

@@ -1,7 +1,7 @@
 """The builder stores the shared SQL macros in the database file; queries then skip defining
 them per cursor. A file built with other macros falls back to defining them per query."""
 
-from dashboard import db, sql
+from dashboard.store import db, sql
 
 
 def test_fixture_database_stores_the_current_macros(fixture_db):

@@ -12,6 +12,7 @@ Repeat hot spot: 西一社区 2 repeats (T05, T12) of 3 received.
 """
 
 from dashboard.data import tickets as ticket_data
+from dashboard.store import db
 from tests.pages import frame_with, kpis, run_page
 
 
@@ -41,10 +42,8 @@ def test_supervision_list(app_env):
 
 def test_aging_by_category(app_env):
     run_page("tickets", OCTOBER)  # sets up the app context for the cached loaders
-    from dashboard import state  # noqa: F401  (state is initialised by the run above)
-    from dashboard.data import common
-    from dashboard.filters import parse_filters
-    f, _ = parse_filters(OCTOBER, common.areas(), common.as_of(), common.data_start())
+    from dashboard.core.filters import parse_filters
+    f, _ = parse_filters(OCTOBER, db.areas(), db.as_of(), db.data_start())
     aging = ticket_data.aging(f)
     got = {(r["一级分类"], r["账龄"]): r["工单数"] for _, r in aging.iterrows()}
     assert got == {("城乡建设", "≤3 个工作日"): 1, ("城乡建设", "8–15 个工作日"): 2, ("城乡建设", "16–30 个工作日"): 1,

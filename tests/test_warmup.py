@@ -2,7 +2,8 @@
 open — 总览, 诉求工单 and 网格地图 for the whole city, 总览 for a district — ask the database
 nothing (every question is answered from the shared result cache) and show what a cold run shows."""
 
-from dashboard import db, warmup
+from dashboard import warmup
+from dashboard.store import db
 from tests.pages import kpis, run_page
 
 
@@ -49,7 +50,7 @@ def test_no_warm_up_outside_a_server(app_env, monkeypatch):
 
 
 def test_a_published_build_is_warmed_without_anyone_asking(app_env, tmp_path, monkeypatch):
-    # The pointer (a symbolic link, as dashboard.load and the refresh publish builds) moves to a new
+    # The pointer (a symbolic link, as dashboard.store.load and the refresh publish builds) moves to a new
     # build: within a few looks of the watch, that build is opened and warmed, before any page run.
     import os
     import shutil

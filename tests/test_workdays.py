@@ -5,7 +5,7 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 
-from dashboard.workdays import CalendarCoverageError, WorkdayCalendar, library_years
+from dashboard.store.workdays import CalendarCoverageError, library_years, WorkdayCalendar
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ areas, grade counts, one committee's indicator breakdown and the weight check of
 indicator system (居民评议 at least 70 %).
 
 Grades are given only by the SQL macro ``grade_of`` with the configured cut-offs
-(parameters ``grade_names``/``grade_mins``, resolved from the settings by ``dashboard.params``); nothing here computes a grade.
+(parameters ``grade_names``/``grade_mins``, resolved from the settings by ``dashboard.store.params``); nothing here computes a grade.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import db, params
-from dashboard.config import settings
+from dashboard.core.config import settings
+from dashboard.core.filters import Filters
+from dashboard.core.metrics import format_number, Kpi, metric
+from dashboard.core.text import echo, md
 from dashboard.data import common
-from dashboard.metrics import Kpi, format_number, metric
-from dashboard.filters import Filters
-from dashboard.text import echo, md
+from dashboard.store import db, params
 
 _score = metric("assessment_total")  # totals and their changes: one decimal, half-up
 ASSESSMENT_KPIS = ("assessment_avg", "assessment_excellent_rate", "assessment_failed", "assessment_upgraded",
@@ -255,7 +255,7 @@ def choose_committee(f: Filters, committees_frame: pd.DataFrame, requested: str 
         return None, None
     if requested in offered:
         return requested, None
-    areas = common.areas()
+    areas = db.areas()
     known = areas.get(requested) if requested else None
     if requested and (known is None or known.level != "community"):
         return offered[0], f"地址中的社区/村代码“{echo(requested)}”不存在，已显示{areas.name(offered[0])}。"

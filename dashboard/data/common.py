@@ -1,5 +1,5 @@
-"""Shared loaders for page data: the area index, the working-day calendar, the
-standard query parameters derived from the filters, and assessment-round choice.
+"""Shared helpers for page data: questions asked with parameters resolved from the filters
+(``ask``), the scope/comparison/children split of metric rows, and assessment-round choice.
 
 Everything here is cached per database file version (``Database.signature``), so a
 rebuilt database is picked up on the next run.
@@ -8,50 +8,20 @@ rebuilt database is picked up on the next run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
-import streamlit as st
 
-from dashboard import db, params
-from dashboard.areas import AreaIndex
-from dashboard.config import settings
-from dashboard.filters import Filters, Period
-from dashboard.metrics import Metric
-from dashboard.workdays import WorkdayCalendar
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _areas(signature: tuple) -> AreaIndex:
-    return AreaIndex(db.database().query("areas"))
-
-
-def areas() -> AreaIndex:
-    return _areas(db.database().signature)
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _calendar(signature: tuple) -> WorkdayCalendar:
-    return WorkdayCalendar.from_frame(db.database().query("workday_calendar"))
-
-
-def workday_calendar() -> WorkdayCalendar:
-    return _calendar(db.database().signature)
-
-
-def as_of() -> datetime:
-    """The data's cut-off moment (数据截至)."""
-    return pd.Timestamp(db.database().meta["as_of"]).to_pydatetime()
-
-
-def data_start() -> date:
-    return pd.Timestamp(db.database().meta["data_start"]).date()
+from dashboard.core.config import settings
+from dashboard.core.filters import Filters, Period
+from dashboard.core.metrics import Metric
+from dashboard.store import db, params
 
 
 def comparison_has_data(f: Filters) -> bool:
     """Whether the comparison period lies wholly inside the data (a period starting before the data
     began would compare with a partial or empty period: the cards then say 对比期无数据)."""
-    return f.comparison is not None and f.comparison.start >= data_start()
+    return f.comparison is not None and f.comparison.start >= db.data_start()
 
 
 DURATION_METRICS = ("duration_median", "duration_p90")
@@ -60,13 +30,13 @@ LIST_SHOWN = 1_000  # rows a long list (organisations, grids, workers) draws on 
 
 def context(f: Filters, group: params.Group = "scope", compare: bool = False,
             in_comparison: bool = False) -> params.Context:
-    return params.Context(f, settings(), workday_calendar(), group, compare, in_comparison)
+    return params.Context(f, settings(), db.workday_calendar(), group, compare, in_comparison)
 
 
 def ask(name: str, f: Filters, group: params.Group = "scope", compare: bool = False, in_comparison: bool = False,
         **given) -> pd.DataFrame:
     """Run ``queries/<name>.sql`` for the filters: each ``$parameter`` resolved by its name
-    (``dashboard.params``); ``given`` supplies what only the caller knows (a limit, a round …).
+    (``dashboard.store.params``); ``given`` supplies what only the caller knows (a limit, a round …).
     ``group="children"`` groups by the next finer level; ``compare`` fills in the comparison period;
     ``in_comparison`` asks about the comparison period instead."""
     return db.query(name, **params.resolve(name, context(f, group, compare, in_comparison), **given))

@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import appdb, build, db, holidays, refresh
-from dashboard.config import settings
-from dashboard.metrics import format_number
+from dashboard.core.config import settings
+from dashboard.core.metrics import format_number
+from dashboard.store import appdb, build, db, holidays, refresh
 
 _PREVIEW = "_refresh_preview"
 TARGETS = refresh.target_columns()
@@ -153,7 +153,7 @@ def notice_year_default() -> int:
 
 def notice_draft(year: int) -> pd.DataFrame:
     """The rows already entered for ``year``, or else the provisional days off as a draft."""
-    from dashboard.workdays import read_override
+    from dashboard.store.workdays import read_override
 
     entered = {d: v for d, v in read_override(settings().calendar_override).items() if d.year == year}
     if entered:

@@ -1,5 +1,5 @@
 """督办台账 data: the evidence a new 督办 carries (overdue tickets, a lagging figure), and the
-ledger and per-unit records as tables for the page. The steps themselves: dashboard/duban.py."""
+ledger and per-unit records as tables for the page. The steps themselves: dashboard/supervision/duban.py."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from datetime import datetime
 
 import pandas as pd
 
-from dashboard import duban
-from dashboard.config import settings
-from dashboard.data import common
-from dashboard.data import tickets as ticket_data
+from dashboard.core.config import settings
+from dashboard.core.filters import Filters, scope_to
+from dashboard.core.metrics import format_number, metric, table_number
+from dashboard.data import common, tickets as ticket_data
 from dashboard.data.overview import ALERT_METRICS, kpi_row
-from dashboard.filters import Filters, scope_to
-from dashboard.metrics import format_number, metric, table_number
+from dashboard.store import db
+from dashboard.supervision import duban
 
 EVIDENCE_TICKET_COLUMNS = ("工单编号", "标题", "受理时间", "办结时限（含延期）", "已超期（工作日）", "主办单位",
                            "社区/村", "当前状态")
@@ -24,23 +24,23 @@ INDICATOR_CHOICES = ALERT_METRICS
 def addressee_choices(f: Filters, user) -> list[str]:
     """Areas this user may send a 督办 to from the current view: the scope itself (unless it
     is the user's own area or the city) and its child areas."""
-    areas = common.areas()
+    areas = db.areas()
     codes = ([f.scope] if f.scope else []) + [a.code for a in areas.children(f.scope)] if f.level != "community" \
         else [f.scope]
     return [c for c in codes if duban.can_issue(user, c)]
 
 
 def area_name(code: str) -> str:
-    areas = common.areas()
+    areas = db.areas()
     return " › ".join(a.name for a in areas.ancestors(code) if a.code)
 
 
 def overdue_tickets(f: Filters, code: str, limit: int = 200) -> pd.DataFrame:
     """The overdue tickets (督办清单, 已超期) of the area ``code`` at the period end."""
-    table, _ = ticket_data.supervision(scope_to(f, code[:12], common.areas()), limit=limit)
+    table, _ = ticket_data.supervision(scope_to(f, code[:12], db.areas()), limit=limit)
     table = table[table["督办类型"] == "已超期"]
     if len(code) == 15 and "网格" in table.columns:
-        table = table[table["网格"] == common.areas().name(code)]
+        table = table[table["网格"] == db.areas().name(code)]
     # the columns of the areas above the list's scope are left out by the list itself
     return table[[c for c in EVIDENCE_TICKET_COLUMNS if c in table.columns]].reset_index(drop=True)
 
@@ -54,7 +54,7 @@ def ticket_evidence(tickets: pd.DataFrame, f: Filters) -> dict:
 
 def indicator_evidence(f: Filters, code: str, keys: list[str]) -> dict:
     """The figures of the area ``code`` for the chosen metrics, as they stand when issued."""
-    scoped = scope_to(f, code[:12], common.areas())
+    scoped = scope_to(f, code[:12], db.areas())
     figures = []
     for k in kpi_row(scoped, tuple(keys)):
         m = k.metric
@@ -81,7 +81,7 @@ def default_subject(kind: str, name: str, evidence: dict, unit: str | None = Non
     return (head + "、".join(shown) + more)[:SUBJECT_MAX]
 
 
-SUBJECT_MAX = 200  # 督办事项: dashboard/duban.py refuses more
+SUBJECT_MAX = 200  # 督办事项: dashboard/supervision/duban.py refuses more
 
 
 DEFAULT_REQUIREMENT = {
@@ -135,7 +135,7 @@ def window_days() -> int:
 def assessment_evidence(f: Filters) -> pd.DataFrame | None:
     """The 督办 record of the units inside the scope, for the assessment page; None when the
     configuration leaves it out or there is nothing to show."""
-    from dashboard import access
+    from dashboard.accounts import access
 
     if not settings().duban.show_on_assessment:
         return None
@@ -218,7 +218,7 @@ MOST_UNITS = 8  # units listed on a slide; the 通报's table lists all
 @dataclass(frozen=True)
 class Progress:
     """The user's 督办 items addressed inside a scope at a moment: counts by state (逾期未反馈 taken out of
-    已下发/退回重办), 办结率, and each addressee's record (dashboard.duban.records)."""
+    已下发/退回重办), 办结率, and each addressee's record (dashboard.supervision.duban.records)."""
     now: datetime
     issued: int
     by_state: dict[str, int]

@@ -16,13 +16,15 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from dashboard import access, db, geo, ranking
-from dashboard.config import settings
+from dashboard.accounts import access
+from dashboard.core import geo, ranking
+from dashboard.core.config import settings
+from dashboard.core.filters import Filters
+from dashboard.core.metrics import format_number, Metric, metric
+from dashboard.core.schema import CODE_LENGTH, LEVEL_ZH
+from dashboard.core.text import echo
 from dashboard.data import common
-from dashboard.filters import Filters
-from dashboard.metrics import Metric, format_number, metric
-from dashboard.schema import CODE_LENGTH, LEVEL_ZH
-from dashboard.text import echo
+from dashboard.store import db
 
 # The metrics a leader can colour the map by, in the order of the selector.
 MAP_METRICS = ("per_1000", "backlog", "overdue", "satisfaction_rate", "composite_score",
@@ -57,7 +59,7 @@ def choose_metric(f: Filters, requested: str | None) -> tuple[str, str | None]:
 
 def map_title(f: Filters, m: Metric) -> str:
     """e.g. “甲区 各街道/乡镇 三率综合得分”."""
-    scope_name = "全市" if not f.scope else common.areas().name(f.scope)
+    scope_name = "全市" if not f.scope else db.areas().name(f.scope)
     return f"{scope_name} 各{LEVEL_ZH[f.child_level]} {m.zh}"
 
 
@@ -111,10 +113,10 @@ def when(f: Filters, values: ChildValues) -> str:
 
 
 def child_values(f: Filters, key: str) -> ChildValues:
-    """The children's values of ``key``, ranked by dashboard.ranking (样本不足 and 无数据 unranked, last)."""
+    """The children's values of ``key``, ranked by dashboard.core.ranking (样本不足 and 无数据 unranked, last)."""
     m = metric(key)
     frame, note, round_name = _source_frame(f, m)
-    units = common.areas().children(f.scope)
+    units = db.areas().children(f.scope)
     base = pd.DataFrame({"area_code": [a.code for a in units], "area_name": [a.name for a in units]})
     if frame is None:
         out = base.assign(value=np.nan)
@@ -209,7 +211,7 @@ def grid_param(f: Filters, value: str | None) -> tuple[str | None, str | None]:
     A grid of another community (left over after moving the scope) is dropped quietly."""
     if not value:
         return None, None
-    area = common.areas().get(value)
+    area = db.areas().get(value)
     if area is None or area.level != "grid":
         return None, f"地址中的网格代码“{echo(value)}”不存在，已忽略。"
     if area.parent_code != f.scope:
@@ -413,7 +415,7 @@ def coverage_issues(f: Filters) -> pd.DataFrame:
 
 
 def coverage_table(issues: pd.DataFrame) -> pd.DataFrame:
-    areas = common.areas()
+    areas = db.areas()
     def street(code: str) -> str:
         return areas.name(code[:9])
     return pd.DataFrame({
@@ -433,7 +435,7 @@ def coverage_layer(issues: pd.DataFrame, shapes: MapShapes, gcj02: bool = False)
     top = issues.nlargest(COVERAGE_LAYER_LIMIT, "area_m2")
     geoms = geo.prepare_shapes(np.asarray(top["geom"].to_numpy(), dtype=object), shapes.tolerance / 4, gcj02,
                                max(shapes.decimals, 6))
-    areas = common.areas()
+    areas = db.areas()
     props = [{"kind": k, "style": COVERAGE_STYLE[k],
               "tip": f"<b>网格{k}</b><br>{areas.name(c)}<br>面积 {fmt_area(a)}"}
              for k, c, a in zip(top["kind"], top["community_code"], top["area_m2"])]

@@ -13,12 +13,12 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import db
-from dashboard.config import settings
+from dashboard.core.config import settings
+from dashboard.core.filters import COMPARISONS, earlier_periods, Filters
+from dashboard.core.metrics import Kpi, metric
+from dashboard.core.schema import ORG_RATINGS, ORG_TYPES
 from dashboard.data import common
-from dashboard.filters import COMPARISONS, Filters, earlier_periods
-from dashboard.metrics import Kpi, metric
-from dashboard.schema import ORG_RATINGS, ORG_TYPES
+from dashboard.store import db
 
 ORG_KPIS = ("orgs_active", "orgs_registered", "orgs_per_10k", "orgs_high_rating_share", "community_orgs", "community_org_target_rate")
 UNRATED = "未评估"

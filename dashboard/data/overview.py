@@ -10,11 +10,11 @@ from datetime import datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard import db
-from dashboard.config import settings
+from dashboard.core.config import settings
+from dashboard.core.filters import COMPARISONS, earlier_periods, Filters
+from dashboard.core.metrics import Kpi, metric, round_half_up
 from dashboard.data import common
-from dashboard.filters import COMPARISONS, Filters, earlier_periods
-from dashboard.metrics import Kpi, metric, round_half_up
+from dashboard.store import db
 
 OVERVIEW_KPIS = ("created", "backlog", "overdue", "on_time_rate", "composite_score",
                  "grid_count", "fulltime_coverage", "orgs_per_10k", "assessment_avg", "assessment_failed")
@@ -102,10 +102,10 @@ def previous_children(f: Filters) -> pd.DataFrame | None:
 def ticket_history(f: Filters) -> list[pd.DataFrame | None]:
     """The child areas' ticket metrics in each earlier period of the same kind (``filters.earlier_periods``:
     the months before 本月, …; ``[ranking] streak_periods`` of them), the nearest first, for “连续 N 期上黑榜”
-    (dashboard.ranking.boards ``history``). One query for all of them (queries/ticket_history.sql). A period
+    (dashboard.core.ranking.boards ``history``). One query for all of them (queries/ticket_history.sql). A period
     starting before the data is None (no board then: a streak stops there); a custom period has none ([])."""
     periods = earlier_periods(f.preset, f.period, settings().streak_periods)
-    usable = list(itertools.takewhile(lambda p: p.start >= common.data_start(), periods))
+    usable = list(itertools.takewhile(lambda p: p.start >= db.data_start(), periods))
     missing: list[pd.DataFrame | None] = [None] if len(usable) < len(periods) else []
     if not usable:
         return missing

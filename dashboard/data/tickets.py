@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import access, params
-from dashboard.config import settings
+from dashboard.accounts import access
+from dashboard.core.config import settings
+from dashboard.core.filters import Filters
+from dashboard.core.metrics import Kpi, metric
 from dashboard.data import common, overview
 from dashboard.data.overview import kpi_row
-from dashboard.metrics import Kpi, metric
-from dashboard.filters import Filters
+from dashboard.store import params
 
 TICKET_KPIS = ("created", "closed", "backlog", "overdue", "due_soon",
                "on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate", "composite_score",
@@ -112,7 +113,7 @@ NO_HANDLING_UNIT = "（未注明主办单位）"
 @dataclass(frozen=True)
 class HandlingUnits:
     """The handling units of the scope's tickets (queries/handling_unit_metrics.sql), one row each with
-    ``area_code`` = ``area_name`` = the unit's name so that dashboard.ranking ranks them like areas;
+    ``area_code`` = ``area_name`` = the unit's name so that dashboard.core.ranking ranks them like areas;
     ``unassigned`` counts what the tickets without a 主办单位 hold (they are left out of the ranking)."""
     frame: pd.DataFrame
     unassigned: pd.Series | None

@@ -37,7 +37,7 @@ class AppServer:
     def __init__(self, db_path: Path, extra_env: dict[str, str] | None = None, app_db: Path | None = None,
                  command: list[str] | None = None):
         """``command``: how the app is started (default ``streamlit run``; the launcher of
-        ``make run`` is ``[python, -m, dashboard.serve]``)."""
+        ``make run`` is ``[python, -m, dashboard.accounts.serve]``)."""
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from dashboard.load import load_folder
+from dashboard.store.load import load_folder
 from tests.browser.conftest import AppServer, open_app, screenshot, settle, run_count
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR, ROOT
 

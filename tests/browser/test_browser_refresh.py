@@ -4,7 +4,7 @@ moment 2025-11-12 10:00; then rolls back. A copy of the fixture city, not the sh
 
 import pytest
 
-from dashboard.load import load_folder
+from dashboard.store.load import load_folder
 from tests.browser.conftest import AppServer, open_app, screenshot, settle
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_DIR
 from tests.test_refresh import ROWS, xlsx

@@ -55,7 +55,7 @@ def _download(page) -> tuple[str, str]:
 
 
 def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, app_server, app_db):
-    from dashboard import appdb
+    from dashboard.store import appdb
 
     open_app(page, app_server, "tickets", OCTOBER, user="test_street")
     cookie = _wait_for_cookie(page)
@@ -136,8 +136,8 @@ def test_internal_endpoints_are_off_under_streamlit_run(page, app_server):
 
 
 def test_the_launcher_guards_from_the_first_request(fixture_db, app_db):
-    """``make run`` starts ``python -m dashboard.serve``: guarded before any browser has come."""
-    server = AppServer(fixture_db, app_db=app_db, command=[sys.executable, "-m", "dashboard.serve"])
+    """``make run`` starts ``python -m dashboard.accounts.serve``: guarded before any browser has come."""
+    server = AppServer(fixture_db, app_db=app_db, command=[sys.executable, "-m", "dashboard.accounts.serve"])
     try:
         _check_endpoints(server.url)
     finally:
