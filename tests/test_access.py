@@ -228,6 +228,7 @@ def test_an_export_carries_the_user_and_is_audited(app_env, app_db):
         from dashboard.accounts import access
         from dashboard.core import export
         from dashboard.core.filters import parse_filters
+        from dashboard.store import db
 
         st.session_state["_auth_user"] = "test_street"
         st.session_state["_auth_root"] = "990101001"
