@@ -103,7 +103,7 @@ class Timed:
 def first_open(browser, url: str, user: str, password: str, path: str, context=None,
                typing_s: float = 0.0) -> tuple[dict, object]:
     """Open ``path`` in ``context`` (a new profile when None) as a new session; log in; wait until settled."""
-    from tests.browser.conftest import settle
+    from dashboard.testing import settle
 
     context = context or browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
                                              timezone_id="Asia/Shanghai")
@@ -198,7 +198,7 @@ def click_plan(page, sidebar):
 
 
 def clicks(browser, url, user, password, rounds: int) -> list[dict]:
-    from tests.browser.conftest import run_count, settle
+    from dashboard.testing import run_count, settle
 
     out = []
     for r in range(rounds):
@@ -224,7 +224,7 @@ def clicks(browser, url, user, password, rounds: int) -> list[dict]:
 def concurrent(browser_factory, url, user, password, sessions: int, actions: int, budget_s: float) -> dict:
     """``sessions`` users at once, each in its own browser process (as separate leaders are), opening
     总览 and clicking through districts and periods."""
-    from tests.browser.conftest import run_count, settle
+    from dashboard.testing import run_count, settle
 
     results: list[dict] = []
     errors: list[str] = []
@@ -452,7 +452,7 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     from bench.run import bench_account
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer
+    from dashboard.testing import AppServer, CHROMIUM, CHROMIUM_ARGS
 
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     user, password = bench_account()

@@ -206,7 +206,7 @@ def bench_account() -> tuple[str, str]:
 def new_app(page: str, params: dict):
     from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import apptest_runs_the_entry_script
+    from dashboard.testing import apptest_runs_the_entry_script
 
     apptest_runs_the_entry_script()  # every run includes the router and sidebar, as in the server
 
@@ -311,7 +311,7 @@ def end_to_end(db_path: Path, interactions: int) -> list[dict]:
 
     import os
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, log_in, run_count, settle
+    from dashboard.testing import AppServer, CHROMIUM, CHROMIUM_ARGS, log_in, run_count, settle
 
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     user, password = bench_account()

@@ -14,7 +14,7 @@ st.title("账号与审计", anchor=False)
 accounts_tab, audit_tab = st.tabs(["账号", "审计日志"])
 
 with accounts_tab:
-    st.dataframe(admin.accounts_frame(), hide_index=True, width="stretch")
+    components.table(admin.accounts_frame(), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left, st.form("new_account", clear_on_submit=True):
         st.markdown("**新建账号**")
@@ -45,5 +45,5 @@ with audit_tab:
     log = admin.audit_frame(datetime.combine(start, time()), datetime.combine(end, time()) + timedelta(days=1),
                             who or None, action or None)
     st.caption(f"共 {len(log):,} 条（最多显示 5,000 条，最新在前）")
-    st.dataframe(log, hide_index=True, width="stretch")
+    components.table(log, hide_index=True, width="stretch")
     components.download_buttons(log, "审计日志", state.current(), key="audit_dl")

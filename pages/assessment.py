@@ -116,7 +116,7 @@ def round_results() -> None:
                 if table.empty:
                     st.caption(empty)
                 else:
-                    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 400),
+                    components.table(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 400),
                                  column_config={"总分变化": st.column_config.NumberColumn(format="%+.1f")})  # already half-up
         components.download_buttons(lambda: assessment.changes_table(committees), "考核升降档名单", f,
                                     key="assess_changes_dl")  # built only when a download is clicked
@@ -143,7 +143,7 @@ def round_results() -> None:
                         config={"displayModeBar": False})
         st.caption(("" if check.ok else "注意：") + md(check.message) + " 柱长为得分率（得分 ÷ 分值），柱旁数字为得分；平均分含本社区/村。")
         table = assessment.indicator_table(breakdown, who, street)
-        st.dataframe(table, hide_index=True, width="stretch")
+        components.table(table, hide_index=True, width="stretch")
         components.download_buttons(table, f"{who}考核指标得分", f, key="assess_indicators_dl")
 
     # -- 全部结果 ----------------------------------------------------------------------------------------------------
@@ -163,5 +163,5 @@ if duban_record is not None:
     st.subheader(f"{area}督办办理记录（可作为考核依据）", anchor=False)
     st.caption("各单位收到的督办、按期反馈、逾期和通报批评提示，统计近 "
                f"{duban_data.window_days()} 天内下发的督办（督办台账页面可查看每一件）。")
-    st.dataframe(duban_record, hide_index=True, width="stretch")
+    components.table(duban_record, hide_index=True, width="stretch")
     components.download_buttons(duban_record, f"{area}督办办理记录", f, key="assess_duban_dl")

@@ -10,6 +10,7 @@ from dashboard.accounts import access
 from dashboard.core.text import md
 from dashboard.data import data_admin as data
 from dashboard.store import db
+from dashboard.ui import components
 
 user = access.require_admin()
 
@@ -52,7 +53,7 @@ with refresh_tab:
                     st.rerun()
             if pv.problems:
                 st.error(f"发现 {len(pv.problems):,} 处问题，修正后重新上传（数据未做任何改动）：", icon=":material/error:")
-                st.dataframe(data.problem_table(pv), hide_index=True, width="stretch")
+                components.table(data.problem_table(pv), hide_index=True, width="stretch")
                 st.download_button("下载错误报告（Excel）", data.error_report(pv), file_name="数据刷新错误报告.xlsx",
                                    on_click="ignore", icon=":material/download:", key="refresh_errors")
             go, cancel = st.columns([1, 4])
@@ -73,7 +74,7 @@ with refresh_tab:
 with versions_tab:
     table = data.versions_table()
     st.caption(f"保留最近 {data.keep_versions()} 个版本；回退后，各页面在下一次刷新时显示所选版本的数据。")
-    st.dataframe(table, hide_index=True, width="stretch")
+    components.table(table, hide_index=True, width="stretch")
     older = [v for v in data.versions() if not v.current]
     if older:
         pick = st.selectbox("回退到", [v.path.name for v in older], format_func=data.version_label, key="rollback_pick")

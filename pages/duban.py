@@ -39,7 +39,7 @@ if ledger.empty:
     st.info("当前范围内还没有督办事项。" + ("可在下方“新建督办”中下发。" if data.addressee_choices(f, user) else ""))
 else:
     st.caption("逾期未反馈：已过反馈期限仍未反馈；逾期反馈：反馈晚于期限。选择编号查看详情和办理。")
-    st.dataframe(ledger, hide_index=True, width="stretch", column_config={
+    components.table(ledger, hide_index=True, width="stretch", column_config={
         "下发时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         "反馈期限": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
     components.download_buttons(ledger, "督办台账", f, key="duban_ledger_dl")
@@ -49,7 +49,7 @@ else:
     st.caption(f"近 {cfg.criticism_window_days} 天内下发的督办中逾期达到 {cfg.criticism_after} 件的单位，提示通报批评；"
                "此记录可作为下一轮考核的依据。")
     records = data.record_table(items, f, now)
-    st.dataframe(records, hide_index=True, width="stretch")
+    components.table(records, hide_index=True, width="stretch")
     components.download_buttons(records, "各单位督办办理情况", f, key="duban_records_dl")
 
     st.subheader("办理", anchor=False)
@@ -65,7 +65,7 @@ else:
         st.markdown(f"督办事项：{md(item.subject)}")
         st.text(item.requirement)
         head, rows = duban_doc.evidence_rows(item)
-        st.dataframe([dict(zip(head, r)) for r in rows], hide_index=True, width="stretch")
+        components.table([dict(zip(head, r)) for r in rows], hide_index=True, width="stretch")
         st.markdown("**办理记录**")
         for e in duban.events(item.id):
             line = f"{e['at'].replace('T', ' ')[:16]} · {md(e['username'])} · {duban.ACTION_ZH[e['action']]}"
@@ -156,14 +156,14 @@ if choices:
                 else:
                     ids_default = ids[:50]
                 picked = st.multiselect("督办的工单（默认全部超期工单，最多 200 件）", ids, default=ids_default, key="new_tickets")
-                st.dataframe(overdue[overdue["工单编号"].isin(picked)], hide_index=True, width="stretch")
+                components.table(overdue[overdue["工单编号"].isin(picked)], hide_index=True, width="stretch")
                 evidence = data.ticket_evidence(overdue[overdue["工单编号"].isin(picked)], f) if picked else None
             units = sorted({u for u in overdue["主办单位"].dropna() if u}) if not overdue.empty else []
         elif drafted and drafted["figures"]:  # a handling unit's figures, as its ranking showed them
             evidence = {"figures": drafted["figures"], "as_of": f"{f.as_of:%Y-%m-%d %H:%M}",
                         "handling_unit": drafted_unit}
             st.markdown(f"**{md(drafted_unit)}** 的指标（{md(f.period.label)}，只计本范围的工单）")
-            st.dataframe([{k: v for k, v in x.items() if k != "低于预警线"} for x in evidence["figures"]],
+            components.table([{k: v for k, v in x.items() if k != "低于预警线"} for x in evidence["figures"]],
                          hide_index=True, width="stretch")
             units = []
         else:
@@ -171,7 +171,7 @@ if choices:
                                   default=["on_time_rate"], key="new_metrics")
             evidence = data.indicator_evidence(f, code, keys) if keys else None
             if evidence:
-                st.dataframe([{k: v for k, v in x.items() if k != "低于预警线"} for x in evidence["figures"]],
+                components.table([{k: v for k, v in x.items() if k != "低于预警线"} for x in evidence["figures"]],
                              hide_index=True, width="stretch")
             units = []
         if drafted_unit and drafted_unit not in units:

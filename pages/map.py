@@ -79,13 +79,13 @@ with right:
             if card.fulltime == 0:
                 st.warning("该网格没有在岗专职网格员。", icon=":material/person_off:")
             if not card.workers.empty:
-                st.dataframe(card.workers, hide_index=True, width="stretch")
+                components.table(card.workers, hide_index=True, width="stretch")
                 components.download_buttons(card.workers, f"{card.name}网格员", f, key="map_card_dl")
             st.button("关闭网格名片", on_click=state.set_page_param, args=("grid", None), type="tertiary",
                       icon=":material/close:")
     st.markdown(f"**{f.child_level_zh}排名**（{m.zh}，{ '越高越好' if m.direction == 'up' else '越低越好'}）")
     ranking = grids.ranking_table(values, f)
-    st.dataframe(ranking.frame, hide_index=True, width="stretch", height=ranking.height,
+    components.table(ranking.frame, hide_index=True, width="stretch", height=ranking.height,
                  column_config=ranking.column_config, key=f"rank_{f.scope or 'city'}",
                  on_select=lambda: maps.select_row(f"rank_{f.scope or 'city'}", ranking.codes),
                  selection_mode="single-row")
@@ -108,7 +108,7 @@ with t1:
         st.success("范围内每个网格都有在岗专职网格员。", icon=":material/check_circle:")
     else:
         components.first_rows_note(missing, missing_total, "个")
-        st.dataframe(missing, hide_index=True, width="stretch")
+        components.table(missing, hide_index=True, width="stretch")
         components.download_buttons(lambda: grids.grids_without_fulltime(f)[0], "无在岗专职网格员的网格", f,
                                     key="map_missing_dl")
 with t2:
@@ -116,7 +116,7 @@ with t2:
         st.success("范围内没有分管 2 个及以上网格的网格员。", icon=":material/check_circle:")
     else:
         components.first_rows_note(multi, multi_total, "人")
-        st.dataframe(multi, hide_index=True, width="stretch")
+        components.table(multi, hide_index=True, width="stretch")
         components.download_buttons(lambda: grids.multi_grid_workers(f)[0], "一人分管多个网格的网格员", f,
                                     key="map_multi_dl")
 with t3:
@@ -129,7 +129,7 @@ with t3:
                    f"{norm.within:,} 个，多于 {norm.high} 户 {norm.above:,} 个。专属网格（学校、园区等）不计。")
         if not norm.outside.empty:
             components.first_rows_note(norm.outside, outside_total, "个")
-            st.dataframe(norm.outside, hide_index=True, width="stretch")
+            components.table(norm.outside, hide_index=True, width="stretch")
             components.download_buttons(lambda: grids.household_outside(f), f"户数不在{norm.low}至{norm.high}户的综合网格",
                                         f, key="map_norm_dl")
 
@@ -149,6 +149,6 @@ else:
     st.error(f"发现缝隙 {gaps} 处（合计 {grids.fmt_area(gap_area)}），重叠 {overlaps} 处（合计 {grids.fmt_area(overlap_area)}）。"
              "地图上黑色为缝隙、紫色为重叠。", icon=":material/warning:")
     problems = grids.coverage_table(issues)
-    st.dataframe(problems, hide_index=True, width="stretch",
+    components.table(problems, hide_index=True, width="stretch",
                  column_config={"面积（平方米）": st.column_config.NumberColumn(format="localized")})
     components.download_buttons(problems, "网格缝隙与重叠", f, key="map_coverage_dl")

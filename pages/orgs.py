@@ -80,7 +80,7 @@ else:
         st.success(f"{area}的社区/村全部达到社区社会组织目标。", icon=":material/check_circle:")
     else:
         st.markdown(f"**未达标的社区/村（{len(below)} 个，差得多的在前）**")
-        st.dataframe(below, hide_index=True, width="stretch", height=min(36 * (len(below) + 1) + 3, 440))
+        components.table(below, hide_index=True, width="stretch", height=min(36 * (len(below) + 1) + 3, 440))
         components.download_buttons(below, "社区社会组织未达标社区村", f, key="orgs_below_dl")
 
 # -- 登记与注销 ------------------------------------------------------------------------------------------------------
@@ -110,6 +110,6 @@ else:
     more = f"下面列出前 {len(shown):,} 个，完整名录请下载；" if len(shown) < total else ""
     st.caption(f"共 {total:,} 个组织，{more}存续状态和评估等级按期末 {day:%Y-%m-%d} 判断；“未评估”含等级已过期的。"
                "点击列名可排序。")
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 520))
+    components.table(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 520))
     # The whole list (tens of thousands of rows at city scope) is only read when a download is clicked.
     components.download_buttons(lambda: orgs.org_list(f, *list_filters)[0], "社会组织名录", f, key="org_list_dl")

@@ -51,7 +51,7 @@ else:
                + (f"按偏离预警线的程度列出最严重的 {shown} 条，" if shown < warnings.total else "")
                + "按区域归组、最严重的在前；偏离为与预警线之差。" + ("完整清单请下载。" if shown < warnings.total else ""))
     issuer = duban_data.may_issue(access.current_user())  # a row of the list opens a 督办 for its area
-    picked = st.dataframe(warnings.shown.drop(columns=["area_code", "severity"]), hide_index=True, width="stretch",
+    picked = components.table(warnings.shown.drop(columns=["area_code", "severity"]), hide_index=True, width="stretch",
                           key="overview_alerts", on_select="rerun" if issuer else "ignore", selection_mode="single-row")
     rows = list(picked.selection.rows) if issuer else []
     draft = duban_data.alert_draft(access.current_user(), warnings, rows[0]) if rows else None

@@ -37,7 +37,7 @@ else:
     shown = "" if total <= len(supervision) else f"（显示超期最久的 {len(supervision)} 件，下载可得全部）"
     st.caption(f"共 {total:,} 件{shown}；即将超期指在 {tickets.due_soon_deadline(f):%Y-%m-%d %H:%M} 前到期。"
                "点击列名可排序。")
-    st.dataframe(supervision, hide_index=True, height=min(38 * (len(supervision) + 1) + 3, 520), column_config={
+    components.table(supervision, hide_index=True, height=min(38 * (len(supervision) + 1) + 3, 520), column_config={
         "受理时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         "原办结时限": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         "办结时限（含延期）": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),

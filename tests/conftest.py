@@ -91,28 +91,8 @@ def app_env(fixture_db, app_db, monkeypatch):
     yield fixture_db
 
 
-def apptest_runs_the_entry_script() -> None:
-    """Make Streamlit's AppTest run ``streamlit_app.py`` on every run, as the real server does.
-
-    AppTest (1.67) resets ``PagesManager.uses_pages_directory`` before each run; because the
-    project has a ``pages/`` folder it then takes the app for an old-style multipage app, and
-    from the second run on (a widget change, ``switch_page``) it runs the page file alone:
-    no router, no filters read from the URL, no sidebar. The server clears that flag for good
-    once ``st.navigation`` has been called. Used by the tests and by the benchmark."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-    if getattr(original, "runs_entry_script", False):
-        return
-
-    def __init__(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False  # the app uses st.navigation
-
-    __init__.runs_entry_script = True
-    PagesManager.__init__ = __init__
-
-
 def pytest_configure(config):
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    from dashboard.testing import apptest_runs_the_entry_script
+
     apptest_runs_the_entry_script()

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from dashboard.accounts import users
-from dashboard.store import appdb, db
+from dashboard.store import appdb
 from tests.conftest import TEST_PASSWORD
 from tests.pages import run_page
 

@@ -94,3 +94,15 @@ def test_building_and_the_command_line_tools_do_not_import_streamlit():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_every_table_reads_an_empty_cell_the_same_way():
+    """Pages draw tables only through components.table, which shows an empty cell as “—” (the cards' and
+    exports' word for no value) instead of Streamlit's grey “None”."""
+    from dashboard.core.config import ROOT
+    from dashboard.ui import components
+
+    assert components.MISSING == "—"
+    offenders = [str(p.relative_to(ROOT)) for p in [*(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard").rglob("*.py")]
+                 if "st.dataframe(" in p.read_text(encoding="utf-8") and p.name != "components.py"]
+    assert offenders == []

@@ -22,6 +22,15 @@ from dashboard.store import db
 from dashboard.ui import charts, state
 
 
+
+MISSING = "—"  # how an empty cell reads in every table (Streamlit's default is a grey "None")
+
+
+def table(data, **kwargs):
+    """``st.dataframe`` with the product's rule for empty cells (``MISSING``, as the cards and exports say it);
+    every table of the pages goes through here."""
+    return st.dataframe(data, placeholder=MISSING, **kwargs)
+
 def scope_path(f: Filters) -> str:
     return " › ".join(a.name if a.code else "全市" for a in db.areas().ancestors(f.scope))
 
@@ -157,7 +166,7 @@ def metric_table(frame: pd.DataFrame, metrics: Sequence[str], f: Filters, key: s
         elif rows:
             state.drill(str(data.iloc[rows[0]]["area_code"]))
 
-    st.dataframe(view, hide_index=True, column_config=config, key=table_key, height=height,
+    table(view, hide_index=True, column_config=config, key=table_key, height=height,
                  on_select=on_select if drill else "ignore", selection_mode="single-row")
     grid = st.session_state.pop("_open_grid", None)
     if grid:

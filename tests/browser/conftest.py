@@ -7,67 +7,15 @@ A browser test never skips: without Chromium it fails with the command to instal
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from dashboard import testing
+from dashboard.testing import AppServer, CHROMIUM, CHROMIUM_ARGS, run_count, settle  # noqa: F401  (the tests' words)
 from tests.conftest import ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AppServer:
-    def __init__(self, db_path: Path, extra_env: dict[str, str] | None = None, app_db: Path | None = None,
-                 command: list[str] | None = None):
-        """``command``: how the app is started (default ``streamlit run``; the launcher of
-        ``make run`` is ``[python, -m, dashboard.accounts.serve]``)."""
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DASHBOARD_DB": str(db_path), **(extra_env or {})}
-        if app_db is not None:
-            env["DASHBOARD_APP_DB"] = str(app_db)
-        self.log = open(ROOT / "test-artifacts" / f"streamlit-{self.port}.log", "w")
-        self.proc = subprocess.Popen(
-            [*(command or [sys.executable, "-m", "streamlit", "run"]), str(ROOT / "streamlit_app.py"),
-             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {self.log.name}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("streamlit did not become healthy within 60 s")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 @pytest.fixture(scope="session")
@@ -106,44 +54,11 @@ def page(browser):
     context.close()
 
 
-def run_count(page) -> int:
-    value = page.evaluate("() => { const m = document.querySelector('#run-marker'); return m ? Number(m.dataset.run) : 0; }")
-    return int(value or 0)
-
-
-_QUIET = """([ms, cap]) => new Promise((resolve) => {
-    let timer;
-    const done = () => { obs.disconnect(); clearTimeout(limit); resolve(true); };
-    const obs = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, ms); });
-    const limit = setTimeout(done, cap);
-    obs.observe(document.body, {subtree: true, childList: true, characterData: true});
-    timer = setTimeout(done, ms);
-})"""
-
-
-def settle(page, after: int = 0, timeout: float = 30_000, quiet_ms: int = 400) -> int:
-    """Wait until the app has finished a script run newer than ``after`` *and* the page has
-    stopped changing (Streamlit draws new elements shortly after the run ends); return the
-    run's number."""
-    page.wait_for_function(
-        """(after) => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            const marker = document.querySelector('#run-marker');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && marker && Number(marker.dataset.run) > after;
-        }""", arg=after, timeout=timeout)
-    page.evaluate(_QUIET, [quiet_ms, 8000])
-    return run_count(page)
-
-
 def log_in(page, user: str = "test_city", password: str | None = None) -> None:
     """Fill in the login form the way a person does (the fixture accounts, tests/conftest.py)."""
     from tests.conftest import TEST_PASSWORD
 
-    form = page.locator('[data-testid="stForm"]')
-    form.get_by_label("用户名").fill(user)
-    form.get_by_label("密码").fill(password or TEST_PASSWORD)
-    form.get_by_role("button", name="登录").click()
+    testing.log_in(page, user, password or TEST_PASSWORD)
 
 
 def open_app(page, server: AppServer, path: str = "", query: str = "", user: str | None = "test_city") -> int:
