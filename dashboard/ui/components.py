@@ -261,7 +261,7 @@ def handling_unit_ranking(f: Filters, key: str, user=None) -> None:
     by = st.radio("排名指标", ticket_data.HANDLING_UNIT_RANKED_BY, format_func=lambda k: metric(k).zh,
                   horizontal=True, key=f"{key}_by")
     m = metric(by)
-    note = f"只计{'全市' if not f.scope else db.areas().name(f.scope)}范围内的工单（单位在范围外承办的不计入）；{m.formula_line()}。"
+    note = f"只计{'全市' if not f.scope else md(db.areas().name(f.scope))}范围内的工单（单位在范围外承办的不计入）；{m.formula_line()}。"
     # The table (six metrics and their counts) takes the full width; the boards sit under it.
     metric_table(units.frame, ticket_data.HANDLING_UNIT_METRICS, f, key=f"{key}_table",
                  title=f"承办单位{m.zh}排名", sort_by=by, drill=False, unit_name="承办单位", extra={"backlog": "期末积压"})
