@@ -146,7 +146,9 @@ def first_opens(browser, url, user, password, rounds: int, pages: set[str], typi
             fresh, page = first_open(browser, url, user, password, path, typing_s=typing_s)
             context = page.context
             page.close()
-            # same profile (its HTTP cache), new session
+            # same profile (its HTTP cache), new session: without the session cookie, or the login form of
+            # the second visit would never come (the signed cookie keeps a browser logged in)
+            context.clear_cookies()
             warm, page2 = first_open(browser, url, user, password, path, context=context, typing_s=typing_s)
             context.close()
             for kind, rec in (("fresh", fresh), ("warm", warm)):
@@ -175,11 +177,10 @@ def click_plan(page, sidebar):
             raise RuntimeError(f"下拉框“{box}”没有选项“{option}”")
         return prepare, lambda: page.get_by_role("option", name=option, exact=True).click()
 
-    def click_first_bar():
-        chart = page.locator('[data-testid="stPlotlyChart"]').first
-        chart.scroll_into_view_if_needed()
-        box = chart.locator(".bars .point path").first.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    def click_first_bar():  # the first row of the ranking grid
+        from tests.browser.conftest import click_ranking_row
+
+        click_ranking_row(page, 0)
 
     def crumb(name: str):
         return lambda: page.locator(".st-key-breadcrumb").get_by_role("button", name=name).first.click()

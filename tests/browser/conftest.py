@@ -146,6 +146,15 @@ def log_in(page, user: str = "test_city", password: str | None = None) -> None:
     form.get_by_role("button", name="登录").click()
 
 
+def click_ranking_row(page, row: int = 0) -> None:
+    """Tick the selection box of a row of the 总览 ranking grid, where a user clicks (the data grid draws on a
+    canvas: the box is in the first column, the header row and each row are 35 px high)."""
+    grid = page.locator('[class*="st-key-overview_rank_"] [data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 * row + 17)
+
+
 def open_app(page, server: AppServer, path: str = "", query: str = "", user: str | None = "test_city") -> int:
     """Open a page; on the login form, log in as ``user`` first (the URL is kept)."""
     # The default page (总览) lives at "/" in st.navigation: "/overview" only resolves in the very
