@@ -137,3 +137,19 @@ def test_trend_is_an_svg_with_chinese_days_and_hover_values(app_env):
     assert labels == ["10月1日", "10月5日", "10月9日", "10月13日", "10月17日", "10月21日", "10月25日", "10月29日"]
     assert ">受理</text>" in svg and ">办结</text>" in svg and ">工单数（件）</text>" in svg
 
+
+
+def test_ranking_downloads_as_excel_with_its_boards(app_env):
+    """The ranking opens in Excel as shown: 名次, 区县, the score as a number (75.25 → 75.3, "#,##0.0") and 榜单."""
+    import io
+
+    from openpyxl import load_workbook
+
+    at = run_page("overview", OCTOBER)
+    make = at.session_state["_downloads"]["overview_rank_dl"][1]
+    ws = load_workbook(io.BytesIO(make("xlsx"))).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    header = rows.index(["名次", "区县", "三率综合得分（分）", "榜单"])
+    assert rows[header + 1:] == [["第 1 名", "乙县", 96.0, "红榜"], ["第 2 名", "甲区", 75.3, "黑榜"]]
+    assert ws.cell(header + 3, 3).number_format == "#,##0.0"
+    assert any(str(r[0]).startswith("导出人：") for r in rows[:header])

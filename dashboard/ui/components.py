@@ -109,6 +109,8 @@ def ranking_table(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
     line = f"预警线 {m.format(threshold)}；" if threshold is not None else ""
     st.caption(f"{line}样本不足的{f.child_level_zh}不排名，列在最后。"
                + (f"选中一行进入该{f.child_level_zh}。" if can_drill else ""))
+    download_buttons(view.rename(columns={m.zh: m.table_header}), f"各{f.child_level_zh}{m.zh}排名", f,
+                     key=f"{key}_dl", formats={m.table_header: excel_format(m)})
 
 
 _BOARD_COLOURS = {"红榜": charts.GOOD, "黑榜": charts.BAD, "低于预警线": "#b45309", "高于预警线": "#b45309",
