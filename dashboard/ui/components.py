@@ -113,29 +113,33 @@ def ranking_table(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
                      key=f"{key}_dl", formats={m.table_header: excel_format(m)})
 
 
+UNRANKED = "不排名"
 _BOARD_COLOURS = {"红榜": charts.GOOD, "黑榜": charts.BAD, "低于预警线": "#b45309", "高于预警线": "#b45309",
-                  ranking.SMALL: charts.MUTED, ranking.MISSING: charts.MUTED}
+                  UNRANKED: charts.MUTED}
 
 
-def ranking_view(frame: pd.DataFrame, m: Metric, unit_zh: str, highlight: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows in ranking order (``ranking.ranked_frame``) and the table ``ranking_table`` shows: 名次, name,
-    the value as displayed (``Metric.table_value``, half-up) and 榜单 (红榜 / 黑榜 / 低于预警线 / 样本不足 / 无数据)."""
-    data = ranking.ranked_frame(frame, m)
+def ranking_view(frame: pd.DataFrame, m: Metric, unit_zh: str, highlight: int = 0,
+                 cfg=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows in ranking order (``ranking.ranked_frame``) and the table ``ranking_table`` shows: 名次 (样本不足 and
+    无数据 in place of a rank, those rows last), name, the value as displayed (``Metric.table_value``, half-up) and
+    榜单: 红榜 / 黑榜 (``ranking.boards`` with ``highlight`` = N), 低于预警线 (or 高于, by the metric's direction), or
+    不排名. ``cfg``: the settings (default: the current ones)."""
+    data = ranking.ranked_frame(frame, m, cfg)
     red = black = set()
     if highlight:
-        b = ranking.boards(frame, m, n=highlight)
+        b = ranking.boards(frame, m, n=highlight, cfg=cfg)
         red, black = b.red_codes, b.black_codes
     worse = f"{m.alert_word()}预警线"
     marks = []
     for code, v, status in zip(data["area_code"].astype(str), data[m.col], data["rank_status"]):
         if status != ranking.RANKED:
-            marks.append(status)
+            marks.append(UNRANKED)
         elif code in red:
             marks.append("红榜")
         elif code in black:
             marks.append("黑榜")
         else:
-            marks.append(worse if m.is_alert(v) else "")
+            marks.append(worse if m.is_alert(v, cfg) else "")
     view = pd.DataFrame({"名次": data["rank_text"], unit_zh: data["area_name"],
                          m.zh: [m.table_value(v) for v in data[m.col]], "榜单": marks})
     return data.reset_index(drop=True), view
