@@ -349,11 +349,10 @@ def end_to_end(db_path: Path, interactions: int) -> list[dict]:
                                  page.get_by_role("option", name=option, exact=True).wait_for()),
                         lambda: page.get_by_role("option", name=option, exact=True).click())
 
-            def click_first_bar():
-                chart = page.locator('[data-testid="stPlotlyChart"]').first
-                chart.scroll_into_view_if_needed()
-                box = chart.locator(".bars .point path").first.bounding_box()
-                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            def click_first_bar():  # the first row of the ranking grid
+                from dashboard.testing import click_ranking_row
+
+                click_ranking_row(page, 0)
 
             def crumb(name: str):
                 return lambda: page.locator(".st-key-breadcrumb").get_by_role("button", name=name).first.click()

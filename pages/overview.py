@@ -31,15 +31,16 @@ st.subheader(f"各{f.child_level_zh}{score.zh}排名", anchor=False)
 st.caption(f"{score.formula_line()}；{metric('satisfaction_rate').formula_line()}。按期间内办结并有效回访的工单计算。")
 left, right = st.columns([3, 2], gap="large")
 with left:
-    components.ranking_chart(children, score, f, key="overview_rank", highlight=settings().red_black_size)
+    components.ranking_table(children, score, f, key="overview_rank", highlight=settings().red_black_size)
 with right:
     user = access.current_user()
     components.red_black_board(children, score, f, key="overview_rb", previous=before, history=history,
                                supervise=lambda s: duban_data.area_draft(user, s.code, [score.key], f"总览{score.zh}黑榜"))
 
 st.subheader("受理与办结趋势", anchor=False)
-st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
-                width="stretch", config={"displayModeBar": False})
+# An SVG image, not a plotly chart: the first open of the page loads no chart library (4.7 MB of script).
+st.html(charts.trend_html(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）",
+                         bucket=overview.trend_bucket(f)))
 
 st.subheader(f"预警：指标越过预警线的{f.child_level_zh}", anchor=False)
 warnings = overview.alerts(children)

@@ -7,7 +7,7 @@ from dashboard import shell
 from dashboard.accounts import access
 from dashboard.core.metrics import metric
 from dashboard.core.text import md
-from dashboard.data import tickets
+from dashboard.data import overview, tickets
 from dashboard.store import db
 from dashboard.ui import charts, components
 
@@ -18,8 +18,8 @@ kpis, trend, aging, (supervision, total), children, categories, hot_community, h
 shell.kpi_cards(kpis)
 
 st.subheader("受理与办结趋势", anchor=False)
-st.plotly_chart(charts.trend_lines(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）"),
-                width="stretch", config={"displayModeBar": False})
+st.html(charts.trend_html(trend, "bucket", {"created": "受理", "closed": "办结"}, "工单数（件）",
+                          bucket=overview.trend_bucket(f)))  # as on 总览: an SVG image, no plotly to draw
 
 st.subheader("期末积压账龄（按一级分类，工作日）", anchor=False)
 if aging.empty:

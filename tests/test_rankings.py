@@ -213,3 +213,18 @@ def test_assessment_boards_compare_with_the_previous_round(app_env):
     assert "第 3 名　西一社区　78.0 分　持平　连续 2 期上黑榜" in labels
     assert "第 2 名　乙县　62.0 分　持平　连续 2 期上黑榜" in labels and "第 1 名　甲区　84.0 分　持平" in labels
     assert any("箭头为与上一轮相比的名次变化" in c.value for c in at.caption)
+
+
+def test_the_overview_ranking_table_keeps_boards_alert_line_and_small_samples():
+    """The 总览 ranking grid (components.ranking_view) from the frame above: 小样本 (2 有效回访 < 30) is not
+    ranked and comes last whatever its score; 甲 90.0 ≥ 85 on the 红榜, 乙 70.0 < 85 on the 黑榜. Without boards
+    (highlight 0) 乙 is marked 低于预警线 and 甲 nothing."""
+    from dashboard.ui import components
+
+    frame = units(("小样本", 100.0, 2), ("甲", 90.0, 40), ("乙", 70.0, 31))
+    data, view = components.ranking_view(frame, SCORE, "社区/村", highlight=5, cfg=cfg())
+    assert view.values.tolist() == [["第 1 名", "甲", 90.0, "红榜"], ["第 2 名", "乙", 70.0, "黑榜"],
+                                    ["样本不足", "小样本", 100.0, "不排名"]]
+    assert list(data["area_code"]) == ["B", "C", "A"]  # the row a selection drills into
+    _, plain = components.ranking_view(frame, SCORE, "社区/村", cfg=cfg())
+    assert list(plain["榜单"]) == ["", "低于预警线", "不排名"]

@@ -79,3 +79,10 @@ def test_chosen_category_in_the_url(app_env):
 def test_empty_period_says_so(app_env):
     at = run_page("tickets", {"period": "custom", "start": "2025-10-02", "end": "2025-10-03"})
     assert any("期间内没有受理工单" in i.value for i in at.info)
+
+
+def test_trend_is_the_svg_of_the_overview(app_env):
+    """The same trend as on 总览 (an SVG image with hover boxes): 甲区 on 21 Oct received T13, closed T03 T13."""
+    at = run_page("tickets", {**OCTOBER, "district": "990101"})
+    body = next(e.proto.body for e in at.get("html") if '<img src="data:image/svg+xml;base64,' in e.proto.body)
+    assert '<div title="2025年10月21日：受理 1 件；办结 2 件"' in body and body.count("<div title=") == 31

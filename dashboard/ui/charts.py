@@ -472,3 +472,92 @@ def households_svg(households: pd.Series, low: int, high: int, width: int = 900,
     out.append(f'<text x="14" y="{top + h / 2:.1f}" text-anchor="middle" transform="rotate(-90 14 {top + h / 2:.1f})" '
                f'{font}>网格数</text></svg>')
     return "".join(out)
+
+
+def _date_label(day: pd.Timestamp, bucket: str, full: bool = False) -> str:
+    """A bucket's date in Chinese: 11月2日 (days, weeks), 2026年11月 (months); ``full`` with the year for days."""
+    if bucket == "month":
+        return f"{day.year}年{day.month}月"
+    return (f"{day.year}年" if full else "") + f"{day.month}月{day.day}日"
+
+
+def trend_svg(frame: pd.DataFrame, x: str, series: dict[str, str], y_title: str = "", bucket: str = "day",
+              unit: str = "件", width: int = 1100, height: int = 330) -> str:
+    """Lines over time as a small SVG (``series`` maps column → legend name), drawn like ``households_svg`` so
+    the page needs no chart library: a legend, the y axis from 0 with thousands separators (``format_number``),
+    Chinese dates on the x axis (11月2日 for days and weeks, 2026年11月 for months), and over each bucket a
+    title with its date and every series' value."""
+    return _trend(frame, x, series, y_title, bucket, unit, width, height)[0]
+
+
+def trend_html(frame: pd.DataFrame, x: str, series: dict[str, str], y_title: str = "", bucket: str = "day",
+               unit: str = "件", width: int = 1100, height: int = 330) -> str:
+    """``trend_svg`` for ``st.html``: Streamlit's HTML element keeps only HTML (no inline SVG), so the SVG is an
+    image and each bucket's hover text the ``title`` of a transparent box laid over it (positions in per cent:
+    the boxes follow the image when it is scaled to the column)."""
+    import base64
+
+    svg, bands, (top, h) = _trend(frame, x, series, y_title, bucket, unit, width, height)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    pct = lambda v, whole: f"{100 * v / whole:.3f}%"  # noqa: E731
+    boxes = "".join(f'<div title="{text}" style="position:absolute;left:{pct(x0, width)};width:{pct(x1 - x0, width)};'
+                    f'top:{pct(top, height)};height:{pct(h, height)}"></div>' for x0, x1, text in bands)
+    return (f'<div style="position:relative;max-width:{width}px">'
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{y_title or "趋势"}" style="width:100%;display:block">'
+            f"{boxes}</div>")
+
+
+def _trend(frame, x, series, y_title, bucket, unit, width, height):
+    days = [pd.Timestamp(v) for v in frame[x]] if len(frame) else []
+    values = {col: [float(v) if pd.notna(v) else 0.0 for v in frame[col]] for col in series} if days else {}
+    left, right, top, bottom = 72, 24, 44, 44
+    w, h = width - left - right, height - top - bottom
+    y_max = max([max(v) for v in values.values()] + [1.0]) if values else 1.0
+    step = _nice_step(y_max / 5)
+    step = max(step, 1.0)
+    y_top = step * math.ceil(y_max / step)
+    n = len(days)
+    x_of = (lambda i: left + w / 2) if n <= 1 else (lambda i: left + w * i / (n - 1))  # noqa: E731
+    y_of = lambda v: top + h - h * v / y_top  # noqa: E731
+    font = 'font-family="Source Sans, Noto Sans CJK SC, sans-serif" font-size="15" fill="#31333f"'
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
+    v = 0.0
+    while v <= y_top + 1e-9:
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y_of(v):.1f}" y2="{y_of(v):.1f}" stroke="#e5e7eb"/>'
+                   f'<text x="{left - 8}" y="{y_of(v) + 5:.1f}" text-anchor="end" {font}>{format_number(v)}</text>')
+        v += step
+    out.append(f'<line x1="{left}" x2="{left + w}" y1="{y_of(0):.1f}" y2="{y_of(0):.1f}" stroke="#9ca3af"/>')
+    every = max(1, math.ceil(n / 8))
+    for i in range(0, n, every):
+        out.append(f'<text x="{x_of(i):.1f}" y="{top + h + 24}" text-anchor="middle" {font}>{_date_label(days[i], bucket)}</text>')
+    legend_x = left
+    for k, (col, name) in enumerate(series.items()):
+        colour = SERIES[k % len(SERIES)]
+        out.append(f'<line x1="{legend_x}" x2="{legend_x + 26}" y1="16" y2="16" stroke="{colour}" stroke-width="3"/>'
+                   f'<text x="{legend_x + 32}" y="21" {font}>{name}</text>')
+        legend_x += 32 + 16 * len(name) + 28
+        if not n:
+            continue
+        points = " ".join(f"{x_of(i):.1f},{y_of(val):.1f}" for i, val in enumerate(values[col]))
+        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>')
+        if n <= 62:
+            out.extend(f'<circle cx="{x_of(i):.1f}" cy="{y_of(val):.1f}" r="3" fill="{colour}"/>'
+                       for i, val in enumerate(values[col]))
+    if y_title:
+        out.append(f'<text x="16" y="{top + h / 2:.1f}" text-anchor="middle" transform="rotate(-90 16 {top + h / 2:.1f})" '
+                   f'{font}>{y_title}</text>')
+    # One hover band per bucket: its date and the value of every series, as plotly's "x unified" hover showed.
+    band = w / max(n - 1, 1) if n > 1 else w
+    bands = []
+    for i, day in enumerate(days):
+        when = _date_label(day, bucket, full=True) + ("起一周" if bucket == "week" else "")
+        lines = "；".join(f"{name} {format_number(values[col][i])} {unit}" for col, name in series.items())
+        x0 = max(left, x_of(i) - band / 2)
+        x1 = min(left + w, x_of(i) + band / 2)
+        bands.append((x0, max(x1, x0 + 1), f"{when}：{lines}"))
+        out.append(f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 1):.1f}" height="{h}" fill="transparent">'
+                   f'<title>{when}：{lines}</title></rect>')
+    if not n:
+        out.append(f'<text x="{left + w / 2:.1f}" y="{top + h / 2:.1f}" text-anchor="middle" {font}>期间内无数据</text>')
+    out.append("</svg>")
+    return "".join(out), bands, (top, h)

@@ -88,6 +88,72 @@ def ranking_chart(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
         st.caption(f"点击柱条进入该{f.child_level_zh}。")
 
 
+def ranking_table(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highlight: int = 0,
+                  drill: bool = True, max_rows: int = 12) -> None:
+    """The ranking of child areas as a light data grid (no chart library in the browser: the plotly bundle
+    is 4.7 MB of script, the data grid is loaded for the page's tables anyway): 名次, name, the value as a
+    bar (``ProgressColumn``) and what the row is — 红榜 / 黑榜 (the ``highlight`` = N of
+    ``dashboard.core.ranking.boards``), 低于预警线, 样本不足 (not ranked, last), 无数据. Selecting a row
+    moves the scope into that area (``state.drill``), as clicking a bar of ``ranking_chart`` does."""
+    data, view = ranking_view(frame, m, f.child_level_zh, highlight)
+    can_drill = drill and f.level != "community"
+    table_key = f"{key}_{f.scope or 'city'}"
+
+    def on_select() -> None:
+        rows = st.session_state[table_key].selection.rows
+        if rows:
+            state.drill(str(data.iloc[rows[0]]["area_code"]))
+
+    threshold = m.alert_threshold()
+    top = max([v for v in view[m.zh].dropna()] + [m.table_value(threshold) or 0, 100.0 if m.fmt in ("pct", "score") else 0])
+    config = {"名次": st.column_config.TextColumn("名次", width="small"),
+              f.child_level_zh: st.column_config.TextColumn(f.child_level_zh),
+              m.zh: st.column_config.ProgressColumn(m.table_header, format=m.table_format, min_value=0,
+                                                    max_value=float(top or 1), help=m.definition_text()),
+              "榜单": st.column_config.TextColumn("榜单", width="small")}
+    styled = view.style.map(lambda t: f"color: {_BOARD_COLOURS.get(t, '#31333f')}; font-weight: 600", subset=["榜单"])
+    table(styled, hide_index=True, column_config=config, key=table_key, width="stretch",
+                 height=min(len(view), max_rows) * 35 + 38, row_height=35,
+                 on_select=on_select if can_drill else "ignore", selection_mode="single-row")
+    line = f"预警线 {m.format(threshold)}；" if threshold is not None else ""
+    st.caption(f"{line}样本不足的{f.child_level_zh}不排名，列在最后。"
+               + (f"选中一行进入该{f.child_level_zh}。" if can_drill else ""))
+    download_buttons(view.rename(columns={m.zh: m.table_header}), f"各{f.child_level_zh}{m.zh}排名", f,
+                     key=f"{key}_dl", formats={m.table_header: excel_format(m)})
+
+
+UNRANKED = "不排名"
+_BOARD_COLOURS = {"红榜": charts.GOOD, "黑榜": charts.BAD, "低于预警线": "#b45309", "高于预警线": "#b45309",
+                  UNRANKED: charts.MUTED}
+
+
+def ranking_view(frame: pd.DataFrame, m: Metric, unit_zh: str, highlight: int = 0,
+                 cfg=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows in ranking order (``ranking.ranked_frame``) and the table ``ranking_table`` shows: 名次 (样本不足 and
+    无数据 in place of a rank, those rows last), name, the value as displayed (``Metric.table_value``, half-up) and
+    榜单: 红榜 / 黑榜 (``ranking.boards`` with ``highlight`` = N), 低于预警线 (or 高于, by the metric's direction), or
+    不排名. ``cfg``: the settings (default: the current ones)."""
+    data = ranking.ranked_frame(frame, m, cfg)
+    red = black = set()
+    if highlight:
+        b = ranking.boards(frame, m, n=highlight, cfg=cfg)
+        red, black = b.red_codes, b.black_codes
+    worse = f"{m.alert_word()}预警线"
+    marks = []
+    for code, v, status in zip(data["area_code"].astype(str), data[m.col], data["rank_status"]):
+        if status != ranking.RANKED:
+            marks.append(UNRANKED)
+        elif code in red:
+            marks.append("红榜")
+        elif code in black:
+            marks.append("黑榜")
+        else:
+            marks.append(worse if m.is_alert(v, cfg) else "")
+    view = pd.DataFrame({"名次": data["rank_text"], unit_zh: data["area_name"],
+                         m.zh: [m.table_value(v) for v in data[m.col]], "榜单": marks})
+    return data.reset_index(drop=True), view
+
+
 def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int | None = None,
                     previous: pd.DataFrame | None = None, unit_zh: str | None = None, drill: bool = True,
                     history: list[pd.DataFrame | None] | None = None, compare_zh: str = "对比期",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import testing
-from dashboard.testing import AppServer, CHROMIUM, CHROMIUM_ARGS, run_count, settle  # noqa: F401  (the tests' words)
+from dashboard.testing import AppServer, CHROMIUM, CHROMIUM_ARGS, click_ranking_row, run_count, settle  # noqa: F401  (the tests' words)
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"

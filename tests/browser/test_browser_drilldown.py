@@ -4,7 +4,7 @@ city 15 received; 甲区 11 received, 88.9 % on time; 东街道 8 received, 83.3
 
 import pytest
 
-from tests.browser.conftest import open_app, run_count, screenshot, settle
+from tests.browser.conftest import click_ranking_row, open_app, run_count, screenshot, settle
 
 pytestmark = pytest.mark.browser
 OCTOBER = "period=custom&start=2025-10-01&end=2025-10-31&compare=mom"
@@ -43,12 +43,9 @@ def test_choose_district_then_click_a_street_in_the_ranking(page, app_server):
     assert "11 件" in kpi_text(page, "受理量") and "88.9%" in kpi_text(page, "按期办结率")
     assert "district=990101" in page.url
 
-    # The ranking puts 东街道 (80.4) above 西街道 (66.7): click its bar.
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.scroll_into_view_if_needed()
+    # The ranking puts 东街道 (80.4) above 西街道 (66.7): select its row.
     before = run_count(page)
-    box = chart.locator(".bars .point path").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # where a user clicks
+    click_ranking_row(page, 0)
     settle(page, before)
     assert "全市 › 甲区 › 东街道" in breadcrumb(page)
     assert "8 件" in kpi_text(page, "受理量") and "83.3%" in kpi_text(page, "按期办结率")
@@ -69,6 +66,31 @@ def test_choose_district_then_click_a_street_in_the_ranking(page, app_server):
     settle(page, before)
     assert "11 件" in kpi_text(page, "受理量") and "street=" not in page.url
     screenshot(page, "tickets-district")
+
+
+def test_first_open_of_the_overview_loads_no_plotly(page, app_server):
+    """总览 draws its ranking as a data grid and its trend as an SVG image: the browser never asks for
+    Streamlit's PlotlyChart script chunk (4.7 MB), and the trend's hover boxes are in the page."""
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    open_app(page, app_server, "overview", OCTOBER)
+    assert "15 件" in kpi_text(page, "受理量")
+    scripts = [u for u in requested if u.split("?")[0].endswith(".js")]
+    assert scripts, "no script requested at all: the recorder saw nothing"
+    assert not [u for u in requested if "PlotlyChart" in u or "plotly" in u.lower()], [u for u in scripts if "lotly" in u]
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    # October, day by day: 31 hover boxes over the trend. 20 Oct at the city: received T12, closed T07 (甲区)
+    # and T09 (乙县) (tests/fixtures/city/tickets.csv).
+    trend = page.locator('[data-testid="stHtml"] div[title]')
+    assert trend.count() == 31
+    assert trend.nth(19).get_attribute("title") == "2025年10月20日：受理 1 件；办结 2 件"
+    # a person hovering there sees that box (it is on top of the image, not hidden behind it)
+    trend.nth(19).scroll_into_view_if_needed()
+    box = trend.nth(19).bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 100
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).getAttribute('title')",
+                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert hit == "2025年10月20日：受理 1 件；办结 2 件"
 
 
 def test_a_copied_link_reopens_the_same_view(page, app_server):
