@@ -305,7 +305,16 @@ def kpi_card(k: Kpi) -> None:
         st.caption(k.note or "\u00a0")
 
 
+# At 1366 px five cards leave about 150 px each: Streamlit cuts a long label or the change's “环比” with “…”.
+# In the cards they wrap onto a second line instead (the label keeps its words, the change its comparison).
+KPI_CARD_CSS = ("<style>[class*='st-key-kpi_'] [data-testid='stMetricLabel'] * { white-space: normal !important; "
+                "overflow-wrap: anywhere; } [class*='st-key-kpi_'] [data-testid='stMetric'] div:not([data-testid='stMetricValue'] div) "
+                "{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; "
+                "flex-wrap: wrap; height: auto; }</style>")
+
+
 def kpi_cards(kpis: list[Kpi], per_row: int = 5) -> None:
+    st.html(KPI_CARD_CSS)
     for start in range(0, len(kpis), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, kpis[start:start + per_row]):
