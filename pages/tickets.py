@@ -13,7 +13,7 @@ from dashboard.ui import charts, components
 
 f = shell.page_header("诉求工单")
 # The page's questions are independent: ask them at once.
-kpis, trend, aging, (supervision, total), children, categories, hot_community, hot_grid, _units = db.in_parallel(
+kpis, trend, aging, (supervision, total), children, categories, hot_community, hot_grid, units = db.in_parallel(
     tickets.page_calls(f), workers=8)
 shell.kpi_cards(kpis)
 
@@ -50,7 +50,7 @@ components.metric_table(children, ["composite_score", "response_rate", "resoluti
                         sort_by="composite_score")
 
 st.subheader("各承办单位办理情况（主办单位排名）", anchor=False)
-components.handling_unit_ranking(f, key="tickets_units", user=access.current_user())
+components.handling_unit_ranking(f, key="tickets_units", user=access.current_user(), units=units)
 
 per_1000 = metric("per_1000")
 st.subheader(f"各{f.child_level_zh}{per_1000.zh}", anchor=False)

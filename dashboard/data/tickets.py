@@ -150,7 +150,7 @@ def handling_unit_home(units: HandlingUnits, unit: str, f: Filters) -> str:
 
 def page_calls(f: Filters) -> list:
     """What the 诉求工单 page asks, as calls to run at once (``db.in_parallel``); the warm-up asks the same.
-    The handling units come last (their table is drawn further down, from the same cached answer)."""
+    The handling units come last (the page hands them to components.handling_unit_ranking further down)."""
     return [lambda: kpis(f), lambda: overview.trend(f), lambda: aging(f), lambda: supervision(f),
             lambda: children(f), lambda: categories(f), lambda: hotspots(f, "community"),
             lambda: hotspots(f, "grid"), lambda: handling_units(f)]

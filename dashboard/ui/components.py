@@ -324,12 +324,12 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], title: st
 
 
 
-def handling_unit_ranking(f: Filters, key: str, user=None) -> None:
+def handling_unit_ranking(f: Filters, key: str, user=None, units: ticket_data.HandlingUnits | None = None) -> None:
     """承办单位 (the tickets' 主办单位) ranked beside the areas, by the same rules (dashboard.core.ranking: the alert
     line splits the boards, ties share a rank, a unit below the minimum sample is 样本不足): a choice of metric,
     the ranked table with the counts behind each value, and the 红黑榜; only the tickets inside the scope
     count. With ``user``, each 黑榜 unit the user may supervise gets a “督办” button."""
-    units = ticket_data.handling_units(f)
+    units = ticket_data.handling_units(f) if units is None else units  # a page that asked already passes it
     if units.empty:
         st.info("期间内本范围的工单没有注明主办单位，无法按承办单位排名。", icon=":material/info:")
         return
