@@ -102,10 +102,11 @@ def settle(page, after: int = 0, timeout: float = 30_000, quiet_ms: int = 400) -
     return run_count(page)
 
 
-def click_ranking_row(page, row: int = 0) -> None:
-    """Tick the selection box of a row of the 总览 ranking grid, where a user clicks (the data grid draws on a
-    canvas: the box is in the first column, the header row and each row are 35 px high)."""
-    grid = page.locator('[class*="st-key-overview_rank_"] [data-testid="stDataFrame"]').first
+def click_ranking_row(page, row: int = 0, key: str = "overview_rank_") -> None:
+    """Tick the selection box of a row of a selectable data grid (default: the 总览 ranking) whose widget key
+    starts with ``key``, where a user clicks (the data grid draws on a canvas: the box is in the first column,
+    the header row and each row are 35 px high)."""
+    grid = page.locator(f'[class*="st-key-{key}"] [data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 * row + 17)

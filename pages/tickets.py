@@ -9,7 +9,7 @@ from dashboard.core.metrics import metric
 from dashboard.core.text import md
 from dashboard.data import overview, tickets
 from dashboard.store import db
-from dashboard.ui import charts, components
+from dashboard.ui import charts, components, state
 
 f = shell.page_header("诉求工单")
 # The page's questions are independent: ask them at once.
@@ -27,7 +27,9 @@ if aging.empty:
 else:
     st.caption(f"截至 {f.bounds()[1]:%Y-%m-%d %H:%M} 仍未办结的 {int(aging['工单数'].sum()):,} 件工单，"
                "按受理以来经过的工作日数分段（法定节假日不计，调休上班日计入）。")
-    st.plotly_chart(charts.aging_bars(aging, tickets.aging_labels()), width="stretch", config={"displayModeBar": False})
+    # an SVG image (no plotly to load in the browser); the meeting brief draws the same data with plotly
+    st.html(charts.stacked_hbars_html(aging, "一级分类", "账龄", "工单数", tickets.aging_labels(), charts.AGING_COLORS,
+                                      legend_title="已办理"))
 
 overdue = int((supervision["督办类型"] == "已超期").sum()) if total <= len(supervision) else None
 st.subheader("督办清单：已超期和即将超期的工单", anchor=False)
@@ -55,7 +57,7 @@ components.handling_unit_ranking(f, key="tickets_units", user=access.current_use
 per_1000 = metric("per_1000")
 st.subheader(f"各{f.child_level_zh}{per_1000.zh}", anchor=False)
 st.caption("每千名常住人口的诉求量，数值越高说明诉求越集中。")
-components.ranking_chart(children, per_1000, f, key="tickets_per_1000")
+components.ranking_table(children, per_1000, f, key="tickets_per_1000")
 
 st.subheader("诉求分类", anchor=False)
 if categories.empty:
@@ -66,16 +68,15 @@ else:
     if chosen not in set(level1["category_l1"]):
         chosen = level1.sort_values("tickets", ascending=False)["category_l1"].iloc[0]
     left, right = st.columns(2, gap="large")
+    period = f"{f.period.start:%Y%m%d}_{f.period.end:%Y%m%d}"  # a new grid (no stale selection) per scope and period
     with left:
-        st.markdown("**一级分类**（点击查看二级分类）")
-        st.plotly_chart(charts.category_bars(level1, "category_l1", "tickets", selected=chosen), key="cat_l1",
-                        on_select=lambda: components.select_from_chart("cat_l1", "cat"), selection_mode="points",
-                        width="stretch", config={"displayModeBar": False})
+        st.markdown("**一级分类**（选中一行查看其二级分类）")
+        components.count_table(level1, "category_l1", "tickets", key=f"cat_l1_{f.scope or 'city'}_{period}", label_zh="一级分类",
+                               selected=chosen, on_pick=lambda value: state.set_page_param("cat", value))
     with right:
         st.markdown(f"**{md(chosen)}** 的二级分类")
-        level2 = categories[categories["category_l1"] == chosen]
-        st.plotly_chart(charts.category_bars(level2, "category_l2", "tickets"), width="stretch",
-                        config={"displayModeBar": False})
+        components.count_table(categories[categories["category_l1"] == chosen], "category_l2", "tickets",
+                               key=f"cat_l2_{f.scope or 'city'}_{period}", label_zh="二级分类")
 
 st.subheader("重复诉求热点", anchor=False)
 left, right = st.columns(2, gap="large")

@@ -86,3 +86,36 @@ def test_trend_is_the_svg_of_the_overview(app_env):
     at = run_page("tickets", {**OCTOBER, "district": "990101"})
     body = next(e.proto.body for e in at.get("html") if '<img src="data:image/svg+xml;base64,' in e.proto.body)
     assert '<div title="2025年10月21日：受理 1 件；办结 2 件"' in body and body.count("<div title=") == 31
+
+
+def _svg_of(body: str) -> str:
+    import base64
+    import re
+
+    return base64.b64decode(re.search(r'data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)', body).group(1)).decode("utf-8")
+
+
+def test_aging_is_an_svg_with_a_hover_text_per_part(app_env):
+    """The backlog by category and age (the docstring's counts) drawn as an SVG image, no plotly: one hover box
+    per non-empty part, each bar's total at its end, the largest backlog on top."""
+    at = run_page("tickets", OCTOBER)
+    assert not [e for e in at.get("plotly_chart")]  # the page loads no chart library
+    body = next(e.proto.body for e in at.get("html") if "已办理" in _svg_of(e.proto.body)
+                if '<img src="data:image/svg+xml;base64,' in e.proto.body)
+    assert body.count("<div title=") == 6
+    assert '<div title="城乡建设 · 8–15 个工作日：2 件"' in body and '<div title="交通管理 · ≤3 个工作日：1 件"' in body
+    svg = _svg_of(body)
+    assert ">4 件</text>" in svg and svg.count(">1 件</text>") == 3  # 城乡建设 4; 环境保护, 市场监管, 交通管理 1 each
+    assert svg.index(">城乡建设</text>") < svg.index(">环境保护</text>")
+
+
+def test_categories_are_grids_with_counts_and_shares(app_env):
+    """一级分类 of October: 城乡建设 7 of 15 (46.7 %), 环境保护 3 and 市场监管 3 (20.0 %), 交通管理 2 (13.3 %);
+    城乡建设's 二级分类: 市政设施 4 of 7 (57.1 %), 物业管理 2 (28.6 %), 老旧小区 1 (14.3 %) — half-up."""
+    at = run_page("tickets", OCTOBER)
+    level1 = frame_with(at, "category_l1")
+    assert list(level1["category_l1"]) == ["城乡建设", "市场监管", "环境保护", "交通管理"]  # ties by name
+    assert list(level1["count"]) == [7, 3, 3, 2] and list(level1["share"]) == [46.7, 20.0, 20.0, 13.3]
+    level2 = frame_with(at, "category_l2")
+    assert list(level2["category_l2"]) == ["市政设施", "物业管理", "老旧小区"]
+    assert list(level2["share"]) == [57.1, 28.6, 14.3]

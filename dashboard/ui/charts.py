@@ -8,6 +8,7 @@ meeting slides.
 
 from __future__ import annotations
 
+import html
 import math
 import os
 
@@ -495,16 +496,82 @@ def trend_html(frame: pd.DataFrame, x: str, series: dict[str, str], y_title: str
     """``trend_svg`` for ``st.html``: Streamlit's HTML element keeps only HTML (no inline SVG), so the SVG is an
     image and each bucket's hover text the ``title`` of a transparent box laid over it (positions in per cent:
     the boxes follow the image when it is scaled to the column)."""
+    svg, bands, (top, h) = _trend(frame, x, series, y_title, bucket, unit, width, height)
+    return svg_html(svg, [(x0, top, x1 - x0, h, text) for x0, x1, text in bands], width, height, y_title or "趋势")
+
+
+def svg_html(svg: str, boxes: list[tuple[float, float, float, float, str]], width: int, height: int, alt: str) -> str:
+    """An SVG chart for ``st.html``, which keeps only HTML (no inline SVG): the SVG as an image, and over it one
+    transparent box per (x, y, w, h, hover text) in the SVG's coordinates, whose ``title`` is the hover text.
+    Positions are in per cent, so the boxes follow the image when it is scaled to the column."""
     import base64
 
-    svg, bands, (top, h) = _trend(frame, x, series, y_title, bucket, unit, width, height)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     pct = lambda v, whole: f"{100 * v / whole:.3f}%"  # noqa: E731
-    boxes = "".join(f'<div title="{text}" style="position:absolute;left:{pct(x0, width)};width:{pct(x1 - x0, width)};'
-                    f'top:{pct(top, height)};height:{pct(h, height)}"></div>' for x0, x1, text in bands)
+    cells = "".join(f'<div title="{html.escape(text)}" style="position:absolute;left:{pct(x0, width)};'
+                    f'width:{pct(w, width)};top:{pct(y0, height)};height:{pct(h, height)}"></div>'
+                    for x0, y0, w, h, text in boxes)
     return (f'<div style="position:relative;max-width:{width}px">'
-            f'<img src="data:image/svg+xml;base64,{data}" alt="{y_title or "趋势"}" style="width:100%;display:block">'
-            f"{boxes}</div>")
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}" style="width:100%;display:block">'
+            f"{cells}</div>")
+
+
+def _text_px(text: str, size: int = 15) -> float:
+    """About how wide ``text`` is drawn at ``size`` px: a CJK character is one em, anything else about half."""
+    return sum(size if ord(c) > 0x2E80 else size * 0.55 for c in str(text))
+
+
+def stacked_hbars_html(frame: pd.DataFrame, label: str, stack: str, value: str, order: list[str],
+                       colors: list[str], legend_title: str = "", unit: str = "件", width: int = 1100) -> str:
+    """Horizontal bars, one per ``label`` (in the frame's order), each split into the ``stack`` parts in ``order``
+    (colours ``colors``), as an SVG image for ``st.html`` (``svg_html``): the page needs no chart library. A legend
+    on top, the x axis from 0 with thousands separators, each bar's total at its end (``format_number``), and
+    over each part a hover text "label · part：n 件"."""
+    rows = list(dict.fromkeys(str(v) for v in frame[label]))
+    cell = {(str(r[label]), str(r[stack])): float(r[value]) for r in frame[[label, stack, value]].to_dict("records")}
+    totals = [sum(cell.get((row, part), 0.0) for part in order) for row in rows]
+    font_px, row_h = 15, 40
+    font = f'font-family="Source Sans, Noto Sans CJK SC, sans-serif" font-size="{font_px}" fill="#31333f"'
+    left = 12 + max([_text_px(r, font_px) for r in rows] + [40.0])
+    legend_h, axis_h = 44, 34
+    right = 24 + _text_px(f"{format_number(max(totals + [0.0]))} {unit}", font_px)
+    height = int(legend_h + row_h * max(len(rows), 1) + axis_h)
+    w = width - left - right
+    step = _nice_step(max(totals + [1.0]) / 5)
+    x_top = step * math.ceil(max(totals + [1.0]) / step)
+    x_of = lambda v: left + w * v / x_top  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
+    lx = 0.0
+    if legend_title:
+        out.append(f'<text x="0" y="21" {font}>{html.escape(legend_title)}</text>')
+        lx = _text_px(legend_title, font_px) + 14
+    for part, colour in zip(order, colors):
+        out.append(f'<rect x="{lx:.1f}" y="8" width="16" height="16" fill="{colour}"/>'
+                   f'<text x="{lx + 22:.1f}" y="21" {font}>{html.escape(part)}</text>')
+        lx += 22 + _text_px(part, font_px) + 22
+    bottom = legend_h + row_h * len(rows)
+    v = 0.0
+    while v <= x_top + 1e-9:
+        out.append(f'<line x1="{x_of(v):.1f}" x2="{x_of(v):.1f}" y1="{legend_h}" y2="{bottom}" stroke="#e5e7eb"/>'
+                   f'<text x="{x_of(v):.1f}" y="{bottom + 22}" text-anchor="middle" {font}>{format_number(v)}</text>')
+        v += step
+    boxes = []
+    for i, (row, total) in enumerate(zip(rows, totals)):
+        y0 = legend_h + row_h * i
+        out.append(f'<text x="{left - 10:.1f}" y="{y0 + row_h / 2 + 5:.1f}" text-anchor="end" {font}>{html.escape(row)}</text>')
+        x = 0.0
+        for part, colour in zip(order, colors):
+            n = cell.get((row, part), 0.0)
+            if n <= 0:
+                continue
+            text = f"{row} · {part}：{format_number(n)} {unit}"
+            out.append(f'<rect x="{x_of(x):.1f}" y="{y0 + 6}" width="{x_of(x + n) - x_of(x):.1f}" height="{row_h - 12}" '
+                       f'fill="{colour}"><title>{html.escape(text)}</title></rect>')
+            boxes.append((x_of(x), y0 + 6, x_of(x + n) - x_of(x), row_h - 12, text))
+            x += n
+        out.append(f'<text x="{x_of(total) + 8:.1f}" y="{y0 + row_h / 2 + 5:.1f}" {font}>{format_number(total)} {unit}</text>')
+    out.append(f'<line x1="{left:.1f}" x2="{left:.1f}" y1="{legend_h}" y2="{bottom}" stroke="#9ca3af"/></svg>')
+    return svg_html("".join(out), boxes, width, height, legend_title or "分段条形图")
 
 
 def _trend(frame, x, series, y_title, bucket, unit, width, height):

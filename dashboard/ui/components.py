@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.accounts import access
 from dashboard.core import export, ranking
 from dashboard.core.filters import Filters
-from dashboard.core.metrics import count_label, Metric, metric
+from dashboard.core.metrics import count_label, Metric, metric, table_number
 from dashboard.core.text import md
 from dashboard.data import duban as duban_data, tickets as ticket_data
 from dashboard.store import db
@@ -120,6 +120,31 @@ def ranking_table(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
                + (f"选中一行进入该{f.child_level_zh}。" if can_drill else ""))
     download_buttons(view.rename(columns={m.zh: m.table_header}), f"各{f.child_level_zh}{m.zh}排名", f,
                      key=f"{key}_dl", formats={m.table_header: excel_format(m)})
+
+
+def count_table(frame: pd.DataFrame, label: str, value: str, key: str, label_zh: str, unit: str = "件",
+                selected: str | None = None, on_pick: Callable[[str], None] | None = None, max_rows: int = 14) -> None:
+    """Counts by category, largest first, as a light data grid: the label, the count as a bar
+    (``ProgressColumn``, thousands separators) and its share of the total (``table_number``: half-up to 0.1 %). The
+    ``selected`` row is shaded; ``label_zh`` heads the label column; with ``on_pick``, selecting a row calls it with that row's label."""
+    data = frame.sort_values([value, label], ascending=[False, True], kind="stable").reset_index(drop=True)
+    total = float(data[value].sum()) or 1.0
+    view = pd.DataFrame({label: data[label].astype(str), "count": data[value].astype(float),
+                         "share": [table_number(v / total, 1, scale=100) for v in data[value]]})
+    shade = lambda row: ["background-color: #dbeafe" if row[label] == selected else ""] * len(row)  # noqa: E731
+    config = {label: st.column_config.TextColumn(label_zh),
+              "count": st.column_config.ProgressColumn(f"工单数（{unit}）", format="%,d", min_value=0,
+                                                       max_value=float(data[value].max() or 1)),
+              "share": st.column_config.NumberColumn("占比（%）", format="%.1f", width="small")}
+
+    def picked() -> None:
+        rows = st.session_state[key].selection.rows
+        if rows and on_pick is not None:
+            on_pick(str(data.iloc[rows[0]][label]))
+
+    table(view.style.apply(shade, axis=1), hide_index=True, column_config=config, key=key, width="stretch",
+          height=min(len(view), max_rows) * 35 + 38, row_height=35,
+          on_select=picked if on_pick is not None else "ignore", selection_mode="single-row")
 
 
 UNRANKED = "不排名"
