@@ -214,20 +214,6 @@ def aging_bars(frame: pd.DataFrame, labels: list[str]) -> go.Figure:
                         height=max(260, 42 * frame["一级分类"].nunique() + 90), layout=layout)
 
 
-def category_bars(frame: pd.DataFrame, label_col: str, value_col: str, selected: str | None = None,
-                  height: int | None = None) -> go.Figure:
-    """Counts by category, largest on top; the selected category is highlighted."""
-    data = frame.sort_values(value_col, ascending=False)
-    colors = [NEUTRAL if selected is None or v == selected else "#93c5fd" for v in data[label_col]]
-    bar = {"type": "bar", "x": data[value_col], "y": data[label_col], "orientation": "h", "marker": {"color": colors},
-           "text": [f"{v:,}" for v in data[value_col]], "textposition": "outside", "cliponaxis": False,
-           "customdata": list(data[label_col]), "hovertemplate": "%{y}：%{x:,} 件<extra></extra>"}
-    top = float(data[value_col].max()) if len(data) else 1.0
-    return figure([bar], {"height": height or max(220, 34 * len(data) + 60), "showlegend": False, "bargap": 0.25,
-                          "xaxis": {"showticklabels": False, "showgrid": False, "range": [0, top * 1.2]},
-                          "yaxis": {"autorange": "reversed", "automargin": True}})
-
-
 # -- social organizations and committee assessment (pages/orgs.py, pages/assessment.py) --------------------
 AMBER = "#f59e0b"
 

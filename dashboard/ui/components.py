@@ -48,16 +48,6 @@ def _drill_from_chart(key: str) -> None:
             state.drill(str(code))
 
 
-def select_from_chart(chart_key: str, param: str) -> None:
-    """Keep the clicked bar's customdata (e.g. a category) in a page URL parameter."""
-    event = st.session_state.get(chart_key)
-    points = getattr(getattr(event, "selection", None), "points", None) or \
-        ((event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else [])
-    if points:
-        value = points[0].get("customdata")
-        state.set_page_param(param, str(value[0] if isinstance(value, (list, tuple)) else value))
-
-
 def light_table(frame: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
     """A short table for ``st.table`` (plain HTML, no data grid to load or draw): the numbers of the
     ``decimals`` columns formatted as everywhere else (``format_number``), the first column as the
