@@ -347,6 +347,34 @@ def concurrent(browser_factory, url, user, password, sessions: int, actions: int
             "cpu": split.result()}
 
 
+def loaded(browser, url, user, password, sessions: int, db_path: Path) -> dict:
+    """One leader's clicks (the click plan of ``clicks``, in a real browser) while ``sessions`` − 1 others click
+    too, through Streamlit's protocol without a browser (``bench.protocol``): what a leader waits for when the
+    server carries ``sessions`` sessions and only this leader's drawing shares the machine with it."""
+    import duckdb
+
+    from bench.cpu import CpuSplit
+    from bench.protocol import Background, filter_queries
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    codes = [r[0] for r in con.execute("SELECT code FROM areas WHERE level = 'district' ORDER BY code").fetchall()]
+    con.close()
+    background = Background(url, user, sessions - 1, filter_queries(codes))
+    try:
+        time.sleep(5)  # the others have opened their first page and are clicking
+        with CpuSplit() as split:
+            samples = clicks(browser, url, user, password, 1)
+    finally:
+        background.stop()
+    ms = [s["ms"] for s in samples]
+    return {"sessions": sessions, "clicks": samples, "p50": percentile(ms, 0.5), "p95": percentile(ms, 0.95),
+            "server_p50": percentile([s["server_ms"] for s in samples], 0.5),
+            "background_done": len(background.ms),
+            "background_p50": percentile(background.ms, 0.5) if background.ms else None,
+            "background_p95": percentile(background.ms, 0.95) if background.ms else None,
+            "errors": background.errors, "cpu": split.result()}
+
+
 def percentile(values, q: float) -> float:
     values = sorted(values)
     i = (len(values) - 1) * q
@@ -360,7 +388,7 @@ def load_note() -> str:
 
 
 # -- the report -------------------------------------------------------------------------------------------------------
-def render(opens, click_samples, conc, db_label: str, load: str) -> str:
+def render(opens, click_samples, conc, db_label: str, load: str, loads=None) -> str:
     ok = lambda good: "✓" if good else "✗"  # noqa: E731
     med = lambda xs: statistics.median(xs) if xs else 0  # noqa: E731
     lines = [SECTION, "",
@@ -445,6 +473,20 @@ def render(opens, click_samples, conc, db_label: str, load: str) -> str:
             from bench.cpu import describe
 
             lines[-1] += f"CPU：{describe(c['cpu'])}。"
+    for c in loads or []:
+        from bench.cpu import describe
+
+        ok95 = c["p95"] <= TARGETS["concurrent_p95"] and not c["errors"]
+        lines += ["", f"**{c['sessions']} 个会话同时使用，其中 {c['sessions'] - 1} 个不画页面**（`bench/protocol.py`：它们用 Streamlit "
+                  "自己的 WebSocket 协议登录、换区县和期间，服务端的工作与浏览器会话相同；部署时每位领导的浏览器在自己的电脑上画页面，"
+                  "这里只有 1 个真实浏览器与服务端共用这台机器的核）：这个浏览器里的点击计划"
+                  f"（{len(c['clicks'])} 次）p50 {c['p50']:,.0f} ms，p95 {c['p95']:,.0f} ms {ok(ok95)}"
+                  f"（目标 p95 ≤ {TARGETS['concurrent_p95']:,} ms、无错误），其中服务端脚本 p50 {c['server_p50']:,.0f} ms；"
+                  f"其余会话完成 {c['background_done']} 次换页"
+                  + (f"，从请求到运行结束 p50 {c['background_p50']:,.0f} ms、p95 {c['background_p95']:,.0f} ms"
+                     if c["background_p50"] is not None else "")
+                  + (f"；错误 {len(c['errors'])} 个：{'；'.join(c['errors'][:3])}" if c["errors"] else "；无错误")
+                  + f"。CPU：{describe(c['cpu'])}。"]
     lines += ["", HISTORY_TITLE, "", *HISTORY]
     return "\n".join(lines) + "\n"
 
@@ -503,7 +545,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sessions", default="10", help="并发会话数，逗号分隔，如 10,30；0 = 不测")
     ap.add_argument("--actions", type=int, default=10, help="每个并发会话的操作数")
     ap.add_argument("--budget", type=float, default=240, help="并发测试的时间上限（秒）")
-    ap.add_argument("--only", default="open,click,concurrent")
+    ap.add_argument("--only", default="open,click,loaded,concurrent",
+                    help="测哪些：open 首次打开，click 点击，loaded 一个浏览器点击、其余会话不画页面，concurrent 每个会话一个浏览器")
+    ap.add_argument("--loaded", default="10,30", help="loaded 测试的会话总数，逗号分隔")
     ap.add_argument("--processes", default="1",
                     help="并发测试时的看板进程数，逗号分隔，如 1,2；大于 1 时多个进程在 nginx 后（bench/cluster.py）")
     ap.add_argument("--pages", default="overview,tickets,map", help="首次打开测哪些页面")
@@ -517,7 +561,8 @@ def main(argv=None) -> int:
         import json
 
         data = json.loads(args.from_json.read_text(encoding="utf-8"))
-        report = render(data["opens"], data["clicks"], data["concurrent"], data.get("db", args.db.name), data["load"])
+        report = render(data["opens"], data["clicks"], data["concurrent"], data.get("db", args.db.name), data["load"],
+                        data.get("loaded"))
         print(report)
         if args.write:
             write_section(report)
@@ -540,7 +585,7 @@ def main(argv=None) -> int:
     only = set(args.only.split(","))
     launch = lambda p: p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)  # noqa: E731
     load = load_note()
-    opens, click_samples, conc = [], [], []
+    opens, click_samples, conc, loads = [], [], [], []
     try:
         with sync_playwright() as p:
             browser = launch(p)
@@ -550,6 +595,13 @@ def main(argv=None) -> int:
             if "click" in only:
                 print("点击：", flush=True)
                 click_samples = clicks(browser, url, user, password, args.rounds)
+            if "loaded" in only:
+                for n in (int(x) for x in args.loaded.split(",") if int(x) > 1):
+                    print(f"{n} 个会话同时使用，其中 {n - 1} 个不画页面：", flush=True)
+                    c = loaded(browser, url, user, password, n, args.db.resolve())
+                    loads.append(c)
+                    print(f"  点击 p50 {c['p50']:.0f}，p95 {c['p95']:.0f}；其余会话 {c['background_done']} 次，p50 "
+                          f"{c['background_p50']}，p95 {c['background_p95']}；错误 {c['errors'][:3]}；{c['cpu']}", flush=True)
             browser.close()
         if "concurrent" in only:
             for procs in sorted(int(x) for x in args.processes.split(",")):  # one process first, while its server runs
@@ -583,15 +635,15 @@ def main(argv=None) -> int:
     con = duckdb.connect(str(args.db.resolve()), read_only=True)
     n = con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
     con.close()
-    report = render(opens, click_samples, conc, f"{args.db.name}（工单 {n:,} 条）", load)
-    print()
-    print(report)
     if args.json:
         import json
 
-        args.json.write_text(json.dumps({"opens": opens, "clicks": click_samples, "concurrent": conc, "load": load,
+        args.json.write_text(json.dumps({"opens": opens, "clicks": click_samples, "concurrent": conc, "loaded": loads, "load": load,
                                          "db": f"{args.db.name}（工单 {n:,} 条）"},
                                         ensure_ascii=False, default=str), encoding="utf-8")
+    report = render(opens, click_samples, conc, f"{args.db.name}（工单 {n:,} 条）", load, loads)
+    print()
+    print(report)
     if args.write:
         write_section(report)
         print("已写入 docs/benchmark.md")

@@ -19,7 +19,7 @@ kpis, children, trend, before, history = db.in_parallel(overview.page_calls(f))
 shell.kpi_cards(kpis)
 
 # 本期要点: the 通报's drafted summary (dashboard/meetings/bulletin.py), the same text as in the Word file and the brief.
-points = bulletin.build(f).points
+points = bulletin.key_points(f)
 if points:
     with st.container(border=True, key="key_points"):
         st.markdown("**本期要点**")
@@ -43,7 +43,7 @@ st.html(charts.trend_html(trend, "bucket", {"created": "受理", "closed": "办�
                          bucket=overview.trend_bucket(f)))
 
 st.subheader(f"预警：指标越过预警线的{f.child_level_zh}", anchor=False)
-warnings = overview.alerts(children)
+warnings = overview.alerts_of(f)
 if warnings.all.empty:
     st.success(f"所有{f.child_level_zh}的关键指标都在预警线以内。", icon=":material/check_circle:")
 else:

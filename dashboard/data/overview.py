@@ -178,6 +178,12 @@ def alerts(children_frame: pd.DataFrame, keys: tuple[str, ...] = ALERT_METRICS, 
                   _grouped(every), exported)
 
 
+def alerts_of(f: Filters) -> Alerts:
+    """``alerts`` of the child areas of ``f``, computed once per build, settings and filters (``db.remember``):
+    the 总览 page and the 通报 ask for the same list. Not to be changed by the caller."""
+    return db.remember("alerts", f.scope, f, lambda: alerts(children(f)))
+
+
 def _export_row(m, value, threshold) -> tuple:
     """A breach as numbers for a spreadsheet, rounded as shown: value, line and distance in the metric's
     display unit (rates in percent, the distance in percentage points)."""

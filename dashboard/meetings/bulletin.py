@@ -187,6 +187,12 @@ def _duban(f: Filters, user) -> tuple[str, list[list[str]]]:
     return ("", []) if p is None else (p.text, p.rows)
 
 
+def key_points(f: Filters) -> tuple[str, ...]:
+    """本期要点 of the 通报 of ``f`` (no 督办 section), as 总览 shows them: computed once per build, settings and
+    filters (``db.remember``) — drafting them is a third of the page's own time."""
+    return db.remember("key_points", f.scope, f, lambda: tuple(build(f).points))
+
+
 def build(f: Filters, user=None) -> Bulletin:
     """The 通报 of the scope and period of ``f`` (``user``: whose 督办 items are reported, None = none)."""
     areas = db.areas()
@@ -197,7 +203,7 @@ def build(f: Filters, user=None) -> Bulletin:
     children = overview.children(f)
     previous = overview.previous_children(f)
     history = overview.ticket_history(f)
-    alerts = overview.alerts(children).all
+    alerts = overview.alerts_of(f).all
     boards = [ranking.boards(children, metric(k), f.child_level_zh, previous=previous, history=history)
               for k in BOARD_METRICS if metric(k).col in children.columns]
     overdue = []

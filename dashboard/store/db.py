@@ -22,9 +22,11 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import os
 import threading
 import warnings
+from collections import OrderedDict
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
@@ -321,6 +323,41 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     finally:
         with _running_lock:
             del _running[key]
+
+
+# -- results derived in Python from query results (cached like them) --------------------------------------
+DERIVED_ENTRIES = 2000
+_derived: "OrderedDict[tuple, Any]" = OrderedDict()
+_derived_lock = threading.Lock()
+
+
+def _settings_key() -> str:
+    """The settings as part of a cache key: any changed weight, threshold or size is another key."""
+    return hashlib.sha256(repr(settings()).encode("utf-8")).hexdigest()
+
+
+def remember(name: str, scope: str, key: Any, compute: Callable[[], T]) -> T:
+    """A value computed in Python from query results (the 总览 key points, its alert list), kept like a query
+    result: per build (``Database.signature``), per settings (``_settings_key``), per ``name`` and ``key`` (the
+    filters, hashable), at most ``DERIVED_ENTRIES`` of them, the least recently used dropped first. The access
+    check runs first for ``scope``, as for a query, so a value computed for one user is never handed to a user
+    who may not see its area. The value is shared by every session: callers must not change it.
+    ``DASHBOARD_RESULT_CACHE=0`` computes it every time."""
+    if _scope_guard is not None:
+        _scope_guard({"scope": scope})
+    if not result_cache_enabled():
+        return compute()
+    k = (database().signature, _settings_key(), name, key)
+    with _derived_lock:
+        if k in _derived:
+            _derived.move_to_end(k)
+            return _derived[k]
+    value = compute()  # two sessions may compute the same value at once: both get an equal one
+    with _derived_lock:
+        _derived[k] = value
+        while len(_derived) > DERIVED_ENTRIES:
+            _derived.popitem(last=False)
+    return value
 
 
 # -- the current build's reference data (cached per build) ---------------------------------------------
