@@ -39,10 +39,12 @@ browser-deps:
 bench: setup browser-deps
 	$(PY) -m bench.run --write
 
-## 浏览器端基准（示例城市）：首次打开（新浏览器 / 缓存已热）、点击、10 个会话同时使用；写入 docs/benchmark.md
+## 浏览器端基准（示例城市）：首次打开（新浏览器 / 回访 / 缓存已热）、点击、10 和 30 个会话同时使用（一个浏览器点击、
+## 其余会话不画页面；一个进程和 nginx 后的两个进程），10 个浏览器同时使用；写入 docs/benchmark.md
 bench-browser: setup browser-deps
+	bash scripts/ensure_browser_deps.sh --nginx
 	$(PY) -m sample_data.generate --scale demo --seed $(SEED) --out $(DB) --if-missing
-	$(PY) -m bench.browser --db $(DB) --write
+	$(PY) -m bench.browser --db $(DB) --processes 1,2 --write
 
 ## 由 dashboard/core/schema.py 重新生成 docs/data_model.md 与 docs/schema.sql
 docs: setup

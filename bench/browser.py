@@ -477,7 +477,9 @@ def render(opens, click_samples, conc, db_label: str, load: str, loads=None) -> 
         from bench.cpu import describe
 
         ok95 = c["p95"] <= TARGETS["concurrent_p95"] and not c["errors"]
-        lines += ["", f"**{c['sessions']} 个会话同时使用，其中 {c['sessions'] - 1} 个不画页面**（`bench/protocol.py`：它们用 Streamlit "
+        procs = c.get("processes", 1)
+        lines += ["", f"**{c['sessions']} 个会话同时使用，其中 {c['sessions'] - 1} 个不画页面，"
+                  f"{'一个看板进程' if procs == 1 else f'{procs} 个看板进程在 nginx 后'}**（`bench/protocol.py`：它们用 Streamlit "
                   "自己的 WebSocket 协议登录、换区县和期间，服务端的工作与浏览器会话相同；部署时每位领导的浏览器在自己的电脑上画页面，"
                   "这里只有 1 个真实浏览器与服务端共用这台机器的核）：这个浏览器里的点击计划"
                   f"（{len(c['clicks'])} 次）p50 {c['p50']:,.0f} ms，p95 {c['p95']:,.0f} ms {ok(ok95)}"
@@ -595,27 +597,34 @@ def main(argv=None) -> int:
             if "click" in only:
                 print("点击：", flush=True)
                 click_samples = clicks(browser, url, user, password, args.rounds)
-            if "loaded" in only:
-                for n in (int(x) for x in args.loaded.split(",") if int(x) > 1):
-                    print(f"{n} 个会话同时使用，其中 {n - 1} 个不画页面：", flush=True)
-                    c = loaded(browser, url, user, password, n, args.db.resolve())
-                    loads.append(c)
-                    print(f"  点击 p50 {c['p50']:.0f}，p95 {c['p95']:.0f}；其余会话 {c['background_done']} 次，p50 "
-                          f"{c['background_p50']}，p95 {c['background_p95']}；错误 {c['errors'][:3]}；{c['cpu']}", flush=True)
             browser.close()
-        if "concurrent" in only:
-            for procs in sorted(int(x) for x in args.processes.split(",")):  # one process first, while its server runs
-                cluster = None
-                target = url
-                if procs > 1:
-                    from bench.cluster import Cluster
+        for procs in sorted(int(x) for x in args.processes.split(",")):  # one process first, while its server runs
+            if not {"loaded", "concurrent"} & only:
+                break
+            cluster = None
+            target = url
+            if procs > 1:
+                from bench.cluster import Cluster
 
-                    if server:  # the single server would take a core of its own: stop it while the cluster runs
-                        server.stop()
-                        server = None
-                    cluster = Cluster(args.db.resolve(), procs, app_db=Path(os.environ["DASHBOARD_APP_DB"]))
-                    target = cluster.url
-                try:
+                if server:  # the single server would take a core of its own: stop it while the cluster runs
+                    server.stop()
+                    server = None
+                cluster = Cluster(args.db.resolve(), procs, app_db=Path(os.environ["DASHBOARD_APP_DB"]))
+                target = cluster.url
+            try:
+                if "loaded" in only:
+                    with sync_playwright() as p:
+                        browser = launch(p)
+                        for n in (int(x) for x in args.loaded.split(",") if int(x) > 1):
+                            print(f"{n} 个会话同时使用，其中 {n - 1} 个不画页面（{procs} 个看板进程）：", flush=True)
+                            c = loaded(browser, target, user, password, n, args.db.resolve())
+                            c["processes"] = procs
+                            loads.append(c)
+                            print(f"  点击 p50 {c['p50']:.0f}，p95 {c['p95']:.0f}；其余会话 {c['background_done']} 次，p50 "
+                                  f"{c['background_p50']}，p95 {c['background_p95']}；错误 {c['errors'][:3]}；{c['cpu']}",
+                                  flush=True)
+                        browser.close()
+                if "concurrent" in only:
                     for n in (int(x) for x in args.sessions.split(",") if int(x) > 0):
                         print(f"{n} 个会话同时使用（{procs} 个看板进程）…", flush=True)
                         c = concurrent(launch, target, user, password, n, args.actions, args.budget)
@@ -623,9 +632,9 @@ def main(argv=None) -> int:
                         conc.append(c)
                         print(f"  完成 {c['done']}/{c['planned']}，p50 {c['p50']}，p95 {c['p95']}，首页 p50 {c['open_p50']}，"
                               f"错误 {len(c['errors'])}：{c['errors'][:3]}；{c['cpu']}", flush=True)
-                finally:
-                    if cluster:
-                        cluster.stop()
+            finally:
+                if cluster:
+                    cluster.stop()
     finally:
         if server:
             server.stop()

@@ -9,6 +9,10 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui)
+# 浏览器基准的多进程部分（bench/cluster.py）另需 nginx：`ensure_browser_deps.sh --nginx`
+if [ "${1:-}" = "--nginx" ]; then
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

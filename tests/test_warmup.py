@@ -1,5 +1,6 @@
 """The background warm-up (dashboard/warmup.py): after it ran on a build, the first pages leaders
-open — 总览, 诉求工单 and 网格地图 for the whole city, 总览 for a district — ask the database
+open — 总览, 诉求工单 and 网格地图 for the whole city, 总览 for a district, and the same for the other
+standard periods — ask the database
 nothing (every question is answered from the shared result cache) and show what a cold run shows."""
 
 from dashboard import warmup
@@ -20,7 +21,9 @@ def _count_queries(monkeypatch) -> list[str]:
 
 
 def test_warmed_pages_ask_nothing_and_show_the_same(app_env, monkeypatch):
-    views = [("overview", {}), ("tickets", {}), ("map", {}), ("overview", {"district": "990101"})]
+    views = [("overview", {}), ("tickets", {}), ("map", {}), ("overview", {"district": "990101"}),
+             ("overview", {"period": "this_quarter"}), ("tickets", {"period": "last_month"}),
+             ("overview", {"district": "990101", "period": "this_year"})]
     db._cached.clear()
     cold = [kpis(run_page(page, params)) for page, params in views]
 
@@ -29,7 +32,8 @@ def test_warmed_pages_ask_nothing_and_show_the_same(app_env, monkeypatch):
         signature = db.database().signature
     warmup._run(signature)
     assert warmup.runs[-1]["signature"] == signature
-    assert {"总览 全市", "诉求工单 全市", "网格地图 全市", "总览 甲区"} <= set(warmup.runs[-1]["views"])
+    assert {"总览 全市", "诉求工单 全市", "网格地图 全市", "总览 甲区", "总览 全市 本季度", "诉求工单 全市 上月",
+            "总览 甲区 本年"} <= set(warmup.runs[-1]["views"])
 
     asked = _count_queries(monkeypatch)
     warm = [kpis(run_page(page, params)) for page, params in views]
