@@ -16,10 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from dashboard.testing import AppServer, free_port
+from dashboard.testing import AppServer, end_process, free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "nginx-sticky.conf"
@@ -51,24 +50,10 @@ class Cluster:
         self.nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.workdir), "-g", "daemon off;"],
                                       stdout=subprocess.DEVNULL, stderr=open(self.workdir / "stderr.log", "w"))
         self.url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.nginx.poll() is not None:
-                raise RuntimeError(f"nginx 启动失败：{(self.workdir / 'stderr.log').read_text()[-500:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("nginx 20 秒内没有就绪")
+        wait_healthy(self.url, self.nginx, 20, f"nginx (see {self.workdir / 'stderr.log'})")
 
     def stop(self) -> None:
-        self.nginx.terminate()
-        try:
-            self.nginx.wait(10)
-        except subprocess.TimeoutExpired:
-            self.nginx.kill()
+        end_process(self.nginx)
         for s in self.servers:
             s.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)

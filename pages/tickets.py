@@ -72,11 +72,13 @@ else:
     with left:
         st.markdown("**一级分类**（选中一行查看其二级分类）")
         components.count_table(level1, "category_l1", "tickets", key=f"cat_l1_{f.scope or 'city'}_{period}", label_zh="一级分类",
+                               f=f, title="诉求一级分类",
                                selected=chosen, on_pick=lambda value: state.set_page_param("cat", value))
     with right:
         st.markdown(f"**{md(chosen)}** 的二级分类")
         components.count_table(categories[categories["category_l1"] == chosen], "category_l2", "tickets",
-                               key=f"cat_l2_{f.scope or 'city'}_{period}", label_zh="二级分类")
+                               key=f"cat_l2_{f.scope or 'city'}_{period}", label_zh="二级分类",
+                               f=f, title=f"诉求二级分类（{chosen}）")
 
 st.subheader("重复诉求热点", anchor=False)
 left, right = st.columns(2, gap="large")

@@ -119,3 +119,20 @@ def test_categories_are_grids_with_counts_and_shares(app_env):
     level2 = frame_with(at, "category_l2")
     assert list(level2["category_l2"]) == ["市政设施", "物业管理", "老旧小区"]
     assert list(level2["share"]) == [57.1, 28.6, 14.3]
+
+
+def test_category_tables_download_with_the_shares_as_shown(app_env):
+    """The 一级分类 grid's Excel and CSV: the counts and the half-up shares (46.7 % as 0.467 in a 0.0% cell)."""
+    from tests.test_downloads_open import check_csv, check_xlsx
+
+    at = run_page("tickets", OCTOBER)
+    key = next(k for k in at.session_state["_downloads"] if k.startswith("cat_l1_"))
+    name, make = at.session_state["_downloads"][key]
+    rows = check_xlsx(make("xlsx"), "诉求工单/一级分类")
+    head_at = next(i for i, r in enumerate(rows) if r[0].value == "一级分类")
+    head = [c.value for c in rows[head_at]]
+    assert head == ["一级分类", "工单数（件）", "占比（%）"]
+    first = rows[head_at + 1]
+    assert (first[0].value, first[1].value, round(first[2].value, 6), first[2].number_format) == ("城乡建设", 7, 0.467, "0.0%")
+    body = check_csv(make("csv"), "诉求工单/一级分类")
+    assert body[1] == ["城乡建设", "7", "46.7"] and body[-1] == ["交通管理", "2", "13.3"]

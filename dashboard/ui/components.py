@@ -112,14 +112,16 @@ def ranking_table(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highligh
                      key=f"{key}_dl", formats={m.table_header: excel_format(m)})
 
 
-def count_table(frame: pd.DataFrame, label: str, value: str, key: str, label_zh: str, unit: str = "件",
-                selected: str | None = None, on_pick: Callable[[str], None] | None = None, max_rows: int = 14) -> None:
-    """Counts by category, largest first, as a light data grid: the label, the count as a bar
-    (``ProgressColumn``, thousands separators) and its share of the total (``table_number``: half-up to 0.1 %). The
-    ``selected`` row is shaded; ``label_zh`` heads the label column; with ``on_pick``, selecting a row calls it with that row's label."""
+def count_table(frame: pd.DataFrame, label: str, value: str, key: str, label_zh: str, f: Filters, title: str,
+                unit: str = "件", selected: str | None = None, on_pick: Callable[[str], None] | None = None,
+                max_rows: int = 14) -> None:
+    """Counts by category, largest first, as a light data grid: the label (headed ``label_zh``), the count as a
+    bar (``ProgressColumn``, thousands separators) and its share of the total (``table_number``: half-up to
+    0.1 %). The ``selected`` row is shaded; with ``on_pick``, selecting a row calls it with that row's label.
+    Downloads (Excel, CSV) as ``title``, with the scope and period of ``f``."""
     data = frame.sort_values([value, label], ascending=[False, True], kind="stable").reset_index(drop=True)
     total = float(data[value].sum()) or 1.0
-    view = pd.DataFrame({label: data[label].astype(str), "count": data[value].astype(float),
+    view = pd.DataFrame({label: data[label].astype(str), "count": data[value].astype("int64"),
                          "share": [table_number(v / total, 1, scale=100) for v in data[value]]})
     shade = lambda row: ["background-color: #dbeafe" if row[label] == selected else ""] * len(row)  # noqa: E731
     config = {label: st.column_config.TextColumn(label_zh),
@@ -135,6 +137,9 @@ def count_table(frame: pd.DataFrame, label: str, value: str, key: str, label_zh:
     table(view.style.apply(shade, axis=1), hide_index=True, column_config=config, key=key, width="stretch",
           height=min(len(view), max_rows) * 35 + 38, row_height=35,
           on_select=picked if on_pick is not None else "ignore", selection_mode="single-row")
+    count_header = f"工单数（{unit}）"
+    download_buttons(view.rename(columns={label: label_zh, "count": count_header, "share": "占比（%）"}), title, f,
+                     key=f"{key}_dl", formats={count_header: "#,##0", "占比（%）": "0.0%"})
 
 
 UNRANKED = "不排名"
