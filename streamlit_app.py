@@ -22,6 +22,7 @@ started = time.perf_counter()  # this run's server-side time goes into shell.run
 # fonts.gstatic.com, which a government intranet cannot reach.
 st.set_page_config(page_title="基层治理督查考评看板", page_icon="🏛️", layout="wide")
 db.on_new_build(warmup.on_new_build)  # a server warms each build it opens (once per process: a no-op afterwards)
+warmup.note_page_run()  # the warm-up of the less-asked views waits for a pause between page runs
 
 with db.page_run():  # one build of the database for the whole run
     try:

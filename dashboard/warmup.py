@@ -2,7 +2,7 @@
 the first run after a rebuild or refresh was published), ask the questions leaders open first
 once in the background: 总览, 诉求工单 and 网格地图 for the whole city and 总览 for each
 district, with the default period; then 总览 and 诉求工单 of the city and 总览 of each district for the
-other standard periods (上月, 本季度, 本年). Their answers go into the shared query-result cache
+other standard periods (上月, 本季度, 本年), in pauses between page runs (a page run waits for nobody). Their answers go into the shared query-result cache
 (``db.query``), so the first leader after a refresh does not wait for the queries.
 
 The warm-up runs the pages' own data functions with the default filters, so it asks exactly
@@ -98,8 +98,28 @@ def wait(timeout: float | None = None) -> None:
         t.join(timeout)
 
 
+_last_page_run = 0.0  # time.monotonic() when a page run last started in this process
+IDLE_SECONDS = 1.0  # the other periods are warmed only after this long without a page run starting
+IDLE_WAIT_MAX = 120.0  # … or after waiting this long for such a pause
+
+
+def note_page_run() -> None:
+    """Called at the top of every page run (``streamlit_app.py``): the later part of the warm-up waits for a pause."""
+    global _last_page_run
+    _last_page_run = time.monotonic()
+
+
+def _wait_for_a_pause() -> None:
+    """Let the leaders' page runs go first: Python runs one thread at a time, and a warm-up view's own work would
+    otherwise slow the run of someone who is waiting."""
+    give_up = time.monotonic() + IDLE_WAIT_MAX
+    while time.monotonic() - _last_page_run < IDLE_SECONDS and time.monotonic() < give_up:
+        time.sleep(0.25)
+
+
 def _views(f, areas):
-    """(label, call) for the views leaders open first, in the order they usually open them."""
+    """(label, calls, later) for the views leaders open first, in the order they usually open them; ``later``
+    views are warmed only in pauses between page runs."""
     from dashboard.core import filters as flt
     from dashboard.core.config import settings
     from dashboard.data import grids, overview, tickets
@@ -118,21 +138,21 @@ def _views(f, areas):
     def tickets_of(g):
         return tickets.page_calls(g)
 
-    yield "总览 全市", overview_of(f)
-    yield "诉求工单 全市", tickets_of(f)
-    yield "网格地图 全市", map_of(f)
+    yield "总览 全市", overview_of(f), False
+    yield "诉求工单 全市", tickets_of(f), False
+    yield "网格地图 全市", map_of(f), False
     districts = areas.children("")
     for district in districts:
-        yield f"总览 {district.name}", overview_of(flt.scope_to(f, district.code, areas))
+        yield f"总览 {district.name}", overview_of(flt.scope_to(f, district.code, areas)), False
     # then the other standard periods a leader switches to (at 10 M tickets an unseen quarter took the page 1.9 s)
     for preset in OTHER_PERIODS:
         g = flt.with_period(f, preset)
-        yield f"总览 全市 {flt.PRESETS[preset]}", overview_of(g)
-        yield f"诉求工单 全市 {flt.PRESETS[preset]}", tickets_of(g)
+        yield f"总览 全市 {flt.PRESETS[preset]}", overview_of(g), True
+        yield f"诉求工单 全市 {flt.PRESETS[preset]}", tickets_of(g), True
     for preset in OTHER_PERIODS:
         for district in districts:
             yield f"总览 {district.name} {flt.PRESETS[preset]}", overview_of(
-                flt.scope_to(flt.with_period(f, preset), district.code, areas))
+                flt.scope_to(flt.with_period(f, preset), district.code, areas)), True
 
 
 OTHER_PERIODS = ("last_month", "this_quarter", "this_year")  # after the default period (本月)
@@ -154,7 +174,9 @@ def _run(signature: tuple) -> None:
             return
         areas = db.areas()
         f, _ = flt.parse_filters({}, areas, db.as_of(), db.data_start())
-        for label, calls in _views(f, areas):
+        for label, calls, later in _views(f, areas):
+            if later:
+                _wait_for_a_pause()
             if db.database().signature != signature:
                 break
             for call in calls:
