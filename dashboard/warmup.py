@@ -175,11 +175,11 @@ def _run(signature: tuple) -> None:
         areas = db.areas()
         f, _ = flt.parse_filters({}, areas, db.as_of(), db.data_start())
         for label, calls, later in _views(f, areas):
-            if later:
-                _wait_for_a_pause()
             if db.database().signature != signature:
                 break
             for call in calls:
+                if later:  # before each question, not each view: a page run that starts meanwhile waits for one at most
+                    _wait_for_a_pause()
                 try:
                     call()
                 except Exception as e:  # noqa: BLE001  (e.g. a part that reads the session: not warmed)
