@@ -57,6 +57,14 @@ def _metrics(cdp) -> dict[str, float]:
     return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
 
+def _main_thread(m0: dict, m1: dict) -> dict[str, float]:
+    """Main-thread time between two ``_metrics`` readings, in ms: script parsing and running, style and layout,
+    all tasks."""
+    d = lambda k: (m1.get(k, 0) - m0.get(k, 0)) * 1000  # noqa: E731  (seconds → ms)
+    return {"js_ms": d("ScriptDuration"), "layout_ms": d("LayoutDuration") + d("RecalcStyleDuration"),
+            "task_ms": d("TaskDuration")}
+
+
 def _span(intervals) -> float:
     total, end = 0.0, None
     for a, b in sorted(intervals):
@@ -97,11 +105,8 @@ class Timed:
 
     def stop(self) -> dict:
         t1 = self.page.evaluate("() => window.__lastChange")
-        m1 = _metrics(self.cdp)
-        d = lambda k: (m1.get(k, 0) - self.m0.get(k, 0)) * 1000  # noqa: E731  (seconds → ms)
         return {"ms": t1 - self.t0, "server_ms": script_ms(self.page) - self.server0,
-                "js_ms": d("ScriptDuration"), "layout_ms": d("LayoutDuration") + d("RecalcStyleDuration"),
-                "task_ms": d("TaskDuration"), **_scripts(self.page.evaluate(_RESOURCES, self.t0))}
+                **_main_thread(self.m0, _metrics(self.cdp)), **_scripts(self.page.evaluate(_RESOURCES, self.t0))}
 
 
 def first_open(browser, url: str, user: str, password: str, path: str, context=None,
@@ -135,10 +140,9 @@ def first_open(browser, url: str, user: str, password: str, path: str, context=N
     form.get_by_role("button", name="登录").click()
     settle(page, 0, timeout=180_000)
     after = timed.stop()
+    shell_main = _main_thread(m0, m1)
     return {"path": path, "html_ms": shell["html_ms"], "form_ms": shell["form_ms"], "shell": shell_res,
-            "shell_js_ms": (m1["ScriptDuration"] - m0["ScriptDuration"]) * 1000,
-            "shell_layout_ms": (m1["LayoutDuration"] + m1["RecalcStyleDuration"]
-                                - m0["LayoutDuration"] - m0["RecalcStyleDuration"]) * 1000,
+            "shell_js_ms": shell_main["js_ms"], "shell_layout_ms": shell_main["layout_ms"],
             "after": after, "total_ms": shell["form_ms"] + after["ms"]}, page
 
 
@@ -162,12 +166,9 @@ def revisit(context, url: str, path: str) -> dict:
     settle(page, 0, timeout=180_000)
     if page.locator('[data-testid="stForm"]').count():
         raise RuntimeError("回访时出现了登录页：会话 Cookie 没有保持登录")
-    m1 = _metrics(timed.cdp)
-    d = lambda k: (m1.get(k, 0) - m0.get(k, 0)) * 1000  # noqa: E731
     out = {"path": path, "ms": page.evaluate("() => window.__lastChange"), "server_ms": script_ms(page),
            "html_ms": page.evaluate("() => performance.getEntriesByType('navigation')[0].responseEnd"),
-           "js_ms": d("ScriptDuration"), "layout_ms": d("LayoutDuration") + d("RecalcStyleDuration"),
-           **_scripts(page.evaluate(_RESOURCES, 0))}
+           **_main_thread(m0, _metrics(timed.cdp)), **_scripts(page.evaluate(_RESOURCES, 0))}
     page.close()
     return out
 

@@ -2,8 +2,9 @@
 the first run after a rebuild or refresh was published), ask the questions leaders open first
 once in the background: 总览, 诉求工单 and 网格地图 for the whole city and 总览 for each
 district, with the default period; then 总览 and 诉求工单 of the city and 总览 of each district for the
-other standard periods (上月, 本季度, 本年), in pauses between page runs (a page run waits for nobody). Their answers go into the shared query-result cache
-(``db.query``), so the first leader after a refresh does not wait for the queries.
+other standard periods (上月, 本季度, 本年), one question at a time in pauses between page runs. Their
+answers go into the shared query-result cache (``db.query``), so the first leader after a refresh does not
+wait for the queries.
 
 The warm-up runs the pages' own data functions with the default filters, so it asks exactly
 the questions (same query, same parameters, same build) the pages will ask; it draws nothing

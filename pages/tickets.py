@@ -71,9 +71,9 @@ else:
     period = f"{f.period.start:%Y%m%d}_{f.period.end:%Y%m%d}"  # a new grid (no stale selection) per scope and period
     with left:
         st.markdown("**一级分类**（选中一行查看其二级分类）")
-        components.count_table(level1, "category_l1", "tickets", key=f"cat_l1_{f.scope or 'city'}_{period}", label_zh="一级分类",
-                               f=f, title="诉求一级分类",
-                               selected=chosen, on_pick=lambda value: state.set_page_param("cat", value))
+        components.count_table(level1, "category_l1", "tickets", key=f"cat_l1_{f.scope or 'city'}_{period}",
+                               label_zh="一级分类", f=f, title="诉求一级分类", selected=chosen,
+                               on_pick=lambda value: state.set_page_param("cat", value))
     with right:
         st.markdown(f"**{md(chosen)}** 的二级分类")
         components.count_table(categories[categories["category_l1"] == chosen], "category_l2", "tickets",

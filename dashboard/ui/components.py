@@ -124,8 +124,9 @@ def count_table(frame: pd.DataFrame, label: str, value: str, key: str, label_zh:
     view = pd.DataFrame({label: data[label].astype(str), "count": data[value].astype("int64"),
                          "share": [table_number(v / total, 1, scale=100) for v in data[value]]})
     shade = lambda row: ["background-color: #dbeafe" if row[label] == selected else ""] * len(row)  # noqa: E731
+    count_header = f"工单数（{unit}）"
     config = {label: st.column_config.TextColumn(label_zh),
-              "count": st.column_config.ProgressColumn(f"工单数（{unit}）", format="%,d", min_value=0,
+              "count": st.column_config.ProgressColumn(count_header, format="%,d", min_value=0,
                                                        max_value=float(data[value].max() or 1)),
               "share": st.column_config.NumberColumn("占比（%）", format="%.1f", width="small")}
 
@@ -137,7 +138,6 @@ def count_table(frame: pd.DataFrame, label: str, value: str, key: str, label_zh:
     table(view.style.apply(shade, axis=1), hide_index=True, column_config=config, key=key, width="stretch",
           height=min(len(view), max_rows) * 35 + 38, row_height=35,
           on_select=picked if on_pick is not None else "ignore", selection_mode="single-row")
-    count_header = f"工单数（{unit}）"
     download_buttons(view.rename(columns={label: label_zh, "count": count_header, "share": "占比（%）"}), title, f,
                      key=f"{key}_dl", formats={count_header: "#,##0", "占比（%）": "0.0%"})
 
