@@ -4,7 +4,9 @@ once in the background: 总览, 诉求工单 and 网格地图 for the whole city
 district, with the default period; then 总览 and 诉求工单 of the city and 总览 of each district for the
 other standard periods (上月, 本季度, 本年), one question at a time in pauses between page runs. Their
 answers go into the shared query-result cache (``db.query``), so the first leader after a refresh does not
-wait for the queries.
+wait for the queries. The same list is asked once more when a build is written (``precompute``): the builder
+keeps those answers in the build (``dashboard.store.stored_views``), so here the questions are mostly read from
+the file (about 1 ms each) and what remains is the Python the pages do with them (总览's key points, alerts).
 
 The warm-up runs the pages' own data functions with the default filters, so it asks exactly
 the questions (same query, same parameters, same build) the pages will ask; it draws nothing
@@ -118,9 +120,10 @@ def _wait_for_a_pause() -> None:
         time.sleep(0.25)
 
 
-def _views(f, areas):
+def _views(f, areas, derived: bool = True):
     """(label, calls, later) for the views leaders open first, in the order they usually open them; ``later``
-    views are warmed only in pauses between page runs."""
+    views are warmed only in pauses between page runs. ``derived=False`` leaves out what 总览 computes in Python
+    from answers it has already asked (its key points and alert list: no question of their own)."""
     from dashboard.core import filters as flt
     from dashboard.core.config import settings
     from dashboard.data import grids, overview, tickets
@@ -128,7 +131,7 @@ def _views(f, areas):
     from dashboard.ui import maps
 
     def overview_of(g):  # the page's calls and what it keeps from them (db.remember)
-        return overview.page_calls(g) + [lambda: bulletin.key_points(g), lambda: overview.alerts_of(g)]
+        return overview.page_calls(g) + ([lambda: bulletin.key_points(g), lambda: overview.alerts_of(g)] if derived else [])
 
     def map_of(g):
         key, _ = grids.choose_metric(g, None)
@@ -157,6 +160,51 @@ def _views(f, areas):
 
 
 OTHER_PERIODS = ("last_month", "this_quarter", "this_year")  # after the default period (本月)
+
+
+def ask_views(database, derived: bool = False):
+    """Ask this warm-up's questions of ``database`` live, recording each answer once
+    (``stored_views.recording``); returns the recording and what failed."""
+    from dashboard.core import filters as flt
+    from dashboard.store import db, stored_views
+
+    failed: list[str] = []
+
+    def asking(label, call):
+        def run():
+            try:
+                call()
+            except Exception as e:  # noqa: BLE001  (that answer is not kept: the page asks it live)
+                failed.append(f"{label}: {type(e).__name__}: {e}")
+        return run
+
+    with db.reading(database), stored_views.recording() as rec:
+        areas = db.areas()
+        f, _ = flt.parse_filters({}, areas, db.as_of(), db.data_start())
+        db.in_parallel([asking(label, call) for label, calls, _ in _views(f, areas, derived) for call in calls])
+    return rec, failed
+
+
+def precompute(path) -> dict:
+    """Ask this warm-up's questions of the build at ``path`` — written, not yet published — and keep their
+    answers in it (``dashboard.store.stored_views``); the builder calls this last. Returns what was kept."""
+    import duckdb
+
+    from dashboard.store import db, stored_views
+
+    started = time.perf_counter()
+    database = db.Database(path)
+    try:
+        rec, failed = ask_views(database)
+    finally:
+        database.close()
+    con = duckdb.connect(str(path))
+    try:
+        kept = stored_views.write(con, rec)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return {"kept": kept, "failed": failed, "seconds": time.perf_counter() - started}
 
 
 def _run(signature: tuple) -> None:

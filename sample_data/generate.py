@@ -111,7 +111,7 @@ def peak_rss_mb() -> float:
 def summary(report: BuildReport, seconds: float) -> str:
     size_mb = report.path.stat().st_size / 2**20
     rows = "\n".join(f"  {table:<24}{count:>12,}" for table, count in report.rows.items())
-    return (f"已生成 {report.path}\n{rows}\n"
+    return (f"已生成 {report.path}\n{rows}\n{report.kept_views_line()}\n"
             f"用时 {seconds:.1f} 秒，文件 {size_mb:.1f} MB，内存峰值 {peak_rss_mb():.0f} MB")
 
 

@@ -367,6 +367,9 @@ AREAS_COLUMNS = {"code": "区域代码（全市为空字符串）", "level": "�
                  "parent_code": "上级区域代码", "name": "名称", "kind": "类型（如 社区/村、综合网格/专属网格）",
                  "population": "常住人口", "households": "户数", "area_km2": "面积（平方公里）"}
 AREAS_COMMENT = "所有层级区域的统一表（构建时由各区域表生成）：code（全市为空字符串）、level、parent_code、名称、人口、户数。"
+# The standard views' answers, kept in each build when it is written (dashboard/store/stored_views.py).
+VIEW_RESULTS_COMMENT = ("预先计算的常用视图答案（构建时写入，不导入）：key 为查询名、SQL 文本、宏定义、DuckDB 版本与全部参数（含设置中的"
+                        "权重、阈值）的 SHA-256；看板遇到同一个 key 时直接取答案，设置或查询一变即为新 key、实时计算。")
 
 
 def _sql_str(text: str) -> str:
@@ -428,6 +431,7 @@ def markdown() -> str:
             lines.append(f"| `{c.name}` | {c.type} | {c.zh} | {req} | {note} |")
         lines.append("")
     lines += ["## `areas`（由构建程序生成）", "", AREAS_COMMENT, ""]
+    lines += ["## `view_results`（由构建程序生成）", "", VIEW_RESULTS_COMMENT, ""]
     return "\n".join(lines)
 
 

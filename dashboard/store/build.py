@@ -204,6 +204,11 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     file: Path | None = None  # this build's own file
+    kept_views: dict | None = None  # the standard views' answers kept in it (dashboard.warmup.precompute)
+
+    def kept_views_line(self) -> str:
+        k = self.kept_views
+        return f"预先计算常用视图：{k['kept']} 个查询结果，用时 {k['seconds']:.1f} 秒" if k else "未预先计算常用视图"
 
 
 # -- builds: one file per build, the configured path a link to the newest ------------------------------
@@ -313,7 +318,7 @@ class DatabaseBuilder:
 
     def __init__(self, out_path: Path | str, *, dataset: str, label: str,
                  settings: Settings | None = None, as_of: datetime | None = None,
-                 extra_meta: dict[str, str] | None = None, threads: int | None = None):
+                 extra_meta: dict[str, str] | None = None, threads: int | None = None, keep_views: bool = True):
         if dataset not in ("sample", "user"):
             raise ValueError("dataset must be 'sample' or 'user'")
         out_path = follow_user_links(Path(out_path).expanduser())
@@ -338,6 +343,8 @@ class DatabaseBuilder:
         self.settings = settings or current_settings()
         self.dataset, self.label, self.as_of = dataset, label, as_of
         self.extra_meta = dict(extra_meta or {})
+        self.keep_views = keep_views
+        self.kept_views: dict | None = None
         self.sources: dict[str, str] = {}
         self.source_crs: dict[str, str] = {}  # file -> declared coordinate system, when not WGS-84
         self._staged: set[str] = set()
@@ -1002,12 +1009,18 @@ class DatabaseBuilder:
                 self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
             self.con.execute("CHECKPOINT")
             self.con.close()
+            if self.keep_views:  # the standard views' answers, kept in the build (dashboard.store.stored_views)
+                from dashboard import warmup  # late: the views are the pages' own data functions, above the store
+
+                self.kept_views = warmup.precompute(self.tmp_path)
+                self.warnings += [f"常用视图未能预先计算（页面将实时计算）：{x}" for x in self.kept_views["failed"]]
             build = self._swap_in()
         except BaseException:
             self.abort()
             raise
         self._lock.release()
-        return BuildReport(self.out_path, rows, time.perf_counter() - self._started, self.warnings, meta, build)
+        return BuildReport(self.out_path, rows, time.perf_counter() - self._started, self.warnings, meta, build,
+                           self.kept_views)
 
     def _swap_in(self) -> Path:
         """The finished temporary file becomes this build's file; the target links to it."""

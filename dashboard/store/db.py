@@ -17,6 +17,8 @@
 * Small results are cached with ``st.cache_data`` keyed by the build (its file signature), the
   query and its parameters. Raw ticket rows are never cached. ``DASHBOARD_RESULT_CACHE=0``
   turns the result cache off (the benchmark measures both ways).
+* A build keeps the answers to the standard views' questions (``dashboard.store.stored_views``):
+  ``Database.query`` takes a kept answer when its key (query text and every parameter) is in the build.
 """
 
 from __future__ import annotations
@@ -37,14 +39,17 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.logger import get_logger
 
 from dashboard.core.areas import AreaIndex
 from dashboard.core.config import settings
 from dashboard.core.schema import SCHEMA_VERSION
+from dashboard.store import stored_views
 from dashboard.store.sql import load_query, macros_digest
 from dashboard.store.workdays import WorkdayCalendar
 
 T = TypeVar("T")
+log = get_logger(__name__)
 
 BUILD_COMMAND = "make demo-db"
 # DuckDB warns that Arrow output of execute() copies the rows; for our small results that copy is
@@ -95,6 +100,10 @@ class Database:
         self.closed = False
         # Macros stored in the file by the builder are current: no per-cursor definitions needed.
         self.stored_macros = self.meta.get("macros_sha256") == macros_digest()
+        # Answers to the standard views' questions kept in the build when it was written (stored_views)
+        self.stored = stored_views.stored_keys(self.con)
+        self.live_runs = 0  # questions run on DuckDB by this process (diagnostics and tests)
+        self.stored_hits = 0  # … and answered from the kept answers
 
     @property
     def is_sample(self) -> bool:
@@ -105,7 +114,12 @@ class Database:
         self.con.close()
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run ``queries/<name>.sql`` with exactly its named parameters bound."""
+        """Run ``queries/<name>.sql`` with exactly its named parameters bound — or, when the build keeps the
+        answer to this very question (same query text, same parameters: ``stored_views.key``), take that."""
+        return self.arrow(name, **params).to_pandas(date_as_object=False)
+
+    def arrow(self, name: str, *, _live: bool = False, **params: Any):
+        """``query`` as an Arrow table (what the builder keeps); ``_live`` runs it even when an answer is kept."""
         q = load_query(name)
         missing = q.params - params.keys()
         if missing:
@@ -113,12 +127,23 @@ class Database:
         bound = {k: params[k] for k in q.params}
         cur = self.con.cursor()
         try:
+            if self.stored and not _live and stored_views.enabled():
+                k = stored_views.key(q, bound)
+                if k in self.stored:
+                    try:
+                        table = stored_views.stored_result(cur, k)
+                    except Exception:  # noqa: BLE001  (a damaged answer in the file: ask DuckDB instead)
+                        log.warning("构建中保存的 %s 答案无法读取，改为实时查询", name)
+                    else:
+                        self.stored_hits += 1
+                        return table
+            self.live_runs += 1
             if q.setup and not self.stored_macros:
                 cur.execute(q.setup)
             # execute(), not sql(): a relation binds and plans the query once to learn its columns and
             # again to run it (5–15 ms more for the larger questions). Through Arrow: 3–4× faster than
             # .df() for text-heavy results (lists of grids, organisations, tickets); dates stay datetime64.
-            return cur.execute(q.sql, bound).to_arrow_table().to_pandas(date_as_object=False)
+            return cur.execute(q.sql, bound).to_arrow_table()
         finally:
             cur.close()
 
@@ -229,6 +254,19 @@ def page_run():
             _release(pin.database)
 
 
+@contextmanager
+def reading(database: Database):
+    """Every ``database()`` inside (worker threads of ``in_parallel`` too) answers from ``database``: a build
+    that is not published yet (the builder keeping the standard views' answers, ``dashboard.warmup.precompute``)."""
+    pin = _Pin()
+    pin.database = database
+    token = _pin.set(pin)
+    try:
+        yield
+    finally:
+        _pin.reset(token)
+
+
 def database(path: Path | None = None) -> Database:
     """The build of this page run (see ``page_run``); outside a run, the newest build."""
     pin = _pin.get()
@@ -303,6 +341,16 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     if _scope_guard is not None:
         _scope_guard(params)
     db = database()
+    rec = stored_views.recording_now()
+    if rec is not None:  # a build being written keeps this answer (stored_views): live, not from any cache
+        q = load_query(name)
+        bound = {k: params[k] for k in q.params}
+        k = stored_views.key(q, bound)
+        table = rec.get(k)
+        if table is None:  # asked the first time (the views share many questions)
+            table = db.arrow(name, _live=True, **params)
+            rec.add(k, name, bound, table)
+        return table.to_pandas(date_as_object=False)
     if not result_cache_enabled():
         return db.query(name, **params)
     args = tuple(sorted(params.items()))
@@ -345,7 +393,7 @@ def remember(name: str, scope: str, key: Any, compute: Callable[[], T]) -> T:
     ``DASHBOARD_RESULT_CACHE=0`` computes it every time."""
     if _scope_guard is not None:
         _scope_guard({"scope": scope})
-    if not result_cache_enabled():
+    if not result_cache_enabled() or stored_views.recording_now() is not None:
         return compute()
     k = (database().signature, _settings_key(), name, key)
     with _derived_lock:

@@ -135,9 +135,10 @@ def parse_crs(values: list[str] | None) -> dict[str, str]:
 
 
 def load_folder(source: Path, out: Path, label: str | None = None, settings=None,
-                as_of: datetime | None = None, crs: dict[str, str] | None = None) -> BuildReport:
+                as_of: datetime | None = None, crs: dict[str, str] | None = None, keep_views: bool = True) -> BuildReport:
     """Build ``out`` from the files in ``source``; raise DataValidationError on bad data.
-    ``crs``: declared coordinate systems (see ``crs_for``); everything is stored as WGS-84."""
+    ``crs``: declared coordinate systems (see ``crs_for``); everything is stored as WGS-84. ``keep_views``: keep
+    the standard views' answers in the build (``dashboard.store.stored_views``)."""
     source = Path(source)
     if not source.is_dir():
         raise DataValidationError([f"找不到数据文件夹 {source}"])
@@ -147,7 +148,7 @@ def load_folder(source: Path, out: Path, label: str | None = None, settings=None
         raise DataValidationError([f"--crs 中的 {'、'.join(unknown)} 不是数据文件名（如 grids 或 grids.geojson）"])
     settings = settings or load_settings()
     with DatabaseBuilder(out, dataset="user", label=label or "本市数据", settings=settings, as_of=as_of,
-                         extra_meta={"source_folder": str(source.resolve())}) as builder:
+                         extra_meta={"source_folder": str(source.resolve())}, keep_views=keep_views) as builder:
         problems: list[str] = []
         for table in schema.IMPORTED_TABLES:
             try:
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             build.remove_own_temporaries(out)
         print(f"导入失败：{build.describe_failure(e, out, args.source)}", file=sys.stderr)
         return 1
-    print(f"已生成 {report.path}（用时 {report.seconds:.1f} 秒）")
+    print(f"已生成 {report.path}（用时 {report.seconds:.1f} 秒；{report.kept_views_line()}）")
     for name, n in report.rows.items():
         print(f"  {schema.TABLE_BY_NAME[name].zh}（{name}）：{n:,} 行")
     for w in report.warnings:
