@@ -61,6 +61,34 @@ _stop = threading.Event()
 WATCH_SECONDS = float(os.environ.get("DASHBOARD_WARMUP_WATCH", "30"))
 
 
+def at_start() -> None:
+    """When the server starts (the launcher, ``dashboard.accounts.serve``): import what a page run needs and open
+    the database, which starts its warm-up, so the first leader after a restart does not wait for either (about
+    1 s of imports and the open). Runs in its own thread; a failure only leaves it to the first page run."""
+    t = threading.Thread(target=_prepare, name="dashboard-startup", daemon=True)
+    _threads.append(t)
+    t.start()
+
+
+def _prepare() -> None:
+    try:
+        import dashboard.accounts.access  # noqa: F401  (also installs the query runner's access check)
+        import dashboard.data.grids  # noqa: F401
+        import dashboard.data.overview  # noqa: F401
+        import dashboard.data.tickets  # noqa: F401
+        import dashboard.meetings.bulletin  # noqa: F401
+        import dashboard.shell  # noqa: F401
+        import dashboard.ui.maps  # noqa: F401
+        from dashboard.store import db
+
+        db.on_new_build(on_new_build)
+        with db.page_run():
+            db.areas()
+            db.workday_calendar()
+    except Exception as e:  # noqa: BLE001  (no database yet, a bad setting: the first page run says what is wrong)
+        log.info("启动时未能预先打开数据库：%s", type(e).__name__)
+
+
 def stop_watching() -> None:
     """End the pointer watch (tests); the next ``start`` begins it again."""
     global _watcher

@@ -85,3 +85,24 @@ def test_a_published_build_is_warmed_without_anyone_asking(app_env, tmp_path, mo
         assert "总览 全市" in run["views"] and new != old
     finally:
         warmup.stop_watching()
+
+
+def test_the_launcher_opens_and_warms_the_database_before_anyone_asks(fixture_db, app_db):
+    """``make run``'s launcher starts the warm-up when the server starts: its log line appears with no browser and
+    no page run (the first leader after a restart waits neither for the imports nor for the open)."""
+    import sys
+    import time
+
+    from dashboard.testing import AppServer
+
+    server = AppServer(fixture_db, app_db=app_db, command=[sys.executable, "-m", "dashboard.accounts.serve"])
+    try:
+        log = __import__("pathlib").Path(server.log.name)
+        deadline = time.time() + 90
+        while "预热 " not in log.read_text(encoding="utf-8") and time.time() < deadline:
+            time.sleep(0.25)
+        text = log.read_text(encoding="utf-8")
+    finally:
+        server.stop()
+    line = next((x for x in text.splitlines() if "预热 " in x), "")
+    assert "个视图" in line and "未完成" not in line, text[-2000:]

@@ -341,6 +341,10 @@ def _guarded_app_factory(original):
         with _lock:
             _watch_deferred(runtime.media_file_mgr)
             _installed.update(app=app, mgr=runtime.media_file_mgr)
+        from dashboard import warmup
+
+        if warmup.enabled():
+            warmup.at_start()  # imports and the database's open before the first leader comes
         return app
 
     return create_starlette_app
