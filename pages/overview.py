@@ -35,7 +35,8 @@ with left:
 with right:
     user = access.current_user()
     components.red_black_board(children, score, f, key="overview_rb", previous=before, history=history,
-                               supervise=lambda s: duban_data.area_draft(user, s.code, [score.key], f"总览{score.zh}黑榜"))
+                               supervise=lambda s: duban_data.area_draft(user, s.code, [score.key], f"总览{score.zh}黑榜"),
+                               boards=overview.boards_of(f, score))
 
 st.subheader("受理与办结趋势", anchor=False)
 # An SVG image, not a plotly chart: the first open of the page loads no chart library (4.7 MB of script).

@@ -68,3 +68,28 @@ def test_the_access_check_runs_before_a_kept_value(app_env):
     finally:
         db.set_scope_guard(previous)
     assert refused == [{"scope": ""}]
+
+
+def test_kept_page_parts_equal_fresh_ones_and_cannot_be_changed_by_a_caller(app_env):
+    """总览's KPI row, child areas, comparison, earlier periods and 红黑榜 are kept (``db.remember``); each equals a
+    fresh computation, and a caller adding a column to its copy leaves the kept frame as it was."""
+    from dashboard.core import ranking
+    from dashboard.core.metrics import metric
+
+    run_page("overview", OCTOBER)
+    f = october()
+    assert overview.kpi_row(f) == list(overview._kpi_row(f, overview.OVERVIEW_KPIS))
+    pd_eq = lambda a, b: (a is None and b is None) or a.equals(b)  # noqa: E731
+    assert pd_eq(overview.children(f), overview._children(f))
+    assert pd_eq(overview.previous_children(f), overview._previous_children(f))
+    kept_history, fresh_history = overview.ticket_history(f), overview._ticket_history(f)
+    assert len(kept_history) == len(fresh_history) and all(map(pd_eq, kept_history, fresh_history))
+    score = metric("composite_score")
+    fresh = ranking.boards(overview._children(f), score, f.child_level_zh, previous=overview._previous_children(f),
+                           history=overview._ticket_history(f))
+    assert overview.boards_of(f, score) == fresh and fresh.red.rows and fresh.black.rows
+    mine = overview.children(f)
+    mine["added_by_a_caller"] = 1
+    mine.loc[0, "area_name"] = "改过的名字"
+    again = overview.children(f)
+    assert "added_by_a_caller" not in again.columns and again.loc[0, "area_name"] != "改过的名字"

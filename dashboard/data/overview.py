@@ -12,7 +12,8 @@ import pandas as pd
 
 from dashboard.core.config import settings
 from dashboard.core.filters import COMPARISONS, earlier_periods, Filters
-from dashboard.core.metrics import Kpi, metric, round_half_up
+from dashboard.core import ranking
+from dashboard.core.metrics import Kpi, Metric, metric, round_half_up
 from dashboard.data import common
 from dashboard.store import db
 
@@ -55,6 +56,11 @@ def _round_id(r: pd.Series | None) -> str | None:
 
 
 def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
+    """The KPI cards' values (kept per build, settings and filters: ``db.remember``; a new list each time)."""
+    return list(db.remember("overview.kpi_row", f.scope, (f, tuple(keys)), lambda: _kpi_row(f, tuple(keys))))
+
+
+def _kpi_row(f: Filters, keys: tuple[str, ...]) -> tuple[Kpi, ...]:
     metrics = [metric(k) for k in keys]
     sources = _sources(f, {m.query for m in metrics}, any(k in common.DURATION_METRICS for k in keys))
     out = []
@@ -64,10 +70,21 @@ def kpi_row(f: Filters, keys: tuple[str, ...] = OVERVIEW_KPIS) -> list[Kpi]:
         has_data = m.query != "ticket_metrics" or not label or common.comparison_has_data(f)
         out.append(Kpi(m, common.cell(now, m.col), common.cell(before, m.col), label, common.denominator_note(m, now),
                        compare_has_data=has_data))
-    return out
+    return tuple(out)
+
+
+def _kept(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A kept frame handed out: a shallow copy (copy-on-write), so a caller that adds a column changes only its own."""
+    return None if frame is None else frame.copy(deep=False)
 
 
 def children(f: Filters) -> pd.DataFrame:
+    """``_children``, kept per build, settings and filters (``db.remember``): the 总览 page, its key points, alert
+    list, the 通报 and the brief all start from it, and re-merging it cost each 总览 run a sixth of its time."""
+    return _kept(db.remember("overview.children", f.scope, f, lambda: _children(f)))
+
+
+def _children(f: Filters) -> pd.DataFrame:
     """Every child area of the scope with its ticket, grid, organisation and assessment metrics.
     Grids have no organisation or assessment figures (both are recorded down to the community): at
     community scope those columns are left out rather than shown as 0 (and raising alerts)."""
@@ -94,12 +111,21 @@ def children(f: Filters) -> pd.DataFrame:
 def previous_children(f: Filters) -> pd.DataFrame | None:
     """The child areas' ticket metrics in the comparison period (for the boards' rank change), or None
     when there is no comparison or it has no data."""
+    return _kept(db.remember("overview.previous_children", f.scope, f, lambda: _previous_children(f)))
+
+
+def _previous_children(f: Filters) -> pd.DataFrame | None:
     if not f.comparison or not common.comparison_has_data(f):
         return None
     return common.ask("ticket_metrics", f, "children", in_comparison=True)
 
 
 def ticket_history(f: Filters) -> list[pd.DataFrame | None]:
+    """``_ticket_history``, kept per build, settings and filters (``db.remember``)."""
+    return [_kept(x) for x in db.remember("overview.ticket_history", f.scope, f, lambda: tuple(_ticket_history(f)))]
+
+
+def _ticket_history(f: Filters) -> list[pd.DataFrame | None]:
     """The child areas' ticket metrics in each earlier period of the same kind (``filters.earlier_periods``:
     the months before 本月, …; ``[ranking] streak_periods`` of them), the nearest first, for “连续 N 期上黑榜”
     (dashboard.core.ranking.boards ``history``). One query for all of them (queries/ticket_history.sql). A period
@@ -115,6 +141,14 @@ def ticket_history(f: Filters) -> list[pd.DataFrame | None]:
     index = frame["period_index"].to_numpy()
     return [frame[index == i].drop(columns="period_index").reset_index(drop=True)
             for i in range(1, len(usable) + 1)] + missing
+
+
+def boards_of(f: Filters, m: Metric) -> ranking.Boards:
+    """总览's 红黑榜 on ``m`` (with the rank change and “连续 N 期上黑榜”), chosen once per build, settings and
+    filters (``db.remember``): choosing them ranks the child areas for this period, the comparison and each earlier
+    period. Not to be changed by the caller."""
+    return db.remember("overview.boards", f.scope, (f, m.key), lambda: ranking.boards(
+        children(f), m, f.child_level_zh, previous=previous_children(f), history=ticket_history(f)))
 
 
 def trend_bucket(f: Filters) -> str:

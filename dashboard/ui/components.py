@@ -177,14 +177,16 @@ def ranking_view(frame: pd.DataFrame, m: Metric, unit_zh: str, highlight: int = 
 def red_black_board(frame: pd.DataFrame, m: Metric, f: Filters, key: str, n: int | None = None,
                     previous: pd.DataFrame | None = None, unit_zh: str | None = None, drill: bool = True,
                     history: list[pd.DataFrame | None] | None = None, compare_zh: str = "对比期",
-                    supervise: Callable[[ranking.Standing], dict | None] | None = None) -> None:
+                    supervise: Callable[[ranking.Standing], dict | None] | None = None,
+                    boards: ranking.Boards | None = None) -> None:
     """红榜 and 黑榜 side by side (dashboard.core.ranking.boards: never the same unit, the alert-line rule,
     ties, 样本不足 left out); each row links into that area (``drill``); the rank change against ``previous``;
     “连续 N 期上黑榜” from ``history`` (the earlier periods' frames, nearest first).
     ``supervise(standing)``: the 督办 draft for a 黑榜 entry (``duban_draft``), or None where the user may not
-    issue one; each such row gets a “督办” button that opens the 督办台账's issue form pre-filled."""
+    issue one; each such row gets a “督办” button that opens the 督办台账's issue form pre-filled.
+    ``boards``: the boards already chosen from these frames (``overview.boards_of`` keeps 总览's)."""
     unit_zh = unit_zh or f.child_level_zh
-    b = ranking.boards(frame, m, unit_zh, n, previous=previous, history=history)
+    b = boards or ranking.boards(frame, m, unit_zh, n, previous=previous, history=history)
     if not b.red.rows and not b.black.rows and not b.red.note:
         st.info(f"有排名的{unit_zh}不足两个，无法排出红黑榜。")
         return
