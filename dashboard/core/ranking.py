@@ -133,12 +133,13 @@ def _standing(row, m: Metric, v, rank, tied, status, cfg, before) -> Standing:
 def ranked_frame(frame: pd.DataFrame, m: Metric, cfg: Settings | None = None) -> pd.DataFrame:
     """``frame`` in ranking order with ``rank`` (nullable), ``rank_text`` and ``rank_status`` columns."""
     order = standings(frame, m, cfg)
-    by_code = {s.code: s for s in order}
-    out = frame.set_index(frame["area_code"].astype(str), drop=False).loc[[s.code for s in order]].reset_index(drop=True)
-    out["rank"] = pd.array([by_code[c].rank for c in out["area_code"].astype(str)], dtype="Int64")
-    out["rank_text"] = [by_code[c].rank_text for c in out["area_code"].astype(str)]
-    out["rank_status"] = [by_code[c].status for c in out["area_code"].astype(str)]
-    return out
+    # by position, and the three columns added at once: an index over text (or a column inserted at a time)
+    # converts the Arrow-backed labels every time
+    position = {code: i for i, code in enumerate(frame["area_code"].astype(str).tolist())}
+    out = frame.iloc[[position[s.code] for s in order]].reset_index(drop=True)
+    added = pd.DataFrame({"rank": pd.array([s.rank for s in order], dtype="Int64"),
+                          "rank_text": [s.rank_text for s in order], "rank_status": [s.status for s in order]})
+    return pd.concat([out.drop(columns=[c for c in added.columns if c in out.columns]), added], axis=1)
 
 
 @dataclass(frozen=True)

@@ -276,12 +276,12 @@ def table_view(data: pd.DataFrame, metrics: Sequence[str], unit_name: str, extra
     """Registry columns of a child-area table: each value as displayed (``Metric.table_value``) under a
     header with its unit, the counts behind it, and the column formats (thousands separators)."""
     ms = [metric(k) for k in metrics]
-    view = pd.DataFrame(index=data.index)
+    view: dict = {}  # the columns, made into a frame at once (inserting one at a time costs more than the values)
     config: dict = {}
     if with_rank:
-        view["名次"] = data["rank_text"]
+        view["名次"] = data["rank_text"].tolist()
         config["名次"] = st.column_config.TextColumn("名次", width="small")
-    view[unit_name] = data["area_name"]
+    view[unit_name] = data["area_name"].tolist()
     counts: list[str] = []
     for m in ms:
         if m.col not in data.columns:
@@ -294,13 +294,13 @@ def table_view(data: pd.DataFrame, metrics: Sequence[str], unit_name: str, extra
         if c in shown_cols:  # 受理量 is a metric of the table already: no second "受理数" column
             continue
         name = count_header(c)
-        if name not in view.columns:
-            view[name] = pd.to_numeric(data[c], errors="coerce").round().astype("Int64")
+        if name not in view:
+            view[name] = pd.to_numeric(data[c], errors="coerce").round().astype("Int64").array
             config[name] = st.column_config.NumberColumn(name, format="%,d")
     for c, name in (extra or {}).items():
         if c in data.columns:
-            view[name] = data[c]
-    return view.reset_index(drop=True), config
+            view[name] = data[c].array
+    return pd.DataFrame(view), config
 
 
 def count_header(column: str) -> str:
