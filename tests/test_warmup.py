@@ -92,12 +92,13 @@ def test_the_launcher_opens_and_warms_the_database_before_anyone_asks(fixture_db
     no page run (the first leader after a restart waits neither for the imports nor for the open)."""
     import sys
     import time
+    from pathlib import Path
 
     from dashboard.testing import AppServer
 
     server = AppServer(fixture_db, app_db=app_db, command=[sys.executable, "-m", "dashboard.accounts.serve"])
     try:
-        log = __import__("pathlib").Path(server.log.name)
+        log = Path(server.log.name)
         deadline = time.time() + 90
         while "预热 " not in log.read_text(encoding="utf-8") and time.time() < deadline:
             time.sleep(0.25)

@@ -68,6 +68,15 @@ def file_signature(path: Path) -> tuple[str, int, int, int]:
     return (target, st_.st_ino, st_.st_mtime_ns, st_.st_size)
 
 
+def bind(name: str, params: dict):
+    """``queries/<name>.sql`` and exactly its named parameters from ``params``; a call that lacks one is refused."""
+    q = load_query(name)
+    missing = q.params - params.keys()
+    if missing:
+        raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
+    return q, {k: params[k] for k in q.params}
+
+
 class Database:
     """A read-only dashboard database: one build file (``path`` may be the pointer to it)."""
 
@@ -120,11 +129,7 @@ class Database:
 
     def arrow(self, name: str, *, _live: bool = False, **params: Any):
         """``query`` as an Arrow table (what the builder keeps); ``_live`` runs it even when an answer is kept."""
-        q = load_query(name)
-        missing = q.params - params.keys()
-        if missing:
-            raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
-        bound = {k: params[k] for k in q.params}
+        q, bound = bind(name, params)
         cur = self.con.cursor()
         try:
             if self.stored and not _live and stored_views.enabled():
@@ -343,8 +348,7 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     db = database()
     rec = stored_views.recording_now()
     if rec is not None:  # a build being written keeps this answer (stored_views): live, not from any cache
-        q = load_query(name)
-        bound = {k: params[k] for k in q.params}
+        q, bound = bind(name, params)
         k = stored_views.key(q, bound)
         table = rec.get(k)
         if table is None:  # asked the first time (the views share many questions)
