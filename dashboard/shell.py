@@ -1,5 +1,5 @@
 """界面组件 — the shared frame and building blocks of every page: navigation, the
-sidebar filters, the page header with breadcrumb, the 示例数据 label and KPI cards.
+sidebar filters, the page header with breadcrumb, the 示例数据 label and KPI cards (drawn by dashboard/ui/cards.py).
 
 Pages read like a description of the UI by calling these; widgets change the view only
 through ``dashboard.ui.state``.
@@ -18,7 +18,7 @@ from dashboard.core import filters as flt
 from dashboard.core.metrics import Kpi
 from dashboard.core.text import md
 from dashboard.store import db, workdays
-from dashboard.ui import state
+from dashboard.ui import cards, state
 
 
 @dataclass(frozen=True)
@@ -291,35 +291,12 @@ def page_header(title: str, deadlines: bool = True) -> flt.Filters:
 
 
 # -- KPI cards ----------------------------------------------------------------------------------------------
-def kpi_card(k: Kpi) -> None:
-    """One KPI: value, change against the comparison (coloured by whether it is good for
-    this metric), the denominators behind it, and its definition on hover."""
-    m = k.metric
-    change = k.change
-    short_unit = len(m.unit) <= 2 and m.unit != "%"
-    label = m.zh if short_unit or m.unit == "%" else f"{m.zh}（{m.unit}）"
-    value = m.format(k.value, with_unit=short_unit)
-    with st.container(border=True, key=f"kpi_{m.key}"):
-        st.metric(label, value, delta=change.text if k.compare_label else None, delta_color=change.color,
-                  delta_arrow=change.arrow, delta_description=k.compare_label or None, help=m.help())
-        st.caption(k.note or "\u00a0")
-
-
-# At 1366 px five cards leave about 150 px each: Streamlit cuts a long label or the change's “环比” with “…”.
-# In the cards they wrap onto a second line instead (the label keeps its words, the change its comparison).
-KPI_CARD_CSS = ("<style>[class*='st-key-kpi_'] [data-testid='stMetricLabel'] * { white-space: normal !important; "
-                "overflow-wrap: anywhere; } [class*='st-key-kpi_'] [data-testid='stMetric'] div:not([data-testid='stMetricValue'] div) "
-                "{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; "
-                "flex-wrap: wrap; height: auto; }</style>")
-
-
 def kpi_cards(kpis: list[Kpi], per_row: int = 5) -> None:
-    st.html(KPI_CARD_CSS)
-    for start in range(0, len(kpis), per_row):
-        cols = st.columns(per_row)
-        for col, k in zip(cols, kpis[start:start + per_row]):
-            with col:
-                kpi_card(k)
+    """The page's KPIs: value, change against the comparison (coloured by whether it is good for
+    this metric), the counts behind it, and its definition on hover — one HTML block
+    (``dashboard/ui/cards.py``: the browser draws it far faster than a row of ``st.metric``)."""
+    if kpis:
+        st.html(cards.kpi_html(kpis, per_row))
 
 
 def run_marker(started: float) -> None:

@@ -3,6 +3,9 @@ page with URL parameters, and read what it shows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -36,12 +39,71 @@ def log_in(at: AppTest, user: str) -> None:
     at.session_state["_auth_seen"] = time.time()
 
 
+@dataclass(frozen=True)
+class Card:
+    """What one KPI card shows (an HTML card of ``dashboard/ui/cards.py`` or an ``st.metric``)."""
+    label: str
+    value: str
+    delta: str | None = None  # the change as shown, None without a comparison
+    compare: str = ""  # the comparison's name, e.g. 环比
+    note: str = ""  # the counts behind the value
+    help: str = ""  # the definition shown on hover
+    key: str = ""  # the metric's key (HTML cards)
+
+
+class _CardParser(HTMLParser):
+    """The text of each part of the cards in one HTML block, by the part's class."""
+    PARTS = {"kpi-label": "label", "kpi-value": "value", "kpi-delta": "delta", "kpi-compare": "compare",
+             "kpi-note": "note", "kpi-tip": "help"}
+
+    def __init__(self):
+        super().__init__()
+        self.cards: list[dict] = []
+        self.stack: list[str | None] = []  # the part each open element belongs to
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if "kpi-card" in classes:
+            self.cards.append({"key": a.get("data-kpi", "")})
+        part = next((self.PARTS[c] for c in classes if c in self.PARTS), None)
+        inherited = self.stack[-1] if self.stack else None
+        self.stack.append(part or inherited)
+        if tag == "p" and self.stack[-1] == "help" and self.cards[-1].get("help"):
+            self.cards[-1]["help"] += "\n\n"
+
+    def handle_endtag(self, tag):
+        self.stack.pop()
+
+    def handle_data(self, data):
+        part = self.stack[-1] if self.stack else None
+        if part and self.cards and not (part == "label" and data == "?"):
+            self.cards[-1][part] = self.cards[-1].get(part, "") + data
+
+
+def parse_cards(block: str) -> list[Card]:
+    """The cards of one HTML block as a reader sees them (the ? of the definition left out)."""
+    parser = _CardParser()
+    parser.feed(block)
+    return [Card(label=c.get("label", "").strip(), value=c.get("value", ""),
+                 delta=c["delta"].removeprefix("↑ ").removeprefix("↓ ") if "delta" in c else None,
+                 compare=c.get("compare", ""), note=c.get("note", ""), help=c.get("help", ""), key=c["key"])
+            for c in parser.cards]
+
+
+def cards(at: AppTest) -> list[Card]:
+    """Every KPI the page shows, in order: the HTML cards, then any ``st.metric`` (presentation
+    mode, the grid card of 网格地图)."""
+    found = [card for block in at.html if 'class="kpi-grid"' in block.value for card in parse_cards(block.value)]
+    return found + [Card(label=m.label, value=m.value, delta=m.delta, help=m.help or "") for m in at.metric]
+
+
 def kpis(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {c.label: c.value for c in cards(at)}
 
 
-def kpi(at: AppTest, label: str):
-    return next(m for m in at.metric if m.label == label)
+def kpi(at: AppTest, label: str) -> Card:
+    return next(c for c in cards(at) if c.label == label)
 
 
 def frames(at: AppTest) -> list:

@@ -13,7 +13,7 @@ import pytest
 from dashboard.accounts import users
 from dashboard.store import appdb
 from tests.conftest import TEST_PASSWORD
-from tests.pages import run_page
+from tests.pages import cards, run_page
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31"}
 OTHER_DISTRICT = ("990102", "乙县", "990102100", "南镇", "990102100200", "南村")
@@ -24,7 +24,7 @@ def _texts(at) -> str:
     """Every text the page shows: markdown, captions, metrics, tables, widgets' options."""
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.warning]
     parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.title]
-    parts += [e.value for e in at.subheader] + [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.value for e in at.subheader] + [f"{c.label} {c.value}" for c in cards(at)]
     parts += [d.value.to_csv() for d in at.dataframe]
     for box in at.selectbox:
         parts += [str(o) for o in box.options]
@@ -55,7 +55,7 @@ def _login(at, name, password):
 def test_no_data_before_login(app_env):
     at = run_page(params=OCTOBER, user=None)
     # the one data grid is the hidden, empty one that makes the browser fetch the grid's code while the user types
-    assert not at.metric and [d.value.to_dict("list") for d in at.dataframe] == [{"预加载": [0]}]
+    assert not cards(at) and [d.value.to_dict("list") for d in at.dataframe] == [{"预加载": [0]}]
     assert [t.value for t in at.text_input] == ["", ""]
     assert "受理量" not in _texts(at)
 
@@ -64,7 +64,7 @@ def test_login_with_the_form_then_data(app_env):
     at = run_page(params=OCTOBER, user=None)
     _login(at, "test_city", TEST_PASSWORD)
     assert not at.exception
-    assert any(m.label == "受理量" for m in at.metric)
+    assert any(c.label == "受理量" for c in cards(at))
     assert any("测试市级（市级 · 全市）" in c.value for c in at.caption)
 
 
@@ -77,10 +77,10 @@ def test_wrong_passwords_lock_the_account(app_env, app_db):
     _login(at, "lock_me", "wrong-Password-1")  # the 5th
     assert "已锁定 15 分钟" in _texts(at)
     _login(at, "lock_me", TEST_PASSWORD)  # the right password no longer opens it
-    assert "账号已锁定至" in _texts(at) and not at.metric
+    assert "账号已锁定至" in _texts(at) and not cards(at)
     users.unlock("lock_me", path=app_db)
     _login(at, "lock_me", TEST_PASSWORD)
-    assert at.metric
+    assert cards(at)
 
 
 def test_unknown_user_and_wrong_password_read_the_same(app_env):
@@ -94,21 +94,21 @@ def test_a_disabled_account_is_refused_and_a_running_session_ends(app_env, app_d
     users.set_disabled("leaver", True, path=app_db)
     at = run_page(params=OCTOBER, user=None)
     _login(at, "leaver", TEST_PASSWORD)
-    assert "该账号已停用" in _texts(at) and not at.metric
+    assert "该账号已停用" in _texts(at) and not cards(at)
     users.set_disabled("leaver", False, path=app_db)
     at = run_page(params=OCTOBER, user="leaver")
-    assert at.metric
+    assert cards(at)
     users.set_disabled("leaver", True, path=app_db)
     at.run()
-    assert not at.metric and "账号已停用或不可用" in _texts(at)
+    assert not cards(at) and "账号已停用或不可用" in _texts(at)
 
 
 def test_idle_timeout_logs_out(app_env):
     at = run_page(params=OCTOBER, user="test_city")
-    assert at.metric
+    assert cards(at)
     at.session_state["_auth_seen"] = time.time() - 31 * 60  # 30 minutes configured
     at.run()
-    assert not at.metric and "超过 30 分钟没有操作" in _texts(at)
+    assert not cards(at) and "超过 30 分钟没有操作" in _texts(at)
 
 
 def test_passwords_are_never_stored_in_plain_text(app_env, app_db):
@@ -205,7 +205,7 @@ def test_an_account_without_an_area_sees_nothing(app_env, app_db):
         con.execute("INSERT INTO users (username, display_name, role, area_code, password_hash, created_at, updated_at)"
                     " VALUES ('no_area', '无区域', 'district', NULL, NULL, '2025-01-01', '2025-01-01')")
     at = run_page(params=OCTOBER, user="no_area")
-    assert not at.metric and "尚未分配区域" in _texts(at)
+    assert not cards(at) and "尚未分配区域" in _texts(at)
 
 
 def test_views_logins_and_exports_are_audited(app_env, app_db):
@@ -268,7 +268,7 @@ def test_header_mode_refuses_a_forged_header_without_the_gateway(app_env, tmp_pa
     monkeypatch.setenv("DASHBOARD_CONFIG", str(config))
     monkeypatch.setenv("DASHBOARD_GATEWAY_SECRET", "a-secret-only-the-gateway-knows")
     at = run_page(params=OCTOBER, user="test_city")  # even a session that claims a user
-    assert not at.metric and "未通过统一身份认证网关访问" in _texts(at)
+    assert not cards(at) and "未通过统一身份认证网关访问" in _texts(at)
 
 
 def test_the_login_page_lists_demo_accounts_only_on_sample_data(app_env):

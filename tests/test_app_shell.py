@@ -4,7 +4,7 @@ clear Chinese messages instead of tracebacks."""
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.pages import log_in
+from tests.pages import cards, log_in
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31", "compare": "mom"}
 
@@ -20,7 +20,7 @@ def run_app(params: dict | None = None) -> AppTest:
 
 
 def kpis(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {c.label: c.value for c in cards(at)}
 
 
 def test_city_kpi_row_for_october(app_env):
@@ -49,7 +49,7 @@ def test_district_scope_from_the_url(app_env):
 
 def test_comparison_change_is_shown_with_its_direction(app_env):
     at = run_app(OCTOBER)
-    on_time = next(m for m in at.metric if m.label == "按期办结率")
+    on_time = next(c for c in cards(at) if c.label == "按期办结率")
     # September 2025 is only partly covered (the data start on 2025-09-15): comparing with it would show
     # −18.2 points against a month with a single closure, so the card says so instead.
     assert on_time.delta == "对比期无数据"

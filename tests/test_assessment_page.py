@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_CONFIG, FIXTURE_DIR
-from tests.pages import frame_with, kpi, kpis, run_page, subheaders
+from tests.pages import cards, frame_with, kpi, kpis, run_page, subheaders
 
 
 def test_city_scope_defaults_to_the_latest_published_round(app_env):
@@ -182,7 +182,7 @@ def test_no_assessment_data_says_so(app_env, no_results_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", no_results_db)
     at = run_page("assessment")
     assert any("数据库中还没有居村考核结果" in i.value for i in at.info)
-    assert not at.metric
+    assert not cards(at)
 
 
 def test_no_organisations_says_so(app_env, no_results_db, monkeypatch):
@@ -197,6 +197,6 @@ def test_no_round_published_by_the_end_of_the_period(app_env, unpublished_db, mo
     monkeypatch.setenv("DASHBOARD_DB", unpublished_db)
     at = run_page("assessment")
     assert "截至统计期末（2025-11-10）还没有公布的考核结果，请在上方选择考核轮次。" in [i.value for i in at.info]
-    assert at.selectbox(key="w_round").value is None and not at.metric
+    assert at.selectbox(key="w_round").value is None and not cards(at)
     at.selectbox(key="w_round").select("R2024").run()
     assert kpis(at)["考核平均分"] == "78.5 分"

@@ -18,6 +18,7 @@ from dashboard.accounts import access, serve, sessions, users
 from dashboard.core.config import AuthSettings
 from dashboard.store import appdb
 from tests.conftest import ROOT
+from tests.pages import cards
 
 OCTOBER = {"period": "custom", "start": "2025-10-01", "end": "2025-10-31"}
 
@@ -169,7 +170,7 @@ def _oidc_app(tmp_path, monkeypatch, user: dict, secrets: dict = SECRETS) -> App
 
 def test_oidc_an_unknown_identity_gets_a_chinese_message_and_no_data(app_env, own_app_db, tmp_path, monkeypatch):
     at = _oidc_app(tmp_path, monkeypatch, {"is_logged_in": True, "email": "stranger@city.example"})
-    assert not at.metric and not at.dataframe
+    assert not cards(at) and not at.dataframe
     assert "统一身份认证用户“stranger@city.example”没有看板账号或已停用" in at.error[0].value.replace("\u2060", "")
     assert [b.label for b in at.button] == ["退出登录"]
     denied = appdb.audit_rows(action="denied", path=own_app_db)
@@ -180,7 +181,7 @@ def test_oidc_a_known_identity_sees_its_area_only(app_env, own_app_db, tmp_path,
     users.add("li.si@city.example", "李四", "street", "990101001", None, path=own_app_db)
     at = _oidc_app(tmp_path, monkeypatch, {"is_logged_in": True, "email": "li.si@city.example",
                                            "email_verified": True})
-    assert at.metric, [e.value for e in at.error]
+    assert cards(at), [e.value for e in at.error]
     assert any("李四（街道级 · 东街道）" in c.value for c in at.sidebar.caption)
     logins = appdb.audit_rows(action="login", username="li.si@city.example", path=own_app_db)
     assert logins and '"mode": "oidc"' in logins[0]["detail"]
@@ -188,13 +189,13 @@ def test_oidc_a_known_identity_sees_its_area_only(app_env, own_app_db, tmp_path,
 
 def test_oidc_before_the_provider_login_shows_only_the_login_button(app_env, own_app_db, tmp_path, monkeypatch):
     at = _oidc_app(tmp_path, monkeypatch, {"is_logged_in": False})
-    assert not at.metric and not at.dataframe
+    assert not cards(at) and not at.dataframe
     assert [b.label for b in at.button] == ["使用统一身份认证登录"]
 
 
 def test_oidc_without_its_secrets_says_what_to_configure(app_env, own_app_db, tmp_path, monkeypatch):
     at = _oidc_app(tmp_path, monkeypatch, {"is_logged_in": True, "email": "x@city.example"}, secrets={})
-    assert not at.metric and "没有 [auth] 设置" in at.error[0].value.replace("\u2060", "")
+    assert not cards(at) and "没有 [auth] 设置" in at.error[0].value.replace("\u2060", "")
 
 
 def test_a_download_built_on_click_runs_as_the_session_that_offered_it(own_app_db):

@@ -100,8 +100,8 @@ def test_aging_is_an_svg_with_a_hover_text_per_part(app_env):
     per non-empty part, each bar's total at its end, the largest backlog on top."""
     at = run_page("tickets", OCTOBER)
     assert not [e for e in at.get("plotly_chart")]  # the page loads no chart library
-    body = next(e.proto.body for e in at.get("html") if "已办理" in _svg_of(e.proto.body)
-                if '<img src="data:image/svg+xml;base64,' in e.proto.body)
+    body = next(e.proto.body for e in at.get("html") if '<img src="data:image/svg+xml;base64,' in e.proto.body
+                if "已办理" in _svg_of(e.proto.body))
     assert body.count("<div title=") == 6
     assert '<div title="城乡建设 · 8–15 个工作日：2 件"' in body and '<div title="交通管理 · ≤3 个工作日：1 件"' in body
     svg = _svg_of(body)

@@ -35,7 +35,7 @@ def test_a_street_user_drills_downloads_and_logs_out(page, app_server):
     page.wait_for_selector('[data-testid="stForm"]')
     page.wait_for_selector("text=已退出登录")
     # the page of the logged-in run fades out: no figure stays once the login page has settled
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length === 0",
+    page.wait_for_function("() => document.querySelectorAll('.kpi-card').length === 0",
                            timeout=30_000)
 
 
@@ -63,7 +63,7 @@ def test_header_mode_refuses_a_forged_header_and_accepts_the_gateway(browser, he
     context, pg = _open_with_headers(browser, header_server, {"X-Remote-User": "test_city"})
     try:
         assert "未通过统一身份认证网关访问" in pg.locator('[data-testid="stMain"]').inner_text()
-        assert pg.locator('[data-testid="stMetric"]').count() == 0
+        assert pg.locator('.kpi-card').count() == 0
     finally:
         context.close()
     context, pg = _open_with_headers(browser, header_server,
@@ -71,6 +71,6 @@ def test_header_mode_refuses_a_forged_header_and_accepts_the_gateway(browser, he
     try:
         settle(pg)
         assert "测试区县级（区县级 · 甲区）" in pg.locator('[data-testid="stSidebar"]').inner_text()
-        assert pg.locator('[data-testid="stMetric"]').count() > 0
+        assert pg.locator('.kpi-card').count() > 0
     finally:
         context.close()

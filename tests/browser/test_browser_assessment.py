@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def card_text(page, label: str) -> str:
-    return page.locator('[data-testid="stMain"] [data-testid="stMetric"]', has_text=label).first.inner_text()
+    return page.locator('[data-testid="stMain"] .kpi-card', has_text=label).first.inner_text()
 
 
 def test_assessment_city_then_drill_through_the_red_black_boards(page, app_server):

@@ -11,7 +11,7 @@ OCTOBER = "period=custom&start=2025-10-01&end=2025-10-31&compare=mom"
 
 
 def kpi_text(page, label: str) -> str:
-    return page.locator('[data-testid="stMain"] [data-testid="stMetric"]', has_text=label).first.inner_text()
+    return page.locator('[data-testid="stMain"] .kpi-card', has_text=label).first.inner_text()
 
 
 def breadcrumb(page) -> str:
@@ -81,7 +81,7 @@ def test_first_open_of_the_overview_loads_no_plotly(page, app_server):
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     # October, day by day: 31 hover boxes over the trend. 20 Oct at the city: received T12, closed T07 (甲区)
     # and T09 (乙县) (tests/fixtures/city/tickets.csv).
-    trend = page.locator('[data-testid="stHtml"] div[title]')
+    trend = page.locator('[data-testid="stHtml"] div[title]:not(.kpi-value)')  # the hover boxes, not a KPI value
     assert trend.count() == 31
     assert trend.nth(19).get_attribute("title") == "2025年10月20日：受理 1 件；办结 2 件"
     # a person hovering there sees that box (it is on top of the image, not hidden behind it)

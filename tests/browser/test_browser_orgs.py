@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def card_text(page, label: str) -> str:
-    return page.locator('[data-testid="stMain"] [data-testid="stMetric"]', has_text=label).first.inner_text()
+    return page.locator('[data-testid="stMain"] .kpi-card', has_text=label).first.inner_text()
 
 
 def test_orgs_city_then_click_a_density_bar(page, app_server):
@@ -21,7 +21,7 @@ def test_orgs_city_then_click_a_density_bar(page, app_server):
     assert "8 个" in card_text(page, "社会组织数")
     assert "3.64" in card_text(page, "每万人社会组织数")
     assert "25.0%" in card_text(page, "3A 以上占比")
-    assert "达标社区/村 0 / 社区/村 4" in page.locator(".st-key-kpi_community_org_target_rate").inner_text()
+    assert "达标社区/村 0 / 社区/村 4" in page.locator('.kpi-card[data-kpi="community_org_target_rate"]').inner_text()
     assert "各区县每万人社会组织数（目标 7 个）" in main.inner_text()
     chart = main.locator('[data-testid="stPlotlyChart"]').nth(3)  # after the three mix charts
     chart.scroll_into_view_if_needed()
