@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -96,6 +97,48 @@ def cards(at: AppTest) -> list[Card]:
     mode, the grid card of 网格地图)."""
     found = [card for block in at.html if 'class="kpi-grid"' in block.value for card in parse_cards(block.value)]
     return found + [Card(label=m.label, value=m.value, delta=m.delta, help=m.help or "") for m in at.metric]
+
+
+class _TableParser(HTMLParser):
+    """The header and the rows (text of each cell) of the HTML tables in one block."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.tables[-1][-1].append("".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def light_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The plain HTML tables (``components.show_light_table``) as frames of the texts shown, the first
+    column as the index."""
+    found = []
+    for block in at.html:
+        if 'class="light-table"' not in block.value:
+            continue
+        parser = _TableParser()
+        parser.feed(block.value)
+        for header, *rows in parser.tables:
+            frame = pd.DataFrame([r[1:] for r in rows], columns=header[1:], index=[r[0] for r in rows])
+            frame.index.name = header[0]
+            found.append(frame)
+    return found
 
 
 def kpis(at: AppTest) -> dict[str, str]:

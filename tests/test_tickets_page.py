@@ -13,7 +13,7 @@ Repeat hot spot: 西一社区 2 repeats (T05, T12) of 3 received.
 
 from dashboard.data import tickets as ticket_data
 from dashboard.store import db
-from tests.pages import frame_with, kpis, run_page
+from tests.pages import frame_with, kpis, light_tables, run_page
 
 
 def shows(at, text: str) -> bool:
@@ -63,8 +63,8 @@ def test_rates_table_shows_denominators(app_env):
 def test_category_breakdown_and_hotspots(app_env):
     at = run_page("tickets", OCTOBER)
     assert shows(at, "城乡建设 的二级分类")
-    # a plain table (st.table), the numbers formatted as shown, the area names as row labels
-    hot = next(t.value for t in at.table if "重复占比（%）" in t.value.columns)
+    # a plain HTML table, the numbers formatted as shown, the area names as row labels
+    hot = next(t for t in light_tables(at) if "重复占比（%）" in t.columns)
     assert hot.index[0] == "西一社区" and hot.iloc[0]["重复诉求"] == "2" and hot.iloc[0]["受理量"] == "3"
     assert hot.iloc[0]["重复占比（%）"] == "66.7"  # 2 of 3, half-up
 

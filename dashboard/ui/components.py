@@ -7,6 +7,7 @@ Every click that changes the area goes through ``dashboard.ui.state.drill``.
 from __future__ import annotations
 
 import contextlib
+import html
 from typing import Callable, Sequence
 
 import pandas as pd
@@ -49,9 +50,9 @@ def _drill_from_chart(key: str) -> None:
 
 
 def light_table(frame: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
-    """A short table for ``st.table`` (plain HTML, no data grid to load or draw): the numbers of the
-    ``decimals`` columns formatted as everywhere else (``format_number``), the first column as the
-    row labels."""
+    """A short table to show as plain HTML (``show_light_table``: no data grid to load or draw): the
+    numbers of the ``decimals`` columns formatted as everywhere else (``format_number``), the first
+    column as the row labels."""
     from dashboard.core.metrics import format_number
 
     view = frame.copy()
@@ -60,9 +61,37 @@ def light_table(frame: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
     return view.set_index(view.columns[0])
 
 
+LIGHT_TABLE_CSS = """<style>
+.light-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; color: rgb(49, 51, 63); }
+.light-table th, .light-table td { border-bottom: 1px solid rgba(49, 51, 63, 0.12); padding: 0.35rem 0.5rem;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+.light-table thead th { color: rgba(49, 51, 63, 0.7); font-weight: 600; border-bottom: 1px solid rgba(49, 51, 63, 0.3); }
+.light-table tbody th { font-weight: 600; }
+.light-table .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+</style>"""
+
+
+def light_table_html(view: pd.DataFrame, numeric: Sequence[str]) -> str:
+    """The table as HTML: the index as the first column, the ``numeric`` columns right-aligned as
+    numbers are in the data grid; every cell is text (entity-escaped, never Markdown or markup).
+    ``st.table`` drew each cell through Markdown — 120 Markdown renders for 诉求工单's two ten-row tables."""
+    e = html.escape
+    cls = lambda c: ' class="num"' if c in numeric else ""  # noqa: E731
+    head = f'<th scope="col">{e(str(view.index.name or ""))}</th>' + "".join(
+        f'<th scope="col"{cls(c)}>{e(str(c))}</th>' for c in view.columns)
+    rows = "".join(
+        f'<tr><th scope="row">{e(str(label))}</th>'
+        + "".join(f"<td{cls(c)}>{e(_cell(v))}</td>" for c, v in zip(view.columns, values)) + "</tr>"
+        for label, values in zip(view.index, view.itertuples(index=False, name=None)))
+    return f'{LIGHT_TABLE_CSS}<table class="light-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _cell(v) -> str:
+    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+
+
 def show_light_table(view: pd.DataFrame, numeric: Sequence[str]) -> None:
-    """``st.table`` with the ``numeric`` columns right-aligned, as numbers are in the data grid."""
-    st.table(view.style.set_properties(subset=list(numeric), **{"text-align": "right"}))
+    st.html(light_table_html(view, numeric))
 
 
 def ranking_chart(frame: pd.DataFrame, m: Metric, f: Filters, key: str, highlight: int = 0,
