@@ -176,6 +176,9 @@ def _views(f, areas, derived: bool = True):
     districts = areas.children("")
     for district in districts:
         yield f"总览 {district.name}", overview_of(flt.scope_to(f, district.code, areas)), False
+    # a district's 诉求工单 is the next click (at 10 M tickets its questions took the server 0.5–0.7 s live)
+    for district in districts:
+        yield f"诉求工单 {district.name}", tickets_of(flt.scope_to(f, district.code, areas)), False
     # then the other standard periods a leader switches to (at 10 M tickets an unseen quarter took the page 1.9 s)
     for preset in OTHER_PERIODS:
         g = flt.with_period(f, preset)

@@ -419,8 +419,8 @@ PRELOAD_KEY = "preload_components"
 
 def fetch_page_components() -> None:
     """Hidden instances of the elements the pages draw (data grid, select box, radio, segmented control,
-    button, HTML), with no data: nothing is shown, nothing is read back. (The KPI card's code is small and
-    is left out, so a login page holds no ``st.metric``.)"""
+    button, HTML — the KPI cards, SVG charts and small tables are HTML), with no data: nothing is shown,
+    nothing is read back."""
     import pandas as pd
 
     with st.container(key=PRELOAD_KEY, height=1, border=False):
