@@ -325,3 +325,23 @@ def test_a_failing_generation_leaves_the_existing_file_untouched(tmp_path, monke
         generate(target, TINY, SEED, log=_quiet)
     assert target.read_bytes() == b"the previous database"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["city.duckdb"]
+
+
+def test_the_login_page_of_the_sample_city_lists_demo_accounts_that_log_in(city_db, tmp_path, monkeypatch):
+    """On sample data the login page shows one demo account per role (a plain table: role, area, user name,
+    the password generated on this machine), and the password shown is the one that works."""
+    from dashboard.accounts import users
+    from tests.pages import light_tables, run_page
+
+    app_db = tmp_path / "app.sqlite3"
+    monkeypatch.setenv("DASHBOARD_DB", str(city_db))
+    monkeypatch.setenv("DASHBOARD_APP_DB", str(app_db))
+    at = run_page(user=None)
+    assert any("演示账号" in m.value for m in at.markdown)
+    (table,) = light_tables(at)
+    assert list(table.index) == ["管理员", "市级", "区县级", "街道级"] and table.index.name == "角色"
+    assert list(table["用户名"]) == ["demo_admin", "demo_city", "demo_district", "demo_street"]
+    assert list(table["区域"])[:2] == ["全市", "全市"]
+    street = table.loc["街道级"]
+    account = users.authenticate("demo_street", street["密码"], 5, 15, demo_allowed=True, path=app_db)
+    assert account.area_code and users.get("demo_street", app_db).area_code == account.area_code

@@ -442,7 +442,13 @@ def demo_accounts_table() -> None:
     shown = users.ensure_demo_accounts((district.code, district.name), (street.code, street.name),
                                        path.with_name(path.stem + ".demo-accounts.json"))
     st.markdown("**演示账号**（仅在示例数据下可用，密码在本机随机生成）")
-    st.table([{"角色": a["role"], "区域": a["area"], "用户名": a["username"], "密码": a["password"]} for a in shown])
+    import pandas as pd
+
+    from dashboard.ui import components  # here: components imports this module
+
+    table = pd.DataFrame([{"角色": a["role"], "区域": a["area"], "用户名": a["username"], "密码": a["password"]}
+                          for a in shown])
+    components.show_light_table(components.light_table(table, {}), [])  # plain text cells, as on 诉求工单
 
 
 # -- filters inside the user's area -------------------------------------------------------------------------
