@@ -204,19 +204,25 @@ def first_opens(browser, url, user, password, rounds: int, pages: set[str], typi
     return out
 
 
+def choose_option(page, sidebar, box: str, option: str):
+    """(prepare, act) for picking ``option`` in the sidebar's select box ``box``: prepare opens the list (not
+    timed), act clicks the option (timed). Shared by this benchmark and ``bench.run``'s end-to-end part."""
+    def prepare():
+        for attempt in range(3):  # a rerun may redraw the box between the click and the list opening
+            sidebar.get_by_role("combobox", name=box).click()
+            try:
+                page.get_by_role("option", name=option, exact=True).wait_for(timeout=5_000)
+                return
+            except Exception:  # noqa: BLE001
+                page.keyboard.press("Escape")
+        raise RuntimeError(f"下拉框“{box}”没有选项“{option}”")
+    return prepare, lambda: page.get_by_role("option", name=option, exact=True).click()
+
+
 def click_plan(page, sidebar):
     """(label, prepare, act) for filter changes and drill-downs on 总览 then 诉求工单."""
     def choose(box: str, option: str):
-        def prepare():
-            for attempt in range(3):  # a rerun may redraw the box between the click and the list opening
-                sidebar.get_by_role("combobox", name=box).click()
-                try:
-                    page.get_by_role("option", name=option, exact=True).wait_for(timeout=5_000)
-                    return
-                except Exception:  # noqa: BLE001
-                    page.keyboard.press("Escape")
-            raise RuntimeError(f"下拉框“{box}”没有选项“{option}”")
-        return prepare, lambda: page.get_by_role("option", name=option, exact=True).click()
+        return choose_option(page, sidebar, box, option)
 
     def click_first_bar():  # the first row of the ranking grid
         from dashboard.testing import click_ranking_row

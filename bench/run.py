@@ -188,6 +188,15 @@ def _check(name: str, frame) -> dict | None:
     return {c: int(frame[c].fillna(0).sum()) for c in cols}
 
 
+def keep_other_sections(report: str, old: str) -> str:
+    """``report`` followed by every ``## `` section of the old file that the report does not itself write
+    (the browser, data refresh and large-city sections of other benchmarks and of the docs), in their order."""
+    ours = {line for line in report.splitlines() if line.startswith("## ")}
+    parts = ("\n" + old).split("\n## ")[1:]  # the text before the first ## heading is the report's own
+    kept = ["## " + part.rstrip("\n") for part in parts if "## " + part.splitlines()[0] not in ours]
+    return report.rstrip("\n") + "".join("\n\n" + k for k in kept) + "\n"
+
+
 def bench_account() -> tuple[str, str]:
     """A 市级 account in a throw-away application database (DASHBOARD_APP_DB) for the benchmark."""
     import os
@@ -344,10 +353,10 @@ def end_to_end(db_path: Path, interactions: int) -> list[dict]:
                 samples.append({"action": label, "ms": t1 - t0, "server_ms": server})
                 print(f"  {label:28s} {t1 - t0:7.0f} ms（服务端脚本 {server:5.0f} ms）", flush=True)
 
-            def choose(box: str, option: str):
-                return (lambda: (sidebar.get_by_role("combobox", name=box).click(),
-                                 page.get_by_role("option", name=option, exact=True).wait_for()),
-                        lambda: page.get_by_role("option", name=option, exact=True).click())
+            def choose(box: str, option: str):  # reopens the list when a rerun closed it (seen: 120 s wait for 上月)
+                from bench.browser import choose_option
+
+                return choose_option(page, sidebar, box, option)
 
             def click_first_bar():  # the first row of the ranking grid
                 from dashboard.testing import click_ranking_row
@@ -515,15 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report)
     if args.write:
-        from bench.browser import SECTION, write_section
-
         path = ROOT / "docs" / "benchmark.md"
         old = path.read_text(encoding="utf-8") if path.exists() else ""
-        path.write_text(report, encoding="utf-8")
-        if SECTION in old:  # the browser section (python -m bench.browser --write) is kept
-            start = old.find(SECTION)
-            end = old.find("\n## ", start + len(SECTION))
-            write_section(old[start:end + 1] if end >= 0 else old[start:])
+        path.write_text(keep_other_sections(report, old), encoding="utf-8")
         print("已写入 docs/benchmark.md")
     return 0
 
