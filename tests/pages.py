@@ -125,6 +125,13 @@ class _TableParser(HTMLParser):
             self.cell.append(data)
 
 
+def parse_tables(block: str) -> list[list[list[str]]]:
+    """The tables of one HTML block: rows (the header first) of the texts of their cells."""
+    parser = _TableParser()
+    parser.feed(block)
+    return parser.tables
+
+
 def light_tables(at: AppTest) -> list[pd.DataFrame]:
     """The plain HTML tables (``components.show_light_table``) as frames of the texts shown, the first
     column as the index."""
@@ -132,9 +139,7 @@ def light_tables(at: AppTest) -> list[pd.DataFrame]:
     for block in at.html:
         if 'class="light-table"' not in block.value:
             continue
-        parser = _TableParser()
-        parser.feed(block.value)
-        for header, *rows in parser.tables:
+        for header, *rows in parse_tables(block.value):
             frame = pd.DataFrame([r[1:] for r in rows], columns=header[1:], index=[r[0] for r in rows])
             frame.index.name = header[0]
             found.append(frame)

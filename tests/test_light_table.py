@@ -4,7 +4,7 @@ numbers right-aligned, and names from the data never read as Markdown or markup.
 import pandas as pd
 
 from dashboard.ui import components
-from tests.pages import _TableParser
+from tests.pages import parse_tables
 
 
 def test_cells_numbers_and_row_labels():
@@ -12,9 +12,7 @@ def test_cells_numbers_and_row_labels():
                           "重复占比（%）": [2 / 3 * 100, 31.25]})
     view = components.light_table(frame, {"重复诉求": 0, "受理量": 0, "重复占比（%）": 1})
     block = components.light_table_html(view, ["重复诉求", "受理量", "重复占比（%）"])
-    parser = _TableParser()
-    parser.feed(block)
-    (table,) = parser.tables
+    (table,) = parse_tables(block)
     assert table == [["社区/村", "重复诉求", "受理量", "重复占比（%）"],
                      ["西一社区", "2", "3", "66.7"],
                      ["东二社区", "1,250", "4,000", "31.3"]]  # 31.25 half-up, thousands separators
@@ -27,6 +25,4 @@ def test_names_from_the_data_are_text():
     view = components.light_table(pd.DataFrame({"网格": [hostile], "受理量": [1]}), {"受理量": 0})
     block = components.light_table_html(view, ["受理量"])
     assert "<img" not in block and "&lt;img src=x onerror=alert(1)&gt;" in block
-    parser = _TableParser()
-    parser.feed(block)
-    assert parser.tables[0][1][0] == hostile  # shown as typed: no link, no bold
+    assert parse_tables(block)[0][1][0] == hostile  # shown as typed: no link, no bold

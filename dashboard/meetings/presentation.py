@@ -14,7 +14,7 @@ from dashboard.core.filters import COMPARISONS, Filters, PRESETS
 from dashboard.core.text import echo, md
 from dashboard.meetings.deck import scope_path, Slide, TOPIC_TITLES
 from dashboard.store import db
-from dashboard.ui import state
+from dashboard.ui import cards, state
 
 # Sizes in vh (a hundredth of the screen's height): the same slide at 1920×1080 and 1366×768, text as
 # large a share of the screen as on a projected PowerPoint slide. The slide fills the height of the screen
@@ -174,10 +174,9 @@ def slide_body(f: Filters, slide: Slide, is_sample: bool = False) -> None:
             cols = st.columns(n)
         for col, k in zip(cols, slide.kpis):
             with col:
-                m, change = k.metric, k.change
-                short_unit = len(m.unit) <= 2 and m.unit != "%"  # “个/万人” goes to the label, as on the pages
-                label = m.zh if short_unit or m.unit in ("%", "") else f"{m.zh}（{m.unit}）"
-                st.metric(label, m.format(k.value, with_unit=short_unit or m.unit == "%"),
+                change = k.change
+                # name and value as on the pages' cards (“个/万人” goes to the label)
+                st.metric(cards.card_label(k), cards.card_value(k),
                           delta=change.text if k.compare_label else None, delta_color=change.color,
                           delta_arrow=change.arrow, border=True, height="stretch",
                           # six boxes leave no room for "环比" beside the change: the subtitle says it

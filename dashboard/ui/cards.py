@@ -7,7 +7,8 @@ on every rerun. One ``st.html`` element with the same content is drawn once by t
 from plain HTML (measured in docs/benchmark.md). The cards keep what ``st.metric`` showed:
 the value, the change against the comparison coloured by whether it is good for this metric,
 the comparison's name, the counts behind the value, and the definition on hover (and on
-keyboard focus) of the ⓘ beside the label.
+keyboard focus) of the ? beside the label. Presentation mode names and formats its values with the
+same ``card_label``/``card_value``.
 
 Everything from data or settings is entity-escaped; the block holds no script and no link.
 Streamlit sanitises ``st.html`` as well (DOMPurify), which keeps classes, ``data-*`` and ``aria-*``.
