@@ -243,15 +243,23 @@ def _resume(cfg) -> str | None:
         return None
     name, reason = sessions.check(token, cfg.idle_minutes)
     if name is None:
-        if reason == "idle":
-            st.session_state[_NOTICE] = f"超过 {cfg.idle_minutes} 分钟没有操作，已自动退出登录，请重新登录。"
-        elif reason == "expired":
-            st.session_state[_NOTICE] = f"登录已超过 {cfg.session_hours} 小时，请重新登录。"
+        if resume_notice(reason, cfg):
+            st.session_state[_NOTICE] = resume_notice(reason, cfg)
         return None
-    appdb.audit("login", name, mode=f"{cfg.mode}-reload")
+    if not sessions.take_fresh(token):  # the HTML login form's own login is audited already
+        appdb.audit("login", name, mode=f"{cfg.mode}-reload")
     st.session_state.update({_USER: name, _SEEN: time.time(), _TOKEN: token, _COOKIE_SENT: token})
     sessions.touch(token)
     return name
+
+
+def resume_notice(reason: str, cfg) -> str:
+    """Why a browser's session cookie no longer logs it in, for the login page ('' = say nothing)."""
+    if reason == "idle":
+        return f"超过 {cfg.idle_minutes} 分钟没有操作，已自动退出登录，请重新登录。"
+    if reason == "expired":
+        return f"登录已超过 {cfg.session_hours} 小时，请重新登录。"
+    return ""
 
 
 def _session_user(cfg) -> users.User | None:
@@ -433,14 +441,19 @@ def fetch_page_components() -> None:
         st.button("预加载", key=f"{PRELOAD_KEY}_button", disabled=True)
 
 
-def demo_accounts_table() -> None:
-
+def demo_accounts() -> list[dict]:
+    """The sample city's demo accounts, one per role, with the passwords generated on this machine
+    ([{username, password, role, area}]); made on first use."""
     areas = db.areas()
     district = areas.children("")[0]
     street = areas.children(district.code)[0]
     path = appdb.app_db_path()
-    shown = users.ensure_demo_accounts((district.code, district.name), (street.code, street.name),
-                                       path.with_name(path.stem + ".demo-accounts.json"))
+    return users.ensure_demo_accounts((district.code, district.name), (street.code, street.name),
+                                      path.with_name(path.stem + ".demo-accounts.json"))
+
+
+def demo_accounts_table() -> None:
+    shown = demo_accounts()
     st.markdown("**演示账号**（仅在示例数据下可用，密码在本机随机生成）")
     import pandas as pd
 

@@ -44,7 +44,7 @@ import time
 from contextlib import contextmanager
 from typing import Any
 
-from dashboard.accounts import sessions
+from dashboard.accounts import login_form, sessions
 from dashboard.accounts.sessions import check, cookie_value, token_of
 
 COOKIE = "dashboard_session"
@@ -205,15 +205,15 @@ def media_allowed(cookie: str | None, file_id: str) -> tuple[bool, str]:
     return True, ""
 
 
-def _cookie(scope) -> str | None:
-    """The dashboard's cookie from the request's Cookie headers (parsed by hand: the standard
-    library's parser gives up on the whole header at the first cookie it dislikes)."""
+def _cookie(scope, wanted: str = COOKIE) -> str | None:
+    """A cookie (default: the dashboard's session cookie) from the request's Cookie headers (parsed by hand:
+    the standard library's parser gives up on the whole header at the first cookie it dislikes)."""
     for key, value in scope.get("headers", []):
         if key != b"cookie":
             continue
         for part in value.decode("latin-1").split(";"):
             name, _, content = part.strip().partition("=")
-            if name == COOKIE:
+            if name == wanted:
                 return content.strip().strip('"') or None
     return None
 
@@ -252,6 +252,11 @@ class Guard:
             cookie = (f"{COOKIE}={value}; Path={base or '/'}; HttpOnly; SameSite=Strict"
                       + ("; Secure" if _secure(scope) else ""))
             return await _answer(send, 200, _GIF, "image/gif", [(b"set-cookie", cookie.encode())])
+        if path == f"/{login_form.LOGIN_PATH}":
+            return await login_form.post(scope, receive, send, base, _secure(scope))
+        if login_form.is_page_request(scope, path) and await login_form.page(scope, send, base, path, _cookie(scope),
+                                                                               _secure(scope)):
+            return
         if path == f"/{LOGOUT_PATH}":
             cookie = f"{COOKIE}=; Path={base or '/'}; Max-Age=0; HttpOnly; SameSite=Strict"
             return await _answer(send, 200, _GIF, "image/gif", [(b"set-cookie", cookie.encode())])

@@ -68,8 +68,8 @@ def open_app(page, server: AppServer, path: str = "", query: str = "", user: str
     path = "" if path == "overview" else path
     page.goto(f"{server.url}/{path}" + (f"?{query}" if query else ""))
     if user:
-        page.wait_for_selector('#run-marker, [data-testid="stForm"]', state="attached")
-        if page.locator('[data-testid="stForm"]').count() and page.locator("#run-marker").count() == 0:
+        page.wait_for_selector(f'#run-marker, {testing.LOGIN_FORM}', state="attached")
+        if page.locator(testing.LOGIN_FORM).count() and page.locator("#run-marker").count() == 0:
             log_in(page, user)
     return settle(page)
 

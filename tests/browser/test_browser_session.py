@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from dashboard.testing import HTML_LOGIN_FORM, LOGIN_FORM
 from tests.browser.conftest import AppServer, open_app, settle
 from tests.conftest import ROOT
 
@@ -91,9 +92,9 @@ def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, 
 
     # a reload keeps the login: no login form, the same account, the same cookie still fetches
     page.reload()
-    page.wait_for_selector('#run-marker, [data-testid="stForm"]', state="attached")
+    page.wait_for_selector(f'#run-marker, {LOGIN_FORM}', state="attached")
     settle(page)
-    assert page.locator('[data-testid="stForm"]').count() == 0
+    assert page.locator(LOGIN_FORM).count() == 0
     assert "测试街道级（街道级 · 东街道）" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert '"mode": "local-reload"' in appdb.audit_rows(action="login", username="test_street", path=app_db)[0]["detail"]
     new_url, _ = _download(page)
@@ -108,8 +109,8 @@ def test_a_download_address_serves_only_the_browser_that_made_it(browser, page, 
             break
         page.wait_for_timeout(200)
     assert _session_cookie(page.context) is None
-    page.reload()
-    page.wait_for_selector('[data-testid="stForm"]', timeout=60_000)
+    page.reload()  # a new page session with the revoked cookie: the server's own login form
+    page.wait_for_selector(HTML_LOGIN_FORM, timeout=60_000)
     assert page.locator("#run-marker").count() == 0
 
 
@@ -135,10 +136,57 @@ def test_internal_endpoints_are_off_under_streamlit_run(page, app_server):
     _check_endpoints(app_server.url)
 
 
-def test_the_launcher_guards_from_the_first_request(fixture_db, app_db):
-    """``make run`` starts ``python -m dashboard.accounts.serve``: guarded before any browser has come."""
+@pytest.fixture(scope="module")
+def launched(fixture_db, app_db):
+    """The app as ``make run`` starts it: ``python -m dashboard.accounts.serve`` (guarded from the first request)."""
     server = AppServer(fixture_db, app_db=app_db, command=[sys.executable, "-m", "dashboard.accounts.serve"])
+    yield server
+    server.stop()
+
+
+def test_the_launcher_guards_from_the_first_request(launched):
+    _check_endpoints(launched.url)
+
+
+def test_a_new_browser_logs_in_on_the_servers_own_form_and_lands_on_its_link(browser, launched, app_db):
+    """The first thing a new browser sees is the server's HTML login form (no Streamlit boot before it); a wrong
+    password brings it back with the reason and the name kept; the right one opens the very link asked for,
+    audited once as a login (not again as a reload when the page picks the login up from the cookie)."""
+    from dashboard.store import appdb
+    from tests.browser.conftest import screenshot
+    from tests.conftest import TEST_PASSWORD
+
+    context, page = _new_page(browser)
     try:
-        _check_endpoints(server.url)
+        page.goto(f"{launched.url}/tickets?district=990101&{OCTOBER}")
+        form = page.locator(HTML_LOGIN_FORM)
+        form.wait_for()
+        assert page.title() == "登录 · 基层治理督查考评看板"
+        assert page.evaluate("() => document.activeElement.id") == "username"
+        for size in ((1920, 1080), (1366, 768)):
+            page.set_viewport_size({"width": size[0], "height": size[1]})
+            screenshot(page, f"login-form-{size[0]}")
+        form.get_by_label("用户名").fill("test_district")
+        form.get_by_label("密码").fill("Wrong-Pass-99")
+        with page.expect_navigation():
+            form.get_by_role("button", name="登录").click()
+        assert page.locator('[role="alert"]').inner_text() == "用户名或密码不正确"
+        assert page.get_by_label("用户名").input_value() == "test_district"
+        assert page.evaluate("() => document.activeElement.id") == "password"
+        before = len(appdb.audit_rows(action="login", username="test_district", path=app_db))
+        page.get_by_label("密码").fill(TEST_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+        settle(page)
+        assert "/tickets?" in page.url and "district=990101" in page.url
+        assert page.locator(LOGIN_FORM).count() == 0
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "测试区县级（区县级 · 甲区）" in sidebar
+        assert "诉求工单" in page.locator('[data-testid="stMain"]').inner_text()
+        logins = appdb.audit_rows(action="login", username="test_district", path=app_db)
+        assert len(logins) == before + 1 and '"mode": "local"' in logins[0]["detail"]
+        cookie = _session_cookie(context)
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert not any(c["name"] == "dashboard_login" for c in context.cookies())  # the form's token is spent
     finally:
-        server.stop()
+        context.close()
