@@ -187,14 +187,14 @@ def test_a_wrong_password_shows_the_form_again_with_the_reason(server, app_db):
 def test_repeated_failures_lock_the_account_through_the_html_form_too(server, app_db):
     from dashboard.accounts import users
 
-    users.add("lock_me", "测试锁定", "city", None, TEST_PASSWORD, path=app_db)
+    users.add("lock_me_html", "测试锁定", "city", None, TEST_PASSWORD, path=app_db)
     b = Browser(server.url)
     page = b.get("/")[3]
     for _ in range(5):  # the fixture's [auth] max_failures
-        page = b.post("/_dashboard/login", {"username": "lock_me", "password": "Wrong-Pass-99", "next": "/",
+        page = b.post("/_dashboard/login", {"username": "lock_me_html", "password": "Wrong-Pass-99", "next": "/",
                                             "csrf": _field(page, "csrf")})[3]
     assert "账号已锁定" in page
-    status, _, cookies, page = b.post("/_dashboard/login", {"username": "lock_me", "password": TEST_PASSWORD,
+    status, _, cookies, page = b.post("/_dashboard/login", {"username": "lock_me_html", "password": TEST_PASSWORD,
                                                              "next": "/", "csrf": _field(page, "csrf")})
     assert status == 200 and "账号已锁定" in page and not any(c.startswith("dashboard_session=") for c in cookies)
 
