@@ -7,8 +7,11 @@ Chromium through Playwright:
   is in the HTTP cache; *revisit*: a new tab of that browser while its login lasts (the session
   cookie: no login form); *warm cache*: a second visit from the same profile in a new session, logging
   in again (Streamlit's hashed script bundles are served ``immutable``, so they come from the cache).
-  A first open is the login form appearing (HTML, the app shell) plus, after the 登录 click,
-  the page until it has settled (a run finished and the page stopped changing for 400 ms).
+  A first open is the login form appearing plus, after the 登录 click, the page until it has settled
+  (a run finished and the page stopped changing for 400 ms). Under the launcher the form is the server's
+  HTML page (``dashboard.accounts.login_form``): it appears at its first paint, and the click loads the
+  page as a new document, so Streamlit's frontend boots after the click. Under plain ``streamlit run`` it
+  is Streamlit's form, which appears once the frontend has booted and the login script has run.
   The time of typing the name and password is not counted.
 * the split of a first open: HTML (navigation response end), script files (count, bytes
   transferred and decoded, the span during which they were downloading), the server's own
