@@ -243,8 +243,8 @@ def _resume(cfg) -> str | None:
         return None
     name, reason = sessions.check(token, cfg.idle_minutes)
     if name is None:
-        if resume_notice(reason, cfg):
-            st.session_state[_NOTICE] = resume_notice(reason, cfg)
+        if notice := resume_notice(reason, cfg):
+            st.session_state[_NOTICE] = notice
         return None
     if not sessions.take_fresh(token):  # the HTML login form's own login is audited already
         appdb.audit("login", name, mode=f"{cfg.mode}-reload")

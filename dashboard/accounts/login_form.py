@@ -197,15 +197,6 @@ def page_html(base: str, next_path: str, csrf: str, *, error: str = "", notice: 
 
 
 # -- the server side ---------------------------------------------------------------------------------------------
-def _cookie_header(name: str, value: str, base: str, secure: bool, max_age: int | None = None) -> bytes:
-    parts = [f"{name}={value}", f"Path={base or '/'}", "HttpOnly", "SameSite=Strict"]
-    if max_age is not None:
-        parts.append(f"Max-Age={max_age}")
-    if secure:
-        parts.append("Secure")
-    return "; ".join(parts).encode()
-
-
 def _form_context(cookie: str | None) -> tuple[bool, str, list[dict] | None]:
     """(show the form?, notice, demo accounts) for a page request carrying session cookie ``cookie``.
     Runs in a worker thread: it reads the application database and may open the data file."""
@@ -272,12 +263,12 @@ def _csp(nonce: str) -> str:
 
 async def _send_page(send, base: str, *, next_path: str, error: str = "", notice: str = "",
                      username: str = "", demo: list[dict] | None = None, secure: bool = False) -> None:
-    from dashboard.accounts.serve import _answer
+    from dashboard.accounts.serve import _answer, cookie_header
 
     csrf, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
     body = page_html(base, next_path, csrf, error=error, notice=notice, username=username,
                      demo_accounts=demo, nonce=nonce).encode()
-    headers = [(b"set-cookie", _cookie_header(CSRF_COOKIE, csrf, base, secure)),
+    headers = [(b"set-cookie", cookie_header(CSRF_COOKIE, csrf, base, secure)),
                (b"content-security-policy", _csp(nonce).encode()), (b"x-frame-options", b"DENY"),
                (b"referrer-policy", b"same-origin")]
     await _answer(send, 200, body, "text/html; charset=utf-8", headers)
@@ -296,7 +287,7 @@ async def page(scope, send, base: str, path: str, cookie: str | None, secure: bo
 
 async def post(scope, receive, send, base: str, secure: bool) -> None:
     """``POST /_dashboard/login``."""
-    from dashboard.accounts.serve import COOKIE, _answer, _cookie
+    from dashboard.accounts.serve import COOKIE, _answer, _cookie, cookie_header
 
     if scope.get("method") != "POST":
         return await _answer(send, 405, "请从登录页提交用户名和密码。".encode(), headers=[(b"allow", b"POST")])
@@ -318,6 +309,6 @@ async def post(scope, receive, send, base: str, secure: bool) -> None:
         return await _send_page(send, base, next_path=outcome.location, error=outcome.error,
                                 username=outcome.username, demo=demo, secure=secure)
     headers = [(b"location", outcome.location.encode("utf-8")),
-               (b"set-cookie", _cookie_header(COOKIE, outcome.cookie, base, secure)),
-               (b"set-cookie", _cookie_header(CSRF_COOKIE, "", base, secure, max_age=0))]
+               (b"set-cookie", cookie_header(COOKIE, outcome.cookie, base, secure)),
+               (b"set-cookie", cookie_header(CSRF_COOKIE, "", base, secure, max_age=0))]
     await _answer(send, 303, b"", headers=headers)

@@ -218,6 +218,17 @@ def _cookie(scope, wanted: str = COOKIE) -> str | None:
     return None
 
 
+def cookie_header(name: str, value: str, base: str, secure: bool, max_age: int | None = None) -> bytes:
+    """A ``Set-Cookie`` value for one of the dashboard's cookies: ``HttpOnly; SameSite=Strict`` under the app's
+    base path, ``Secure`` when asked (HTTPS), ``Max-Age=0`` to delete it."""
+    parts = [f"{name}={value}", f"Path={base or '/'}", "HttpOnly", "SameSite=Strict"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts).encode()
+
+
 async def _answer(send, status: int, body: bytes = b"", content_type: str = "text/plain; charset=utf-8",
                   headers: list[tuple[bytes, bytes]] | None = None) -> None:
     await send({"type": "http.response.start", "status": status,
@@ -249,17 +260,16 @@ class Guard:
             value = _take_handoff(path.rsplit("/", 1)[-1])
             if value is None:
                 return await _answer(send, 404, "登录凭据已失效".encode())
-            cookie = (f"{COOKIE}={value}; Path={base or '/'}; HttpOnly; SameSite=Strict"
-                      + ("; Secure" if _secure(scope) else ""))
-            return await _answer(send, 200, _GIF, "image/gif", [(b"set-cookie", cookie.encode())])
+            return await _answer(send, 200, _GIF, "image/gif",
+                                 [(b"set-cookie", cookie_header(COOKIE, value, base, _secure(scope)))])
         if path == f"/{login_form.LOGIN_PATH}":
             return await login_form.post(scope, receive, send, base, _secure(scope))
         if login_form.is_page_request(scope, path) and await login_form.page(scope, send, base, path, _cookie(scope),
                                                                                _secure(scope)):
             return
         if path == f"/{LOGOUT_PATH}":
-            cookie = f"{COOKIE}=; Path={base or '/'}; Max-Age=0; HttpOnly; SameSite=Strict"
-            return await _answer(send, 200, _GIF, "image/gif", [(b"set-cookie", cookie.encode())])
+            return await _answer(send, 200, _GIF, "image/gif",
+                                 [(b"set-cookie", cookie_header(COOKIE, "", base, False, max_age=0))])
         if path.startswith("/media/"):
             if scope.get("method") == "OPTIONS":
                 return await _answer(send, 403, "不允许跨站访问".encode())
