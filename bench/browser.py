@@ -9,10 +9,11 @@ Chromium through Playwright:
   in again (Streamlit's hashed script bundles are served ``immutable``, so they come from the cache).
   A first open is the login form appearing plus, after the 登录 click, the page until it has settled
   (a run finished and the page stopped changing for 400 ms). Under the launcher the form is the server's
-  HTML page (``dashboard.accounts.login_form``): it appears at its first paint, and the click loads the
-  page as a new document, so Streamlit's frontend boots after the click. Under plain ``streamlit run`` it
-  is Streamlit's form, which appears once the frontend has booted and the login script has run.
-  The time of typing the name and password is not counted.
+  login layer over Streamlit's own page (``dashboard.accounts.login_form``): it appears at the first paint,
+  Streamlit's frontend boots and connects underneath while the user types, and after the click that page
+  session takes the login over in one run. Under plain ``streamlit run`` it is Streamlit's form, which
+  appears once the frontend has booted and the login script has run. The time of typing the name and
+  password (``--typing``, 3 s by default) is not counted.
 * the split of a first open: HTML (navigation response end), script files (count, bytes
   transferred and decoded, the span during which they were downloading), the server's own
   script time (``ui.run_marker`` on the page), and the browser's main thread: script
@@ -118,23 +119,19 @@ _OBSERVE_FROM_START = """(() => { window.__lastChange = 0;
   if (document.body) watch(); else document.addEventListener('DOMContentLoaded', watch); })()"""
 
 
-_DOC_CHANGES = _OBSERVE_FROM_START.replace("__lastChange", "__docChange")
-
-
 def first_open(browser, url: str, user: str, password: str, path: str, context=None,
                typing_s: float = 0.0) -> tuple[dict, object]:
     """Open ``path`` in ``context`` (a new profile when None) as a new session; log in; wait until settled.
 
-    Either login form: the server's HTML form (the launcher's guard) is shown when the browser has painted it
-    (first contentful paint) and the 登录 click loads the page itself; Streamlit's form is shown when it has
-    stopped changing, and the click reruns the same document."""
+    Either login form: the server's login layer (the launcher's guard) is shown when the browser has painted it
+    (first contentful paint); Streamlit's form when it has stopped changing. Either way the 登录 click is
+    timed to the settled page in the same document."""
     from dashboard.testing import LOGIN_FORM, settle
 
     context = context or browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
                                              timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(180_000)
-    page.add_init_script(_DOC_CHANGES)  # the page after an HTML login is a new document
     timed = Timed(page)
     m0 = _metrics(timed.cdp)
     page.goto(f"{url}/{'' if path == 'overview' else path}")
@@ -159,33 +156,15 @@ def first_open(browser, url: str, user: str, password: str, path: str, context=N
     m1 = _metrics(timed.cdp)
     form.get_by_label("用户名").fill(user)
     form.get_by_label("密码").fill(password)
-    page.wait_for_timeout(typing_s * 1000)  # a person typing: not counted (the HTML form's preloads run meanwhile)
-    if html_form:
-        after = _html_login(page, timed, form)
-    else:
-        timed.start()
-        form.get_by_role("button", name="登录").click()
-        settle(page, 0, timeout=180_000)
-        after = timed.stop()
+    page.wait_for_timeout(typing_s * 1000)  # a person typing: not counted (under the layer Streamlit boots meanwhile)
+    timed.start()
+    form.get_by_role("button", name="登录").click()
+    settle(page, 0, timeout=180_000)
+    after = timed.stop()
     shell_main = _main_thread(m0, m1)
     return {"path": path, "html_ms": shell["html_ms"], "form_ms": shell["form_ms"], "shell": shell_res,
             "shell_js_ms": shell_main["js_ms"], "shell_layout_ms": shell_main["layout_ms"], "form": "html" if html_form
             else "streamlit", "after": after, "total_ms": shell["form_ms"] + after["ms"]}, page
-
-
-def _html_login(page, timed: "Timed", form) -> dict:
-    """The 登录 click of the HTML form to the settled page it loads (a new document): the time runs from the
-    click (wall clock of the login document) to the new document's last change (its own wall clock)."""
-    from dashboard.testing import settle
-
-    m0 = _metrics(timed.cdp)
-    t0 = page.evaluate("() => performance.timeOrigin + performance.now()")
-    with page.expect_navigation():
-        form.get_by_role("button", name="登录").click()
-    settle(page, 0, timeout=180_000)
-    end = page.evaluate("() => performance.timeOrigin + window.__docChange")
-    return {"ms": end - t0, "server_ms": script_ms(page), **_main_thread(m0, _metrics(timed.cdp)),
-            **_scripts(page.evaluate(_RESOURCES, 0))}
 
 
 def revisit(context, url: str, path: str) -> dict:

@@ -122,25 +122,20 @@ def click_ranking_row(page, row: int = 0, key: str = "overview_rank_") -> None:
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 * row + 17)
 
 
-# Either login form: the server's plain HTML one (dashboard.accounts.login_form, what a browser gets first under the
-# launcher) or Streamlit's own (after 退出登录 or an idle logout within a page; under plain ``streamlit run`` before
+# Either login form: the server's login layer over Streamlit's page (dashboard.accounts.login_form, what a browser
+# gets first under the launcher) or Streamlit's own (after 退出登录 or an idle logout within a page; under plain ``streamlit run`` before
 # the first page run has put the guard in place).
 HTML_LOGIN_FORM = '[data-testid="loginForm"]'
 LOGIN_FORM = f'{HTML_LOGIN_FORM}, [data-testid="stForm"]:has(input[type="password"])'
 
 
 def log_in(page, user: str, password: str) -> None:
-    """Fill in the login form the way a person does (either form; the HTML one loads the page it was asked for)."""
+    """Fill in the login form the way a person does (either form; both log in within the same document)."""
     form = page.locator(LOGIN_FORM).first
     form.wait_for()
     form.get_by_label("用户名").fill(user)
     form.get_by_label("密码").fill(password)
-    button = form.get_by_role("button", name="登录")
-    if form.get_attribute("data-testid") == "loginForm":
-        with page.expect_navigation():
-            button.click()
-    else:
-        button.click()
+    form.get_by_role("button", name="登录").click()
 
 
 def apptest_runs_the_entry_script() -> None:

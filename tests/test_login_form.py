@@ -1,10 +1,14 @@
-"""The server's own HTML login form (``dashboard.accounts.login_form``): what it shows, where it sends the
-browser, what it refuses — against a real server started by the launcher (``make run``'s command), over HTTP."""
+"""The server's own login layer (``dashboard.accounts.login_form``): what it shows, where it sends the browser,
+what it refuses, the one-time hand-over to the page session underneath — against a real server started by the
+launcher (``make run``'s command), over HTTP. The page session taking the login over is the browser test's
+(tests/browser/test_browser_session.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -68,15 +72,35 @@ def test_the_page_escapes_what_comes_from_the_request_and_the_database():
     text = login_form.page_html("", '/tickets?a="><script>', "tok", error=hostile, notice=hostile, username=hostile,
                                 demo_accounts=[{"role": "市级", "area": hostile, "username": "demo_city",
                                                 "password": "Demo-Ab3d-Ef5h"}])
-    assert hostile not in text and "<script>" not in text.split("</form>")[0]
-    assert text.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 4  # error, notice, name, area
-    assert 'name="next" value="/tickets?a=&quot;&gt;&lt;script&gt;"' in text
-    assert "<td>demo_city</td><td>Demo-Ab3d-Ef5h</td>" in text and "没有账号或忘记密码" not in text
+    layer = text[text.index('<div id="dashboard-login"'):text.index('<div id="root">')]
+    assert hostile not in text and "<script>" not in layer.split("</main>")[0]
+    assert layer.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 4  # error, notice, name, area
+    assert 'name="next" value="/tickets?a=&quot;&gt;&lt;script&gt;"' in layer
+    assert "<td>demo_city</td><td>Demo-Ab3d-Ef5h</td>" in layer and "没有账号或忘记密码" not in layer
+    assert '<div class="alert error" role="alert" id="login-error">' in layer  # shown: there is an error
     plain = login_form.page_html("", "/", "tok")
     assert "演示账号" not in plain and "没有账号或忘记密码，请联系本单位的看板管理员。" in plain
+    assert 'id="login-error" hidden>' in plain  # no error: the alert is there for the script, hidden
 
 
-def test_the_page_preloads_the_installed_frontend_and_every_file_it_imports():
+def test_the_layer_sits_on_streamlits_own_page():
+    """The page is the installed Streamlit's index.html (its scripts boot underneath) with the layer before the
+    app's root element; the title and language are the dashboard's."""
+    import streamlit
+    from pathlib import Path
+
+    index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    text = login_form.page_html("", "/", "tok")
+    entry = re.search(r'<script type="module" crossorigin src="[^"]+"></script>', index).group(0)
+    assert entry in text and text.count('<div id="root"></div>') == 1
+    assert text.index('id="dashboard-login"') < text.index('<div id="root">')
+    assert text.index("<title>登录 · 基层治理督查考评看板</title>") < text.index("</head>")
+    assert '<html lang="zh-CN">' in text and "<title>Streamlit</title>" not in text
+    # what the script hides and clicks is what access draws
+    assert f".st-key-{login_form.TAKEOVER_KEY} button" in text and login_form.TAKEOVER_KEY == "login_takeover"
+
+
+def test_the_page_preloads_the_element_code_the_pages_draw_first():
     import streamlit
     from pathlib import Path
 
@@ -95,7 +119,22 @@ def test_the_page_preloads_the_installed_frontend_and_every_file_it_imports():
     assert imports and set(imports) <= scripts
     assert not any(n.startswith("PlotlyChart.") for n in scripts)  # 4.7 MB: left to the pages with charts
     text = login_form.page_html("/gov", "/gov/", "tok")
-    assert f'<link rel="modulepreload" crossorigin href="/gov/{entry}">' in text
+    assert f'<link rel="modulepreload" crossorigin href="/gov/static/js/{data_grid}">' in text
+    assert f'href="/gov/{entry}"' not in text  # what Streamlit's page loads itself is not listed twice
+
+
+def test_a_login_is_handed_over_once_to_the_browser_holding_the_token(monkeypatch):
+    login_form.hand_over("csrf-a", "login-1")
+    login_form.hand_over("csrf-b", "login-2")
+    assert login_form.take_over("csrf-x") is None and login_form.take_over(None) is None
+    assert login_form.take_over("csrf-a") == "login-1"
+    assert login_form.take_over("csrf-a") is None  # once
+    later = time.monotonic() + login_form.HANDOVER_SECONDS + 1
+    monkeypatch.setattr(login_form.time, "monotonic", lambda: later)
+    assert login_form.take_over("csrf-b") is None  # too late
+    assert not login_form._handovers  # nothing keeps the token under its plain value
+    login_form.hand_over("csrf-c", "login-3")
+    assert list(login_form._handovers) == [login_form._key("csrf-c")] and "csrf-c" not in login_form._handovers
 
 
 # -- a real server, over HTTP ---------------------------------------------------------------------------------------
@@ -148,11 +187,9 @@ def test_a_deep_link_logs_in_through_the_html_form_and_comes_back(server, app_db
     b = Browser(server.url)
     status, headers, cookies, page = b.get("/tickets?district=990101&period=month")
     assert status == 200 and headers["Content-Type"].startswith("text/html") and 'data-testid="loginForm"' in page
-    assert 'id="root"' not in page and headers.get("X-Frame-Options") == "DENY"  # not Streamlit's page
-    # only the page's own inline script may run: its nonce is in the policy and on the script tag
+    assert '<div id="root">' in page and headers.get("X-Frame-Options") == "DENY"  # Streamlit's page under the layer
     policy = headers["Content-Security-Policy"]
-    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
-    assert f'<script nonce="{nonce}">' in page and "frame-ancestors 'none'" in policy and "form-action 'self'" in policy
+    assert "frame-ancestors 'none'" in policy and "form-action 'self'" in policy and "base-uri 'self'" in policy
     assert _field(page, "next") == "/tickets?district=990101&amp;period=month"
     assert any("dashboard_login=" in c and "HttpOnly" in c and "SameSite=Strict" in c for c in cookies)
     assert "没有账号或忘记密码" in page  # the fixture is not sample data: no demo accounts
@@ -170,6 +207,31 @@ def test_a_deep_link_logs_in_through_the_html_form_and_comes_back(server, app_db
     assert status == 200 and "loginForm" not in page and "static/js/index." in page
 
 
+def test_the_layers_script_logs_in_with_json_and_the_token_is_spent(server, app_db):
+    """What the layer's script gets: JSON with the reason (HTTP 200, the name kept) or ``ok`` and where the
+    page is, the session cookie, the form's token deleted; refusals as JSON too."""
+    from dashboard.store import appdb
+
+    b = Browser(server.url)
+    page = b.get("/map?period=month")[3]
+    csrf = _field(page, "csrf")
+    wrong = {"username": " test_street ", "password": "Wrong-Pass-99", "next": "/map?period=month", "csrf": csrf}
+    status, headers, cookies, text = b.post("/_dashboard/login", wrong, Accept="application/json")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert json.loads(text) == {"error": "用户名或密码不正确", "username": "test_street"} and not cookies
+    before = len(appdb.audit_rows(action="login", username="test_street", path=app_db))
+    status, headers, cookies, text = b.post("/_dashboard/login", {**wrong, "password": TEST_PASSWORD},
+                                            Accept="application/json")
+    assert status == 200 and json.loads(text) == {"ok": True, "next": "/map?period=month"}
+    assert any(c.startswith("dashboard_session=") and "HttpOnly" in c for c in cookies)
+    assert any(c.startswith("dashboard_login=;") and "Max-Age=0" in c for c in cookies)
+    assert len(appdb.audit_rows(action="login", username="test_street", path=app_db)) == before + 1
+    # the token is gone from the browser: the same post again is refused (as JSON, with what to do)
+    status, headers, _, text = b.post("/_dashboard/login", {**wrong, "password": TEST_PASSWORD},
+                                      Accept="application/json")
+    assert status == 403 and "请刷新登录页后重新登录" in json.loads(text)["error"]
+
+
 def test_a_wrong_password_shows_the_form_again_with_the_reason(server, app_db):
     from dashboard.store import appdb
 
@@ -178,6 +240,7 @@ def test_a_wrong_password_shows_the_form_again_with_the_reason(server, app_db):
     status, _, cookies, page = b.post("/_dashboard/login", {"username": "test_district", "password": "Wrong-Pass-99",
                                                              "next": "/map", "csrf": _field(page, "csrf")})
     assert status == 200 and "用户名或密码不正确" in page and _field(page, "username") == "test_district"
+    assert '<div id="root">' in page  # the layer again, over Streamlit's page
     assert _field(page, "next") == "/map"
     assert not any(c.startswith("dashboard_session=") for c in cookies)
     failed = appdb.audit_rows(action="login_failed", username="test_district", path=app_db)

@@ -38,7 +38,7 @@ from typing import Callable
 
 import streamlit as st
 
-from dashboard.accounts import serve, sessions, users
+from dashboard.accounts import login_form, serve, sessions, users
 from dashboard.core import filters as flt
 from dashboard.core.config import settings
 from dashboard.core.text import echo, md
@@ -54,6 +54,8 @@ _ENTRY_RAN = "_entry_ran"  # this session has run the entry script (router, logi
 _TOKEN = "_auth_token"  # this login's browser session (dashboard.accounts.serve): the cookie's token
 _COOKIE_SENT = "_auth_cookie_for"  # the token whose cookie this page session has handed to the browser
 _CLEAR_COOKIE = "_auth_clear_cookie"
+_LAYER = "_auth_layer"  # this page session was logged in from the login layer over it (hide the layer every run)
+_LAYER_DONE = "_auth_layer_done"  # … and has done so: a later logout in this session shows Streamlit's login form
 GUARDED_PARAMS = ("scope", "community_code", "grid_code")
 
 
@@ -204,7 +206,10 @@ def require_user() -> users.User:
     cfg = settings().auth
     user = {"header": _header_user, "oidc": _oidc_user}.get(cfg.mode, _session_user)(cfg)
     if user is None:
-        login_page()
+        if _under_layer(cfg):
+            login_takeover_wait()
+        else:
+            login_page()
         st.stop()
     root = user.area_root
     if root is None:
@@ -229,6 +234,8 @@ def _browser_session(user: users.User, root: str, cfg) -> None:
     sid = _session_id()
     if sid:
         serve.bind(sid, token, user.username, root)
+    if st.session_state.get(_LAYER):
+        st.html(f"<style>#{login_form.LAYER_ID}{{display:none!important}}</style>")  # the login layer goes
     if serve.installed() and st.session_state.get(_COOKIE_SENT) != token:
         st.session_state[_COOKIE_SENT] = token
         if sessions.token_of(st.context.cookies.get(serve.COOKIE)) != token:
@@ -246,11 +253,44 @@ def _resume(cfg) -> str | None:
         if notice := resume_notice(reason, cfg):
             st.session_state[_NOTICE] = notice
         return None
-    if not sessions.take_fresh(token):  # the HTML login form's own login is audited already
+    if sessions.take_fresh(token):  # the login layer's own login (audited already), made before this session connected
+        st.session_state.update({_LAYER: True, _LAYER_DONE: True})
+    else:
         appdb.audit("login", name, mode=f"{cfg.mode}-reload")
     st.session_state.update({_USER: name, _SEEN: time.time(), _TOKEN: token, _COOKIE_SENT: token})
     sessions.touch(token)
     return name
+
+
+def _take_over(cfg) -> str | None:
+    """The login layer over this page (``login_form``) has just logged its browser in: take that login over. The
+    layer's token came in this session's handshake cookies; the login was audited by the layer's post, and its
+    cookie is in the browser already."""
+    if st.session_state.get(_LAYER_DONE):
+        return None
+    token = login_form.take_over(_layer_token())
+    if token is None:
+        return None
+    name, _ = sessions.check(token, cfg.idle_minutes)
+    if name is None:
+        return None
+    sessions.take_fresh(token)
+    st.session_state.update({_USER: name, _SEEN: time.time(), _TOKEN: token, _COOKIE_SENT: token, _LAYER: True,
+                             _LAYER_DONE: True})
+    return name
+
+
+def _under_layer(cfg) -> bool:
+    """This page session runs under the login layer: its browser got the layer with the page (the layer's token
+    is among its handshake cookies) and no login has been taken over from it yet."""
+    return (cfg.mode == "local" and not st.session_state.get(_LAYER_DONE)
+            and _layer_token() is not None)
+
+
+def _layer_token() -> str | None:
+    """The login layer's token among this session's handshake cookies (AppTest has no real cookies)."""
+    value = st.context.cookies.get(login_form.CSRF_COOKIE)
+    return value if isinstance(value, str) and value else None
 
 
 def resume_notice(reason: str, cfg) -> str:
@@ -263,7 +303,7 @@ def resume_notice(reason: str, cfg) -> str:
 
 
 def _session_user(cfg) -> users.User | None:
-    name = st.session_state.get(_USER) or _resume(cfg)
+    name = st.session_state.get(_USER) or _resume(cfg) or _take_over(cfg)
     if not name:
         return None
     seen = st.session_state.get(_SEEN, 0.0)
@@ -416,6 +456,16 @@ def login_page() -> None:
             demo_accounts_table()
         else:
             st.caption("没有账号或忘记密码，请联系本单位的看板管理员。")
+    fetch_page_components()
+
+
+def login_takeover_wait() -> None:
+    """Under the login layer: nothing to show (the layer covers the page) but a hidden button, which the layer's
+    script clicks once its login has succeeded (the rerun takes the login over), and the hidden elements whose
+    code the browser should fetch while the user types."""
+    with st.container(key=login_form.TAKEOVER_KEY, height=1, border=False):
+        st.html(f"<style>.st-key-{login_form.TAKEOVER_KEY} {{display: none}}</style>")
+        st.button("登录", key=f"{login_form.TAKEOVER_KEY}_go")
     fetch_page_components()
 
 

@@ -28,10 +28,14 @@ logout or 退出登录 within the page, and what ``streamlit run`` shows before 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import html
+import json
 import re
 import secrets
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -47,8 +51,9 @@ _NOT_PAGES = ("/_stcore", "/static/", "/media/", "/app/", "/component/", "/_dash
 class LoginOutcome:
     """What a login post led to: a cookie and a redirect, or the form again with an error."""
 
-    def __init__(self, cookie: str | None = None, location: str = "/", error: str = "", username: str = ""):
-        self.cookie, self.location, self.error, self.username = cookie, location, error, username
+    def __init__(self, cookie: str | None = None, location: str = "/", error: str = "", username: str = "",
+                 token: str | None = None):
+        self.cookie, self.location, self.error, self.username, self.token = cookie, location, error, username, token
 
 
 # -- which requests get the form ---------------------------------------------------------------------------------
@@ -123,46 +128,109 @@ def frontend_files() -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _preload_links(base: str) -> str:
-    tags = {"script": '<link rel="modulepreload" crossorigin href="{}">', "style": '<link rel="preload" as="style" href="{}">',
-            "font": '<link rel="preload" as="font" type="font/woff2" crossorigin href="{}">'}
-    return "\n".join(tags[kind].format(html.escape(f"{base}/{file}")) for kind, file in frontend_files())
+@lru_cache(maxsize=1)
+def _index_parts() -> tuple[str, str, str] | None:
+    """Streamlit's ``index.html`` cut where the login layer goes: (up to ``</head>``, up to ``<div id="root">``,
+    the rest); None when this Streamlit's page has neither mark (then its own login form is used)."""
+    import streamlit
 
+    text = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    head, root = text.find("</head>"), text.find('<div id="root">')
+    if head < 0 or root < head:
+        return None
+    return text[:head], text[head:root], text[root:]
+
+
+def _preload_links(base: str) -> str:
+    """``frontend_files`` that Streamlit's own ``index.html`` does not load already."""
+    parts = _index_parts()
+    shell = parts[0] if parts else ""
+    tags = {"script": '<link rel="modulepreload" crossorigin href="{}">', "style": '<link rel="preload" as="style" crossorigin href="{}">',
+            "font": '<link rel="preload" as="font" type="font/woff2" crossorigin href="{}">'}
+    return "\n".join(tags[kind].format(html.escape(f"{base}/{file}")) for kind, file in frontend_files()
+                     if f"./{file}" not in shell)
+
+
+LAYER_ID = "dashboard-login"  # the login layer over the booting page; the session's first logged-in run hides it
+TAKEOVER_KEY = "login_takeover"  # the hidden button of the page session under the layer (access.login_takeover_wait)
 
 _STYLE = """
-:root { --primary: #1d4ed8; --text: #31333f; --muted: #6b7280; --border: #d6d9e0; }
-* { box-sizing: border-box; }
-body { margin: 0; font-family: "Source Sans Pro", "Source Sans 3", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei",
-  "PingFang SC", sans-serif; color: var(--text); background: #fff; font-size: 16px; line-height: 1.6; }
-main { max-width: 36rem; margin: 0 auto; padding: 4.5rem 1rem 3rem; }
-h1 { font-size: 2.25rem; font-weight: 700; margin: 0 0 1.2rem; line-height: 1.25; }
-form { border: 1px solid var(--border); border-radius: .5rem; padding: 1.25rem 1.25rem 1.4rem; margin-bottom: 1rem; }
-h2 { font-size: 1.5rem; font-weight: 600; margin: 0 0 .8rem; }
-label { display: block; font-size: .875rem; margin: .9rem 0 .3rem; }
-input[type=text], input[type=password] { width: 100%; font: inherit; padding: .45rem .75rem; border: 1px solid transparent;
-  border-radius: .5rem; background: #f0f2f6; color: var(--text); }
-input:focus { outline: none; border-color: var(--primary); }
-button { width: 100%; margin-top: 1.3rem; font: inherit; padding: .45rem .75rem; border: 0; border-radius: .5rem;
-  background: var(--primary); color: #fff; cursor: pointer; }
-button:hover { background: #1e40af; }
-button:disabled { opacity: .7; cursor: progress; }
-.alert { border-radius: .5rem; padding: .8rem 1rem; margin: 0 0 1rem; }
-.alert.error { background: #fde8e8; color: #7d1a1a; }
-.alert.info { background: #e0ecff; color: #1e3a8a; }
-.note { color: var(--muted); font-size: .875rem; }
-table { border-collapse: collapse; width: 100%; font-size: .875rem; margin-top: .4rem; }
-th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #e6e8ee; }
-th { color: var(--muted); font-weight: 400; }
+#dashboard-login { --primary: #1d4ed8; --text: #31333f; --muted: #6b7280; --border: #d6d9e0;
+  position: fixed; inset: 0; z-index: 2147483000; overflow: auto; background: #fff; color: var(--text);
+  font-family: "Source Sans Pro", "Source Sans 3", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC",
+  sans-serif; font-size: 16px; line-height: 1.6; text-align: left; }
+#dashboard-login * { box-sizing: border-box; font-family: inherit; }
+#dashboard-login main { max-width: 36rem; margin: 0 auto; padding: 4.5rem 1rem 3rem; }
+#dashboard-login h1 { font-size: 2.25rem; font-weight: 700; margin: 0 0 1.2rem; padding: 0; line-height: 1.25; color: var(--text); }
+#dashboard-login form { border: 1px solid var(--border); border-radius: .5rem; padding: 1.25rem 1.25rem 1.4rem; margin: 0 0 1rem; }
+#dashboard-login h2 { font-size: 1.5rem; font-weight: 600; margin: 0 0 .8rem; padding: 0; line-height: 1.3; color: var(--text); }
+#dashboard-login label { display: block; font-size: .875rem; margin: .9rem 0 .3rem; }
+#dashboard-login input { display: block; width: 100%; font-size: 1rem; line-height: 1.6; padding: .45rem .75rem; margin: 0;
+  border: 1px solid transparent; border-radius: .5rem; background: #f0f2f6; color: var(--text); }
+#dashboard-login input:focus { outline: none; border-color: var(--primary); }
+#dashboard-login button { display: block; width: 100%; margin: 1.3rem 0 0; font-size: 1rem; line-height: 1.6; padding: .45rem .75rem;
+  border: 0; border-radius: .5rem; background: var(--primary); color: #fff; cursor: pointer; }
+#dashboard-login button:hover { background: #1e40af; }
+#dashboard-login button:disabled { opacity: .7; cursor: progress; }
+#dashboard-login .alert { border-radius: .5rem; padding: .8rem 1rem; margin: 0 0 1rem; }
+#dashboard-login .alert[hidden] { display: none; }
+#dashboard-login .alert.error { background: #fde8e8; color: #7d1a1a; }
+#dashboard-login .alert.info { background: #e0ecff; color: #1e3a8a; }
+#dashboard-login p { margin: 0 0 .5rem; }
+#dashboard-login .note { color: var(--muted); font-size: .875rem; }
+#dashboard-login table { border-collapse: collapse; width: 100%; font-size: .875rem; margin-top: .4rem; }
+#dashboard-login th, #dashboard-login td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #e6e8ee; }
+#dashboard-login th { color: var(--muted); font-weight: 400; }
 """
+
+# The form posts with fetch and stays in this document: the page session underneath (booted and connected while
+# the user typed) takes the login over — its next run finds it, or the hidden button of its waiting run is
+# clicked — and that run hides the layer. Without script the form posts as a plain form (303 to ``next``).
+_SCRIPT = """(() => {
+  const layer = document.getElementById('%(layer)s'), form = document.getElementById('login');
+  const error = document.getElementById('login-error'), button = form.querySelector('button');
+  let next = null, frame = 0;
+  const gone = () => !layer.isConnected || getComputedStyle(layer).display === 'none';
+  const check = () => {
+    frame = 0;
+    if (gone()) { layer.remove(); watch.disconnect(); return; }
+    const take = document.querySelector('.st-key-%(takeover)s button');
+    if (take && !take.dataset.clicked) { take.dataset.clicked = '1'; take.click(); }
+  };
+  const watch = new MutationObserver(() => { if (!frame) frame = requestAnimationFrame(check); });
+  form.addEventListener('submit', async (ev) => {
+    if (!window.fetch || next) return;
+    ev.preventDefault();
+    button.disabled = true; button.textContent = '正在登录…';
+    let answer;
+    try {
+      const r = await fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form)),
+                                          headers: {Accept: 'application/json'}, credentials: 'same-origin'});
+      answer = await r.json();
+    } catch (e) { answer = {error: '无法连接看板服务，请检查网络后重试。'}; }
+    if (answer.ok) {
+      next = answer.next; button.textContent = '正在打开…';
+      watch.observe(document.body, {childList: true, subtree: true}); check();
+      setTimeout(() => { if (layer.isConnected) location.assign(next); }, 20000);  // no page session took it over
+      return;
+    }
+    error.textContent = answer.error; error.hidden = false;
+    button.disabled = false; button.textContent = '登录';
+    if (answer.username !== undefined) form.username.value = answer.username;
+    form.password.value = ''; (form.username.value ? form.password : form.username).focus();
+  });
+})();"""
 
 
 def page_html(base: str, next_path: str, csrf: str, *, error: str = "", notice: str = "", username: str = "",
-              demo_accounts: list[dict] | None = None, nonce: str = "") -> str:
-    """The login page. Everything that comes from a request or the database is escaped; the one inline script
-    carries ``nonce`` (the Content-Security-Policy lets only it run)."""
+              demo_accounts: list[dict] | None = None) -> str | None:
+    """Streamlit's own page with the login form as a layer over it. Everything that comes from a request or
+    the database is escaped. None when this Streamlit's ``index.html`` cannot take the layer."""
+    parts = _index_parts()
+    if parts is None:
+        return None
     e = html.escape
-    alerts = "".join(f'<div class="alert {kind}" role="{role}">{e(text)}</div>'
-                     for kind, role, text in (("info", "status", notice), ("error", "alert", error)) if text)
+    notice_html = f'<div class="alert info" role="status">{e(notice)}</div>' if notice else ""
     if demo_accounts:
         rows = "".join(f"<tr><td>{e(a['role'])}</td><td>{e(a['area'])}</td><td>{e(a['username'])}</td>"
                        f"<td>{e(a['password'])}</td></tr>" for a in demo_accounts)
@@ -171,16 +239,13 @@ def page_html(base: str, next_path: str, csrf: str, *, error: str = "", notice: 
                  f"<tbody>{rows}</tbody></table>")
     else:
         below = '<p class="note">没有账号或忘记密码，请联系本单位的看板管理员。</p>'
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>登录 · 基层治理督查考评看板</title>
-<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'%3E%3Ctext y='.9em' font-size='90'%3E%F0%9F%8F%9B%EF%B8%8F%3C/text%3E%3C/svg%3E">
-<style>{_STYLE}</style>
-{_preload_links(base)}
-</head><body><main>
-<h1>基层治理督查考评看板</h1>
-{alerts}<form method="post" action="{e(base)}/{LOGIN_PATH}" id="login" data-testid="loginForm">
+    head, body, root = parts
+    head = head.replace('<html lang="en">', '<html lang="zh-CN">').replace(
+        "<title>Streamlit</title>", "<title>登录 · 基层治理督查考评看板</title>")
+    layer = f"""<div id="{LAYER_ID}" role="dialog" aria-modal="true" aria-labelledby="login-title"><main>
+<h1 id="login-title">基层治理督查考评看板</h1>
+{notice_html}<div class="alert error" role="alert" id="login-error"{'' if error else ' hidden'}>{e(error)}</div>
+<form method="post" action="{e(base)}/{LOGIN_PATH}" id="login" data-testid="loginForm">
 <h2>登录</h2>
 <input type="hidden" name="next" value="{e(next_path)}"><input type="hidden" name="csrf" value="{e(csrf)}">
 <label for="username">用户名</label>
@@ -190,10 +255,10 @@ def page_html(base: str, next_path: str, csrf: str, *, error: str = "", notice: 
 <button type="submit">登录</button>
 </form>
 {below}
-</main>
-<script nonce="{e(nonce)}">document.getElementById('login').addEventListener('submit', (ev) => {{
-  const b = ev.target.querySelector('button'); b.disabled = true; b.textContent = '正在登录…'; }});</script>
-</body></html>"""
+</main></div>
+<script>{_SCRIPT % {"layer": LAYER_ID, "takeover": TAKEOVER_KEY}}</script>
+"""
+    return f"{head}<style>{_STYLE}</style>\n{_preload_links(base)}\n{body}{layer}{root}"
 
 
 # -- the server side ---------------------------------------------------------------------------------------------
@@ -239,7 +304,36 @@ def _log_in(fields: dict[str, str], base: str) -> LoginOutcome:
     appdb.audit("login", user.username, mode="local")
     token = sessions.start(user.username, cfg.mode, cfg.session_hours)
     sessions.note_fresh(token)
-    return LoginOutcome(cookie=sessions.cookie_value(token), location=location)
+    return LoginOutcome(cookie=sessions.cookie_value(token), location=location, token=token)
+
+
+# -- the hand-over to the page session under the layer ----------------------------------------------------------
+HANDOVER_SECONDS = 120
+_handover_lock = threading.Lock()
+_handovers: dict[str, tuple[str, float]] = {}  # SHA-256 of the login page's token → (login token, valid until)
+
+
+def _key(csrf: str) -> str:
+    return hashlib.sha256(csrf.encode()).hexdigest()
+
+
+def hand_over(csrf: str, token: str) -> None:
+    """A login made by the layer's form, for the page session whose browser holds ``csrf`` (the token of the
+    ``dashboard_login`` cookie, which the page session saw when it connected): once, for two minutes."""
+    now = time.monotonic()
+    with _handover_lock:
+        for k in [k for k, (_, until) in _handovers.items() if until < now]:
+            del _handovers[k]
+        _handovers[_key(csrf)] = (token, now + HANDOVER_SECONDS)
+
+
+def take_over(csrf: str | None) -> str | None:
+    """The login token handed over for ``csrf`` (then gone), or None."""
+    if not csrf:
+        return None
+    with _handover_lock:
+        entry = _handovers.pop(_key(csrf), None)
+    return entry[0] if entry and entry[1] >= time.monotonic() else None
 
 
 async def _read_body(receive) -> bytes | None:
@@ -255,60 +349,82 @@ async def _read_body(receive) -> bytes | None:
             return body
 
 
-def _csp(nonce: str) -> str:
-    """Only this site's files, only the page's own script, posts only to this site, never inside a frame."""
-    return (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+def _headers() -> list[tuple[bytes, bytes]]:
+    """Never inside another site's frame (the login form), posts only to this site. No script policy: it is
+    Streamlit's own page, whose frontend and components need their scripts; everything the layer shows from a
+    request or the database is escaped."""
+    return [(b"content-security-policy", b"frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
+                                         b"object-src 'none'"),
+            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin")]
 
 
 async def _send_page(send, base: str, *, next_path: str, error: str = "", notice: str = "",
-                     username: str = "", demo: list[dict] | None = None, secure: bool = False) -> None:
+                     username: str = "", demo: list[dict] | None = None, secure: bool = False) -> bool:
     from dashboard.accounts.serve import _answer, cookie_header
 
-    csrf, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
-    body = page_html(base, next_path, csrf, error=error, notice=notice, username=username,
-                     demo_accounts=demo, nonce=nonce).encode()
-    headers = [(b"set-cookie", cookie_header(CSRF_COOKIE, csrf, base, secure)),
-               (b"content-security-policy", _csp(nonce).encode()), (b"x-frame-options", b"DENY"),
-               (b"referrer-policy", b"same-origin")]
-    await _answer(send, 200, body, "text/html; charset=utf-8", headers)
+    csrf = secrets.token_urlsafe(24)
+    text = page_html(base, next_path, csrf, error=error, notice=notice, username=username, demo_accounts=demo)
+    if text is None:
+        return False
+    headers = [(b"set-cookie", cookie_header(CSRF_COOKIE, csrf, base, secure)), *_headers()]
+    await _answer(send, 200, text.encode(), "text/html; charset=utf-8", headers)
+    return True
 
 
 async def page(scope, send, base: str, path: str, cookie: str | None, secure: bool) -> bool:
-    """Answer a page request with the login form if it needs one; False = let Streamlit answer."""
+    """Answer a page request with the login layer if it needs one; False = let Streamlit answer."""
     show, notice, demo = await asyncio.to_thread(_form_context, cookie)
     if not show:
         return False
     query = scope.get("query_string", b"").decode("latin-1")
     next_path = safe_next(f"{base}{path}" + (f"?{query}" if query else ""), base)
-    await _send_page(send, base, next_path=next_path, notice=notice, demo=demo, secure=secure)
-    return True
+    return await _send_page(send, base, next_path=next_path, notice=notice, demo=demo, secure=secure)
+
+
+def _wants_json(scope) -> bool:
+    return any(k == b"accept" and b"application/json" in v for k, v in scope.get("headers", []))
 
 
 async def post(scope, receive, send, base: str, secure: bool) -> None:
-    """``POST /_dashboard/login``."""
+    """``POST /_dashboard/login``: from the layer's script (``Accept: application/json``) the answer is JSON
+    (``{"ok", "next"}`` or ``{"error", "username"}``) and the login is handed over to the page session under the
+    layer; from a plain form post, a 303 to ``next`` or the page again with the reason."""
     from dashboard.accounts.serve import COOKIE, _answer, _cookie, cookie_header
 
+    wants_json = _wants_json(scope)
+
+    async def refuse(status: int, text: str, extra: list | None = None):
+        if wants_json:
+            return await _answer(send, status, json.dumps({"error": text}, ensure_ascii=False).encode(),
+                                 "application/json; charset=utf-8", extra)
+        return await _answer(send, status, text.encode(), headers=extra)
+
     if scope.get("method") != "POST":
-        return await _answer(send, 405, "请从登录页提交用户名和密码。".encode(), headers=[(b"allow", b"POST")])
+        return await refuse(405, "请从登录页提交用户名和密码。", [(b"allow", b"POST")])
     body = await _read_body(receive)
     if body is None:
-        return await _answer(send, 413, "提交的内容过大或不完整，请回到登录页重新输入。".encode())
+        return await refuse(413, "提交的内容过大或不完整，请回到登录页重新输入。")
     try:
         fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), max_num_fields=8).items()}
     except ValueError:  # more fields than the form has
-        return await _answer(send, 400, "提交的内容不是登录页的表单，请回到登录页重新输入。".encode())
+        return await refuse(400, "提交的内容不是登录页的表单，请回到登录页重新输入。")
     expected = _cookie(scope, CSRF_COOKIE)
     if (not same_origin(scope) or not expected
             or not hmac.compare_digest(fields.get("csrf", "").encode(), expected.encode())):
-        return await _answer(send, 403, "登录请求不是从本看板的登录页发出的（或登录页已过期），已拒绝。请刷新登录页后重新登录。"
-                             .encode())
+        return await refuse(403, "登录请求不是从本看板的登录页发出的（或登录页已过期），已拒绝。请刷新登录页后重新登录。")
     outcome = await asyncio.to_thread(_log_in, fields, base)
     if outcome.cookie is None:
+        if wants_json:
+            return await _answer(send, 200, json.dumps({"error": outcome.error, "username": outcome.username},
+                                                       ensure_ascii=False).encode(), "application/json; charset=utf-8")
         _, _, demo = await asyncio.to_thread(_form_context, None)
-        return await _send_page(send, base, next_path=outcome.location, error=outcome.error,
-                                username=outcome.username, demo=demo, secure=secure)
-    headers = [(b"location", outcome.location.encode("utf-8")),
-               (b"set-cookie", cookie_header(COOKIE, outcome.cookie, base, secure)),
+        await _send_page(send, base, next_path=outcome.location, error=outcome.error,
+                         username=outcome.username, demo=demo, secure=secure)
+        return
+    cookies = [(b"set-cookie", cookie_header(COOKIE, outcome.cookie, base, secure)),
                (b"set-cookie", cookie_header(CSRF_COOKIE, "", base, secure, max_age=0))]
-    await _answer(send, 303, b"", headers=headers)
+    if wants_json:
+        hand_over(expected, outcome.token)
+        return await _answer(send, 200, json.dumps({"ok": True, "next": outcome.location}).encode(),
+                             "application/json; charset=utf-8", cookies)
+    await _answer(send, 303, b"", headers=[(b"location", outcome.location.encode("utf-8")), *cookies])

@@ -7,8 +7,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
-from dashboard.testing import HTML_LOGIN_FORM, LOGIN_FORM
+from dashboard.testing import HTML_LOGIN_FORM, LOGIN_FORM, log_in
 from tests.browser.conftest import AppServer, open_app, settle
 from tests.conftest import ROOT
 
@@ -148,10 +149,11 @@ def test_the_launcher_guards_from_the_first_request(launched):
     _check_endpoints(launched.url)
 
 
-def test_a_new_browser_logs_in_on_the_servers_own_form_and_lands_on_its_link(browser, launched, app_db):
-    """The first thing a new browser sees is the server's HTML login form (no Streamlit boot before it); a wrong
-    password brings it back with the reason and the name kept; the right one opens the very link asked for,
-    audited once as a login (not again as a reload when the page picks the login up from the cookie)."""
+def test_a_new_browser_logs_in_on_the_servers_login_layer_and_lands_on_its_link(browser, launched, app_db):
+    """The first thing a new browser sees is the server's login layer over Streamlit's page (painted before the
+    frontend boots); a wrong password shows the reason with the name kept, in the same page; the right one
+    opens the very link asked for in the same document (the page session underneath takes the login over),
+    audited once as a login (not again as a reload)."""
     from dashboard.store import appdb
     from tests.browser.conftest import screenshot
     from tests.conftest import TEST_PASSWORD
@@ -161,25 +163,29 @@ def test_a_new_browser_logs_in_on_the_servers_own_form_and_lands_on_its_link(bro
         page.goto(f"{launched.url}/tickets?district=990101&{OCTOBER}")
         form = page.locator(HTML_LOGIN_FORM)
         form.wait_for()
-        assert page.title() == "登录 · 基层治理督查考评看板"
+        assert "基层治理督查考评看板" in page.title()
         assert page.evaluate("() => document.activeElement.id") == "username"
+        # the page session underneath has connected and waits, hidden, for the login to take over
+        page.locator(".st-key-login_takeover button").wait_for(state="attached", timeout=60_000)
         for size in ((1920, 1080), (1366, 768)):
             page.set_viewport_size({"width": size[0], "height": size[1]})
             screenshot(page, f"login-form-{size[0]}")
-        form.get_by_label("用户名").fill("test_district")
+        page.evaluate("() => { window.__sameDocument = true; }")
+        # typed key by key: Streamlit's own keyboard shortcuts (r = rerun, c = clear caches) stay out of the form
+        form.get_by_label("用户名").press_sequentially("test_district")
         form.get_by_label("密码").fill("Wrong-Pass-99")
-        with page.expect_navigation():
-            form.get_by_role("button", name="登录").click()
-        assert page.locator('[role="alert"]').inner_text() == "用户名或密码不正确"
+        form.get_by_role("button", name="登录").click()
+        expect(page.locator('#dashboard-login [role="alert"]')).to_have_text("用户名或密码不正确")
         assert page.get_by_label("用户名").input_value() == "test_district"
+        assert page.get_by_label("密码").input_value() == ""
         assert page.evaluate("() => document.activeElement.id") == "password"
         before = len(appdb.audit_rows(action="login", username="test_district", path=app_db))
         page.get_by_label("密码").fill(TEST_PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="登录").click()
+        page.get_by_role("button", name="登录").click()
         settle(page)
+        assert page.evaluate("() => window.__sameDocument === true")  # no new document was loaded
         assert "/tickets?" in page.url and "district=990101" in page.url
-        assert page.locator(LOGIN_FORM).count() == 0
+        assert page.locator(LOGIN_FORM).count() == 0 and page.locator("#dashboard-login").count() == 0
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
         assert "测试区县级（区县级 · 甲区）" in sidebar
         assert "诉求工单" in page.locator('[data-testid="stMain"]').inner_text()
@@ -188,5 +194,18 @@ def test_a_new_browser_logs_in_on_the_servers_own_form_and_lands_on_its_link(bro
         cookie = _session_cookie(context)
         assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
         assert not any(c["name"] == "dashboard_login" for c in context.cookies())  # the form's token is spent
+        screenshot(page, "login-layer-after")
+        # 退出登录 in this page session: Streamlit's own form (the layer's token in its handshake is spent)
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
+        page.wait_for_selector('[data-testid="stForm"]:has(input[type="password"])')
+        assert page.locator(".st-key-login_takeover").count() == 0
+        log_in(page, "test_district", TEST_PASSWORD)
+        settle(page)
+        # a reload is a new page session: the cookie logs it in again (audited as a reload), no layer
+        page.reload()
+        settle(page)
+        assert page.locator("#dashboard-login").count() == 0
+        assert '"mode": "local-reload"' in appdb.audit_rows(action="login", username="test_district",
+                                                            path=app_db)[0]["detail"]
     finally:
         context.close()
