@@ -1,28 +1,29 @@
-"""登录页（纯 HTML）— the local-mode login form, answered by the web server itself.
+"""登录层 — the local-mode login form, answered by the web server itself, over Streamlit's own page.
 
-Streamlit's own login page is a page run: before its form can show, the browser has to boot
-Streamlit's frontend (about 4 MB of script to run, even from the cache), open the WebSocket and
-wait for the run — 1.5–2 s on the reference machine, before the user can type. Served by
-``serve.Guard`` instead, the form is a few kilobytes of HTML that shows at once, and while the
-user types the browser fetches and compiles the frontend's script files (``modulepreload``,
-the list Streamlit's own ``index.html`` preloads), so the page after the login boots from the
-cache.
+Streamlit's own login page is a page run: before its form can show, the browser has to boot Streamlit's
+frontend (about 4 MB of script to run, even from the cache), open the WebSocket and wait for the run —
+1.5–2 s on the reference machine. A separate HTML login page shows at once, but the page after it is a new
+document whose frontend boots only after the click. So ``serve.Guard`` answers with Streamlit's own
+``index.html`` and the form as a layer over it (``LAYER_ID``, in the HTML: typed into at the first paint).
+While the user types, the frontend boots and connects underneath; that page session's run sees this page's
+token among its handshake cookies and waits, hidden (``access.login_takeover_wait``).
 
-* ``GET`` of a page address (``/``, ``/tickets?district=…``; an HTML request outside Streamlit's
-  own routes) without a live session cookie, in ``local`` mode with a usable database: this
-  page. Anything else (a live cookie, header/OIDC mode, a database problem, which the entry
-  script explains) goes on to Streamlit.
-* ``POST /_dashboard/login``: the same checks as Streamlit's form (``users.authenticate``:
-  lockout, disabled and demo accounts; the same audit records), then the session record and its
-  cookie (``HttpOnly; SameSite=Strict``) and ``303`` back to the address the user asked for
-  (``next``: a path of this site, never another host). A wrong password shows the form again
-  with the reason and the user name kept.
+* ``GET`` of a page address (``/``, ``/tickets?district=…``; an HTML request outside Streamlit's own routes)
+  without a live session cookie, in ``local`` mode with a usable database: this page. Anything else (a live
+  cookie, header/OIDC mode, a database problem, which the entry script explains) goes on to Streamlit.
+* ``POST /_dashboard/login``: the same checks as Streamlit's form (``users.authenticate``: lockout, disabled
+  and demo accounts; the same audit records) and the session record with its cookie (``HttpOnly;
+  SameSite=Strict``). From the layer's script (``Accept: application/json``) the answer is JSON and the login
+  is handed over, once and for two minutes, to the page session holding this page's token (``hand_over`` /
+  ``take_over``); the script clicks the waiting session's hidden button, and that rerun shows the page asked
+  for and hides the layer. A plain form post (no script) gets a ``303`` to ``next`` (a path of this site,
+  never another host) or the page again with the reason.
 * Cross-site posts are refused: the form carries a random token that must equal the one in a
-  ``SameSite=Strict`` cookie set with the form (a page on another site can neither read nor send
-  it), and a request whose ``Origin`` names another host is refused as well.
+  ``SameSite=Strict`` cookie set with the form (a page on another site can neither read nor send it), and a
+  request whose ``Origin`` names another host is refused as well.
 
-Streamlit's login page (``access.login_page``) stays: it is what a session sees after an idle
-logout or 退出登录 within the page, and what ``streamlit run`` shows before the Guard is in place.
+Streamlit's login page (``access.login_page``) stays: it is what a session sees after an idle logout or
+退出登录 within the page, and what ``streamlit run`` shows before the Guard is in place.
 """
 
 from __future__ import annotations

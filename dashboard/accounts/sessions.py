@@ -111,12 +111,12 @@ def check(token: str | None, idle_minutes: int) -> tuple[str | None, str]:
     return r["username"], ""
 
 
-_fresh: dict[str, float] = {}  # token hash → when the HTML login form made it (its first page session is no reload)
+_fresh: dict[str, float] = {}  # token hash → when the login layer made it (its first page session is no reload)
 FRESH_SECONDS = 120
 
 
 def note_fresh(token: str) -> None:
-    """A login just made by the HTML login form (``login_form``): audited there, so the page session that
+    """A login just made by the login layer (``login_form``): audited there, so the page session that
     picks it up from the cookie next is not recorded as a reload."""
     now = time.monotonic()
     for h in [h for h, t in _fresh.items() if now - t > FRESH_SECONDS]:
@@ -125,7 +125,7 @@ def note_fresh(token: str) -> None:
 
 
 def take_fresh(token: str) -> bool:
-    """Whether ``token`` was made by the HTML login form moments ago and no page session has used it yet."""
+    """Whether ``token`` was made by the login layer moments ago and no page session has used it yet."""
     t = _fresh.pop(token_hash(token), None)
     return t is not None and time.monotonic() - t <= FRESH_SECONDS
 
