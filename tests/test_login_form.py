@@ -16,7 +16,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from dashboard.accounts import login_form
+from dashboard.accounts import login_form, sessions
 from tests.conftest import TEST_PASSWORD
 
 
@@ -130,11 +130,12 @@ def test_a_login_is_handed_over_once_to_the_browser_holding_the_token(monkeypatc
     assert login_form.take_over("csrf-a") == "login-1"
     assert login_form.take_over("csrf-a") is None  # once
     later = time.monotonic() + login_form.HANDOVER_SECONDS + 1
-    monkeypatch.setattr(login_form.time, "monotonic", lambda: later)
+    monkeypatch.setattr(sessions.time, "monotonic", lambda: later)
     assert login_form.take_over("csrf-b") is None  # too late
-    assert not login_form._handovers  # nothing keeps the token under its plain value
+    assert not login_form._handovers._items  # nothing keeps the token under its plain value
     login_form.hand_over("csrf-c", "login-3")
-    assert list(login_form._handovers) == [login_form._key("csrf-c")] and "csrf-c" not in login_form._handovers
+    assert list(login_form._handovers._items) == [sessions.token_hash("csrf-c")]
+    assert "csrf-c" not in login_form._handovers._items
 
 
 # -- a real server, over HTTP ---------------------------------------------------------------------------------------

@@ -29,17 +29,16 @@ Streamlit's login page (``access.login_page``) stays: it is what a session sees 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import html
 import json
 import re
 import secrets
-import threading
-import time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from dashboard.accounts import sessions
 
 LOGIN_PATH = "_dashboard/login"
 CSRF_COOKIE = "dashboard_login"
@@ -310,31 +309,18 @@ def _log_in(fields: dict[str, str], base: str) -> LoginOutcome:
 
 # -- the hand-over to the page session under the layer ----------------------------------------------------------
 HANDOVER_SECONDS = 120
-_handover_lock = threading.Lock()
-_handovers: dict[str, tuple[str, float]] = {}  # SHA-256 of the login page's token → (login token, valid until)
-
-
-def _key(csrf: str) -> str:
-    return hashlib.sha256(csrf.encode()).hexdigest()
+_handovers = sessions.OneTime(HANDOVER_SECONDS)  # SHA-256 of the login page's token → login token
 
 
 def hand_over(csrf: str, token: str) -> None:
     """A login made by the layer's form, for the page session whose browser holds ``csrf`` (the token of the
     ``dashboard_login`` cookie, which the page session saw when it connected): once, for two minutes."""
-    now = time.monotonic()
-    with _handover_lock:
-        for k in [k for k, (_, until) in _handovers.items() if until < now]:
-            del _handovers[k]
-        _handovers[_key(csrf)] = (token, now + HANDOVER_SECONDS)
+    _handovers.put(sessions.token_hash(csrf), token)
 
 
 def take_over(csrf: str | None) -> str | None:
     """The login token handed over for ``csrf`` (then gone), or None."""
-    if not csrf:
-        return None
-    with _handover_lock:
-        entry = _handovers.pop(_key(csrf), None)
-    return entry[0] if entry and entry[1] >= time.monotonic() else None
+    return _handovers.take(sessions.token_hash(csrf)) if csrf else None
 
 
 async def _read_body(receive) -> bytes | None:

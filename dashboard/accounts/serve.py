@@ -40,7 +40,6 @@ import gc
 import re
 import secrets
 import threading
-import time
 from contextlib import contextmanager
 from typing import Any
 
@@ -54,7 +53,7 @@ HANDOFF_SECONDS = 120
 
 
 _lock = threading.Lock()
-_handoffs: dict[str, tuple[str, float]] = {}  # one-time code → (cookie value, valid until)
+_handoffs = sessions.OneTime(HANDOFF_SECONDS)  # one-time code → cookie value
 _bindings: dict[str, tuple[str, str, str]] = {}  # Streamlit session id → (token hash, user name, area root)
 _deferred_owner: dict[str, set[str]] = {}  # media file id made by a deferred download → Streamlit session ids
 _installed: dict[str, Any] = {}  # "app": the guarded Starlette app, "mgr": Streamlit's media file manager
@@ -99,18 +98,12 @@ def unbind(session_id: str) -> None:
 def handoff(token: str) -> str:
     """A one-time code the browser exchanges for the cookie (``/_dashboard/session/<code>``)."""
     code = secrets.token_urlsafe(24)
-    with _lock:
-        now = time.monotonic()
-        for c in [c for c, (_, until) in _handoffs.items() if until < now]:
-            del _handoffs[c]
-        _handoffs[code] = (cookie_value(token), now + HANDOFF_SECONDS)
+    _handoffs.put(code, cookie_value(token))
     return code
 
 
 def _take_handoff(code: str) -> str | None:
-    with _lock:
-        entry = _handoffs.pop(code, None)
-    return entry[0] if entry and entry[1] >= time.monotonic() else None
+    return _handoffs.take(code)
 
 
 _deferred = threading.local()  # while a click-built download is made: the page session it is for

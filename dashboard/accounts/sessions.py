@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -111,23 +112,42 @@ def check(token: str | None, idle_minutes: int) -> tuple[str | None, str]:
     return r["username"], ""
 
 
-_fresh: dict[str, float] = {}  # token hash → when the login layer made it (its first page session is no reload)
+class OneTime:
+    """Values kept in this process for ``seconds``, each taken at most once (the cookie hand-off codes, the login
+    layer's hand-overs, the fresh-login notes)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._items: dict[str, tuple[object, float]] = {}  # key → (value, valid until)
+
+    def put(self, key: str, value: object) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for k in [k for k, (_, until) in self._items.items() if until < now]:
+                del self._items[k]
+            self._items[key] = (value, now + self.seconds)
+
+    def take(self, key: str):
+        """The value kept under ``key`` (then gone), or None when there is none or it is too late."""
+        with self._lock:
+            entry = self._items.pop(key, None)
+        return entry[0] if entry and entry[1] >= time.monotonic() else None
+
+
 FRESH_SECONDS = 120
+_fresh = OneTime(FRESH_SECONDS)  # token hash → True: the login layer made it (its first page session is no reload)
 
 
 def note_fresh(token: str) -> None:
     """A login just made by the login layer (``login_form``): audited there, so the page session that
     picks it up from the cookie next is not recorded as a reload."""
-    now = time.monotonic()
-    for h in [h for h, t in _fresh.items() if now - t > FRESH_SECONDS]:
-        del _fresh[h]
-    _fresh[token_hash(token)] = now
+    _fresh.put(token_hash(token), True)
 
 
 def take_fresh(token: str) -> bool:
     """Whether ``token`` was made by the login layer moments ago and no page session has used it yet."""
-    t = _fresh.pop(token_hash(token), None)
-    return t is not None and time.monotonic() - t <= FRESH_SECONDS
+    return _fresh.take(token_hash(token)) is not None
 
 
 def touch(token: str) -> None:
